@@ -1,0 +1,36 @@
+/* The Atom 1.0 (RFC 4287) writer, on libxml2's xmlTextWriter. */
+#ifndef FEEDD_ATOM_H
+#define FEEDD_ATOM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "entry.h"
+
+/* Feed-level data; strings are borrowed for the call and may be NULL unless said. */
+struct atom_feed {
+	const char *id;       /* urn:uuid:… ; required */
+	const char *title;    /* required */
+	const char *subtitle;
+	const char *author;   /* required: RFC 4287 wants an author on the feed or every entry */
+	const char *self_url; /* public URL of this feed, if known */
+	const char *alt_url;  /* the source page (http/https), if any */
+	const char *entry_base; /* the source URL: an entry with neither link nor content links
+	                           to it with a fragment; if NULL, to the entry's id */
+	int64_t updated;      /* seconds since the epoch */
+};
+
+/*
+ * Appends the feed document to out.  Entries are written in the order given; an entry's
+ * strings must be clean (struct entry guarantees it).  An entry with no content gets an
+ * alternate link: its own, else entry_base with "#" and its uuid, else its id.
+ * Returns 0, or -1 if libxml2 failed (out is then unspecified).
+ */
+int atom_write(struct buf *out, const struct atom_feed *, struct entry *const *, size_t n);
+/* Formats t as RFC 3339 UTC ("2026-12-01T08:39:31Z"); returns out. */
+char *atom_time(int64_t t, char out[32]);
+/* Makes the feed id: urn:uuid: v5 of key (the source URL or feed name). */
+void atom_feed_id(const char *key, char out[ENTRY_ID_LEN + 1]);
+
+#endif

@@ -1,0 +1,278 @@
+/* `feedd convert -p PLUGIN [-s KEY=VALUE]... [SOURCE]`: stateless, for scripts and tests. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "convert.h"
+#include "fetch.h"
+#include "log.h"
+#include "plugins.h"
+#include "xmalloc.h"
+
+void
+convert_stamp(struct entry **v, size_t n, int64_t seen)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct entry *e = v[i];
+
+		e->published = e->src_published ? e->src_published
+		             : e->src_updated  ? e->src_updated
+		                               : seen - (int64_t)i;
+		e->updated = e->src_updated ? e->src_updated : e->published;
+		if (e->updated < e->published)
+			e->updated = e->published;
+	}
+}
+
+char *
+convert_source_label(const char *url)
+{
+	const char *p, *end;
+
+	if (strcmp(url, "stdin:") == 0)
+		return xstrdup("stdin");
+	if (strncasecmp(url, "file://", 7) == 0) {
+		p = strrchr(url, '/');
+		return xstrdup(p && p[1] ? p + 1 : url);
+	}
+	if ((p = strstr(url, "://")) == NULL)
+		return xstrdup(url);
+	p += 3;
+	end = p + strcspn(p, "/?#:");
+	return end > p ? xstrndup(p, (size_t)(end - p)) : xstrdup(url);
+}
+
+/* Percent-encodes what a file:// URL cannot hold as is. */
+static void
+add_path_url(struct buf *b, const char *path)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)path; *p; p++) {
+		if (*p <= ' ' || *p >= 0x7f || strchr("%#?\"<>\\^`{|}", *p))
+			buf_printf(b, "%%%02X", *p);
+		else
+			buf_addc(b, (char)*p);
+	}
+}
+
+char *
+convert_source_url(const char *source, const char *base_dir)
+{
+	struct buf b = BUF_INIT;
+	char cwd[PATH_MAX];
+
+	if (fetch_is_url(source))
+		return xstrdup(source);
+	buf_adds(&b, "file://");
+	if (source[0] != '/') {
+		if (base_dir == NULL)
+			base_dir = getcwd(cwd, sizeof(cwd)) ? cwd : "/";
+		add_path_url(&b, base_dir);
+		if (b.len == 0 || b.data[b.len - 1] != '/')
+			buf_addc(&b, '/');
+	}
+	add_path_url(&b, source);
+	return buf_steal(&b, NULL);
+}
+
+static int
+read_fd(int fd, struct buf *b)
+{
+	ssize_t n;
+
+	for (;;) {
+		buf_reserve(b, 65536);
+		n = read(fd, b->data + b->len, b->cap - b->len - 1);
+		if (n == 0)
+			break;
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		b->len += (size_t)n;
+	}
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+struct convert_args {
+	const char *plugin;
+	const char *source;
+	struct optlist opts;
+};
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: feedd convert -p PLUGIN [-s KEY=VALUE]... [SOURCE]\n");
+	exit(2);
+}
+
+static void
+parse_args(int argc, char **argv, struct convert_args *a)
+{
+	int ch;
+	char *eq;
+
+	optind = 1;
+	while ((ch = getopt(argc, argv, "p:s:")) != -1) {
+		switch (ch) {
+		case 'p':
+			a->plugin = optarg;
+			break;
+		case 's':
+			if ((eq = strchr(optarg, '=')) == NULL || eq == optarg) {
+				fprintf(stderr, "feedd convert: -s wants KEY=VALUE, not '%s'\n", optarg);
+				exit(2);
+			}
+			*eq = '\0';
+			optlist_add(&a->opts, optarg, eq + 1, 0);
+			*eq = '=';
+			break;
+		default:
+			usage();
+		}
+	}
+	if (a->plugin == NULL || argc - optind > 1)
+		usage();
+	a->source = optind < argc ? argv[optind] : "-";
+}
+
+/* Reads the source: stdin, a path, or a URL.  Returns 0 or -1 with an error printed. */
+static int
+load_source(const char *source, struct fetch_result *r, char **url)
+{
+	struct stat st;
+	int fd;
+
+	memset(r, 0, sizeof(*r));
+	if (strcmp(source, "-") == 0) {
+		*url = xstrdup("stdin:");
+		r->mtime = time(NULL);
+		if (read_fd(STDIN_FILENO, &r->body) == -1) {
+			fprintf(stderr, "feedd convert: stdin: %s\n", strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	*url = convert_source_url(source, NULL);
+	if (fetch_is_url(source)) {
+		struct fetch_opts o = {source, NULL, NULL, FETCH_TIMEOUT_DEFAULT, 0};
+
+		o.max_body = (size_t)1 << 31;
+		if (fetch_once(&o, r) == -1) {
+			fprintf(stderr, "feedd convert: %s: %s\n", source, r->error);
+			return -1;
+		}
+		if (r->mtime == 0)
+			r->mtime = time(NULL);
+		return 0;
+	}
+	if ((fd = open(source, O_RDONLY | O_CLOEXEC)) == -1 || fstat(fd, &st) == -1 ||
+	    S_ISDIR(st.st_mode) || read_fd(fd, &r->body) == -1) {
+		fprintf(stderr, "feedd convert: %s: %s\n", source,
+		    fd != -1 && S_ISDIR(st.st_mode) ? "is a directory" : strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	r->mtime = st.st_mtime;
+	return 0;
+}
+
+static int
+write_feed(const struct harvest *h, const char *url, int64_t seen)
+{
+	char id[ENTRY_ID_LEN + 1];
+	char *label = convert_source_label(url);
+	struct atom_feed f = {0};
+	struct buf out = BUF_INIT;
+	int rc = -1, web = strncasecmp(url, "http", 4) == 0;
+
+	atom_feed_id(url, id);
+	f.id = id;
+	f.title = h->feed_title ? h->feed_title : label;
+	f.subtitle = h->feed_subtitle;
+	f.author = h->feed_author ? h->feed_author : label;
+	f.alt_url = h->feed_link ? h->feed_link : web ? url : NULL;
+	f.entry_base = strcmp(url, "stdin:") ? url : NULL;
+	f.updated = seen;
+	for (size_t i = 0; i < h->n; i++)
+		if (h->v[i]->updated > f.updated)
+			f.updated = h->v[i]->updated;
+	if (atom_write(&out, &f, h->v, h->n) == -1) {
+		fprintf(stderr, "feedd convert: cannot write the feed\n");
+	} else if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout) != 0) {
+		fprintf(stderr, "feedd convert: stdout: %s\n", strerror(errno));
+	} else {
+		rc = 0;
+	}
+	buf_free(&out);
+	free(label);
+	return rc;
+}
+
+int
+convert_main(int argc, char **argv)
+{
+	struct convert_args a = {0};
+	struct plugin_set set = {0};
+	const struct plugin *pl;
+	struct fetch_result r;
+	struct harvest h = {0};
+	struct source src;
+	char *url = NULL;
+	int rc = 1;
+
+	parse_args(argc, argv, &a);
+	log_init(0, "feedd convert");
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	plugins_load_dir(&set, plugins_default_dir(NULL));
+	if ((pl = plugins_find(&set, a.plugin)) == NULL) {
+		fprintf(stderr, "feedd convert: no plugin named '%s' in %s\n", a.plugin,
+		    plugins_default_dir(NULL));
+		goto done;
+	}
+	if (source_open(&src, pl, &a.opts) == -1) {
+		fprintf(stderr, "feedd convert: %s\n", src.error);
+		source_close(&src);
+		goto done;
+	}
+	if (load_source(a.source, &r, &url) == 0) {
+		struct input in = {r.body.data ? r.body.data : "", r.body.len, url, r.content_type,
+		    r.charset};
+
+		if (source_run(&src, &in, &h) == -1) {
+			fprintf(stderr, "feedd convert: %s: %s\n", a.source, h.error);
+		} else {
+			convert_stamp(h.v, h.n, r.mtime);
+			rc = write_feed(&h, url, r.mtime) == 0 ? 0 : 1;
+		}
+	}
+	fetch_result_free(&r);
+	source_close(&src);
+done:
+	harvest_free(&h);
+	free(url);
+	optlist_free(&a.opts);
+	plugins_free(&set);
+	curl_global_cleanup();
+	return rc;
+}

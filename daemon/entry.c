@@ -1,0 +1,259 @@
+/* Entries: copying a plugin's entry into owned, clean storage, and stable ids. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <uuid/uuid.h>
+
+#include "buf.h"
+#include "entry.h"
+#include "sanitize.h"
+#include "text.h"
+#include "xmalloc.h"
+
+/* feedd's UUIDv5 namespace (random, fixed forever: changing it changes every id). */
+static const uuid_t feedd_ns = {0x6b, 0x1e, 0x0c, 0x4a, 0x93, 0x5d, 0x4f, 0x21,
+                                0xa8, 0x07, 0x3c, 0xd2, 0x51, 0x9e, 0x7f, 0x40};
+
+void
+entry_make_id(const char *key, char out[ENTRY_ID_LEN + 1])
+{
+	uuid_t u;
+
+	uuid_generate_sha1(u, feedd_ns, key, strlen(key));
+	memcpy(out, "urn:uuid:", 9);
+	uuid_unparse_lower(u, out + 9);
+}
+
+char *
+entry_strdup_clean(const char *s)
+{
+	struct buf b = BUF_INIT;
+	size_t n;
+
+	if (s == NULL || *s == '\0')
+		return NULL;
+	n = strlen(s);
+	if (text_is_clean(s, n))
+		return xstrndup(s, n);
+	text_clean(&b, s, n);
+	if (b.len == 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_steal(&b, NULL);
+}
+
+static uint64_t
+fnv(uint64_t h, const char *s)
+{
+	if (s == NULL)
+		s = "";
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ULL;
+	}
+	h ^= 0xff; /* field separator */
+	h *= 0x100000001b3ULL;
+	return h;
+}
+
+void
+entry_rehash(struct entry *e)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	h = fnv(h, e->title);
+	h = fnv(h, e->link);
+	h = fnv(h, e->author);
+	h = fnv(h, e->summary);
+	h = fnv(h, e->content);
+	h = fnv(h, e->caption);
+	for (i = 0; i < e->n_categories; i++)
+		h = fnv(h, e->categories[i]);
+	for (i = 0; i < e->n_enclosures; i++)
+		h = fnv(h, e->enclosures[i].url);
+	e->hash = h;
+}
+
+struct entry *
+entry_new(void)
+{
+	return xcalloc(1, sizeof(struct entry));
+}
+
+/* Collapses whitespace of plain text into single spaces, for titles. */
+static void
+add_words(struct buf *b, const char *s)
+{
+	int space = 0;
+
+	for (; *s; s++) {
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
+			space = b->len > 0;
+			continue;
+		}
+		if (space)
+			buf_addc(b, ' ');
+		space = 0;
+		buf_addc(b, *s);
+	}
+}
+
+char *
+entry_derive_title(const char *text, size_t max)
+{
+	struct buf b = BUF_INIT;
+	size_t cut;
+
+	if (text == NULL)
+		return xstrdup("(untitled)");
+	add_words(&b, text);
+	if (b.len == 0) {
+		buf_free(&b);
+		return xstrdup("(untitled)");
+	}
+	if (b.len <= max)
+		return buf_steal(&b, NULL);
+	cut = max;
+	while (cut > 0 && b.data[cut] != ' ')
+		cut--;
+	if (cut == 0) { /* one long word: cut at a character boundary */
+		cut = max;
+		while (cut > 0 && ((unsigned char)b.data[cut] & 0xc0) == 0x80)
+			cut--;
+	}
+	while (cut > 0 && strchr(" ,;:-", b.data[cut - 1]))
+		cut--;
+	b.len = cut;
+	b.data[cut] = '\0';
+	buf_adds(&b, "\xe2\x80\xa6");
+	return buf_steal(&b, NULL);
+}
+
+struct entry *
+entry_from_plugin(const struct feedd_entry *pe, int safe_html, const char **why)
+{
+	struct entry *e;
+	size_t i, n;
+
+	if (pe->id_key == NULL || pe->id_key[0] == '\0') {
+		*why = "entry without an id key";
+		return NULL;
+	}
+	e = entry_new();
+	e->id_key = entry_strdup_clean(pe->id_key);
+	if (e->id_key == NULL) {
+		free(e);
+		*why = "entry whose id key is empty after cleaning";
+		return NULL;
+	}
+	entry_make_id(e->id_key, e->id);
+	e->link = entry_strdup_clean(pe->link);
+	e->author = entry_strdup_clean(pe->author);
+	e->summary = entry_strdup_clean(pe->summary);
+	e->caption = entry_strdup_clean(pe->caption);
+	if (pe->content != NULL && pe->content[0] != '\0') {
+		char *clean = entry_strdup_clean(pe->content);
+
+		e->content = (safe_html || clean == NULL) ? clean : sanitize_html(clean);
+		if (!safe_html)
+			free(clean);
+	}
+	e->title = entry_strdup_clean(pe->title);
+	if (e->title == NULL) {
+		char *plain = e->summary ? NULL : sanitize_html_text(e->content);
+
+		e->title = entry_derive_title(e->summary ? e->summary : plain, 100);
+		free(plain);
+	}
+	for (n = 0; pe->categories && pe->categories[n]; n++)
+		;
+	if (n) {
+		e->categories = xcalloc(n, sizeof(char *));
+		for (i = 0; i < n; i++)
+			if ((e->categories[e->n_categories] = entry_strdup_clean(pe->categories[i])))
+				e->n_categories++;
+	}
+	if (pe->n_enclosures && pe->enclosures) {
+		e->enclosures = xcalloc(pe->n_enclosures, sizeof(struct enclosure));
+		for (i = 0; i < pe->n_enclosures; i++) {
+			struct enclosure *en = &e->enclosures[e->n_enclosures];
+
+			if ((en->url = entry_strdup_clean(pe->enclosures[i].url)) == NULL)
+				continue;
+			en->type = entry_strdup_clean(pe->enclosures[i].type);
+			en->length = pe->enclosures[i].length;
+			e->n_enclosures++;
+		}
+	}
+	e->src_published = pe->published > 0 ? pe->published : 0;
+	e->src_updated = pe->updated > 0 ? pe->updated : 0;
+	e->truncated = pe->truncated != 0;
+	entry_rehash(e);
+	return e;
+}
+
+void
+entry_free(struct entry *e)
+{
+	size_t i;
+
+	if (e == NULL)
+		return;
+	free(e->id_key);
+	free(e->title);
+	free(e->link);
+	free(e->author);
+	free(e->summary);
+	free(e->content);
+	free(e->caption);
+	for (i = 0; i < e->n_categories; i++)
+		free(e->categories[i]);
+	free(e->categories);
+	for (i = 0; i < e->n_enclosures; i++) {
+		free(e->enclosures[i].url);
+		free(e->enclosures[i].type);
+	}
+	free(e->enclosures);
+	free(e);
+}
+
+static uint64_t
+idhash(const char *id)
+{
+	return fnv(0xcbf29ce484222325ULL, id);
+}
+
+int
+idset_add(struct idset *s, const char *id)
+{
+	size_t i, mask;
+
+	if ((s->n + 1) * 2 > s->cap) {
+		struct idset g = {NULL, s->cap ? s->cap * 2 : 64, 0};
+
+		g.keys = xcalloc(g.cap, sizeof(char *));
+		for (i = 0; i < s->cap; i++)
+			if (s->keys[i])
+				idset_add(&g, s->keys[i]);
+		free(s->keys);
+		*s = g;
+	}
+	mask = s->cap - 1;
+	for (i = idhash(id) & mask; s->keys[i]; i = (i + 1) & mask)
+		if (strcmp(s->keys[i], id) == 0)
+			return 0;
+	s->keys[i] = id;
+	s->n++;
+	return 1;
+}
+
+void
+idset_free(struct idset *s)
+{
+	free(s->keys);
+	s->keys = NULL;
+	s->cap = s->n = 0;
+}

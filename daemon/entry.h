@@ -1,0 +1,66 @@
+/* The core's copy of an entry: cleaned, owned, with its stable id. */
+#ifndef FEEDD_ENTRY_H
+#define FEEDD_ENTRY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <feedd/plugin.h>
+
+#define ENTRY_ID_LEN 45 /* "urn:uuid:" + 36 */
+
+struct enclosure {
+	char *url;
+	char *type; /* or NULL */
+	int64_t length; /* -1 unknown */
+};
+
+/* Every string is owned by the entry, valid UTF-8 fit for XML, and freed by entry_free. */
+struct entry {
+	char id[ENTRY_ID_LEN + 1]; /* urn:uuid:… (UUIDv5 of id_key) */
+	char *id_key;
+	char *title;   /* never NULL */
+	char *link;    /* or NULL */
+	char *author;  /* or NULL */
+	char *summary; /* or NULL */
+	char *content; /* sanitized HTML, or NULL */
+	char *caption; /* or NULL */
+	char **categories;
+	size_t n_categories;
+	struct enclosure *enclosures;
+	size_t n_enclosures;
+	int64_t src_published; /* what the source said, 0 if nothing */
+	int64_t src_updated;
+	int64_t published; /* what the feed says (store: first seen, unless the source says) */
+	int64_t updated;
+	int truncated;
+	uint64_t hash; /* of the text fields, to notice a change */
+	uint64_t seq;  /* position for stable ordering */
+};
+
+/*
+ * Copies a plugin's entry.  Returns NULL (and sets *why to a static reason) if it is unusable
+ * (no id key).  safe_html: the content came from a FEEDD_PLUGIN_SAFE_HTML plugin.
+ */
+struct entry *entry_from_plugin(const struct feedd_entry *, int safe_html, const char **why);
+struct entry *entry_new(void);
+void entry_free(struct entry *);
+/* Recomputes e->hash from the text fields. */
+void entry_rehash(struct entry *);
+/* Writes "urn:uuid:…", the UUIDv5 of key in feedd's namespace, into out. */
+void entry_make_id(const char *key, char out[ENTRY_ID_LEN + 1]);
+/* A title from the first words of text (plain), at most max bytes, cut at a word with "…". */
+char *entry_derive_title(const char *text, size_t max);
+/* A cleaned, owned copy of a plugin string (NULL and "" give NULL). */
+char *entry_strdup_clean(const char *);
+
+/* A set of entry ids for de-duplication, open addressing. */
+struct idset {
+	const char **keys;
+	size_t cap, n;
+};
+/* Adds id (not copied: it must outlive the set); returns 1 if it was new, 0 if present. */
+int idset_add(struct idset *, const char *id);
+void idset_free(struct idset *);
+
+#endif

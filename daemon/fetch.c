@@ -1,0 +1,408 @@
+/* libcurl transfers: one place sets the limits; the multi side follows curl's hiperfifo.c. */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+#include <event2/event.h>
+
+#include "fetch.h"
+#include "log.h"
+#include "xmalloc.h"
+
+/* Per-transfer state, found again through CURLOPT_PRIVATE. */
+struct xfer {
+	CURL *easy;
+	struct curl_slist *headers;
+	struct fetch_result r;
+	size_t max_body;
+	int too_big;
+	char errbuf[CURL_ERROR_SIZE];
+	struct fetcher *f;
+	fetch_done_cb cb;
+	void *arg;
+	uint64_t id;
+	struct xfer *next, *prev;
+};
+
+struct fetcher {
+	struct event_base *base;
+	CURLM *multi;
+	struct event *timer;
+	struct xfer *xfers;
+	size_t running;
+	uint64_t next_id;
+};
+
+int
+fetch_is_url(const char *s)
+{
+	return strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0 ||
+	       strncasecmp(s, "file://", 7) == 0;
+}
+
+void
+fetch_result_free(struct fetch_result *r)
+{
+	buf_free(&r->body);
+	free(r->content_type);
+	free(r->charset);
+	free(r->etag);
+	free(r->last_modified);
+	free(r->error);
+	memset(r, 0, sizeof(*r));
+}
+
+void
+fetch_parse_content_type(const char *ct, char **type, char **charset)
+{
+	const char *semi, *p;
+	size_t n, i;
+
+	*type = *charset = NULL;
+	if (ct == NULL)
+		return;
+	while (*ct == ' ')
+		ct++;
+	semi = strchr(ct, ';');
+	n = semi ? (size_t)(semi - ct) : strlen(ct);
+	while (n > 0 && ct[n - 1] == ' ')
+		n--;
+	if (n > 0) {
+		*type = xstrndup(ct, n);
+		for (i = 0; i < n; i++)
+			(*type)[i] = (char)tolower((unsigned char)(*type)[i]);
+	}
+	for (p = semi; p && (p = strcasestr(p, "charset=")) != NULL;) {
+		p += 8;
+		if (*p == '"')
+			p++;
+		n = strcspn(p, "\"; ");
+		if (n > 0 && n < 64)
+			*charset = xstrndup(p, n);
+		break;
+	}
+}
+
+static size_t
+write_cb(char *p, size_t size, size_t n, void *arg)
+{
+	struct xfer *x = arg;
+	size_t len = size * n;
+
+	if (x->r.body.len + len > x->max_body) {
+		x->too_big = 1;
+		return 0; /* aborts the transfer with CURLE_WRITE_ERROR */
+	}
+	buf_add(&x->r.body, p, len);
+	return len;
+}
+
+static char *
+header_value(CURL *easy, const char *name)
+{
+	struct curl_header *h;
+
+	if (curl_easy_header(easy, name, 0, CURLH_HEADER, -1, &h) != CURLHE_OK)
+		return NULL;
+	return h->value && *h->value ? xstrdup(h->value) : NULL;
+}
+
+static void
+xfer_setup(struct xfer *x, const struct fetch_opts *o)
+{
+	CURL *e = curl_easy_init();
+	long timeout = o->timeout > 0 ? o->timeout : FETCH_TIMEOUT_DEFAULT;
+	char *h;
+
+	if (e == NULL)
+		fatalx("fetch: curl_easy_init failed");
+	x->easy = e;
+	x->max_body = o->max_body ? o->max_body : FETCH_MAX_BODY_DEFAULT;
+	curl_easy_setopt(e, CURLOPT_URL, o->url);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https,file");
+	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, timeout);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT, timeout);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, "feedd/" PACKAGE_VERSION);
+	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(e, CURLOPT_FILETIME, 1L);
+	if (o->max_body)
+		curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_body);
+	if (o->etag) {
+		xasprintf(&h, "If-None-Match: %s", o->etag);
+		x->headers = curl_slist_append(x->headers, h);
+		free(h);
+	}
+	if (o->last_modified) {
+		xasprintf(&h, "If-Modified-Since: %s", o->last_modified);
+		x->headers = curl_slist_append(x->headers, h);
+		free(h);
+	}
+	if (x->headers)
+		curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->headers);
+}
+
+/* Fills x->r from a finished transfer. */
+static void
+xfer_finish(struct xfer *x, CURLcode code)
+{
+	struct fetch_result *r = &x->r;
+	curl_off_t ft = -1, ra = 0;
+	char *ct = NULL, *scheme = NULL;
+	int is_http;
+
+	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &r->status);
+	curl_easy_getinfo(x->easy, CURLINFO_SCHEME, &scheme);
+	is_http = scheme && strncasecmp(scheme, "http", 4) == 0;
+	if (is_http) {
+		curl_easy_getinfo(x->easy, CURLINFO_RETRY_AFTER, &ra);
+		r->retry_after = ra > 0 ? (long)ra : 0;
+	}
+	if (code != CURLE_OK) {
+		if (x->too_big || code == CURLE_FILESIZE_EXCEEDED)
+			xasprintf(&r->error, "body larger than %zu bytes", x->max_body);
+		else
+			xasprintf(&r->error, "%s", x->errbuf[0] ? x->errbuf : curl_easy_strerror(code));
+		r->error[strcspn(r->error, "\r\n")] = '\0';
+		buf_free(&r->body);
+		return;
+	}
+	if (is_http && r->status == 304) {
+		r->ok = r->not_modified = 1;
+		return;
+	}
+	if (is_http && (r->status < 200 || r->status > 299)) {
+		xasprintf(&r->error, "HTTP status %ld", r->status);
+		buf_free(&r->body);
+		return;
+	}
+	r->ok = 1;
+	curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &ct);
+	fetch_parse_content_type(ct, &r->content_type, &r->charset);
+	curl_easy_getinfo(x->easy, CURLINFO_FILETIME_T, &ft);
+	r->mtime = ft > 0 ? (int64_t)ft : 0;
+	if (is_http) {
+		r->etag = header_value(x->easy, "ETag");
+		r->last_modified = header_value(x->easy, "Last-Modified");
+	}
+	buf_reserve(&r->body, 0); /* a body is never NULL when ok */
+}
+
+static void
+xfer_free(struct xfer *x)
+{
+	curl_easy_cleanup(x->easy);
+	curl_slist_free_all(x->headers);
+	fetch_result_free(&x->r);
+	free(x);
+}
+
+int
+fetch_once(const struct fetch_opts *o, struct fetch_result *r)
+{
+	struct xfer *x = xcalloc(1, sizeof(*x));
+	CURLcode code;
+
+	xfer_setup(x, o);
+	code = curl_easy_perform(x->easy);
+	xfer_finish(x, code);
+	*r = x->r;
+	memset(&x->r, 0, sizeof(x->r));
+	xfer_free(x);
+	return r->ok ? 0 : -1;
+}
+
+/* ---- the multi interface on libevent ---- */
+
+static void
+check_multi_info(struct fetcher *f)
+{
+	CURLMsg *msg;
+	int left;
+
+	while ((msg = curl_multi_info_read(f->multi, &left)) != NULL) {
+		struct xfer *x;
+
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+		curl_multi_remove_handle(f->multi, x->easy);
+		xfer_finish(x, msg->data.result);
+		if (x->prev)
+			x->prev->next = x->next;
+		else
+			f->xfers = x->next;
+		if (x->next)
+			x->next->prev = x->prev;
+		f->running--;
+		x->cb(&x->r, x->arg);
+		xfer_free(x);
+	}
+}
+
+static void
+event_cb(evutil_socket_t fd, short kind, void *arg)
+{
+	struct fetcher *f = arg;
+	int action = ((kind & EV_READ) ? CURL_CSELECT_IN : 0) |
+	             ((kind & EV_WRITE) ? CURL_CSELECT_OUT : 0);
+	int running;
+
+	curl_multi_socket_action(f->multi, fd, action, &running);
+	check_multi_info(f);
+}
+
+static void
+timer_cb(evutil_socket_t fd, short kind, void *arg)
+{
+	struct fetcher *f = arg;
+	int running;
+
+	(void)fd;
+	(void)kind;
+	curl_multi_socket_action(f->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	check_multi_info(f);
+}
+
+/* CURLMOPT_TIMERFUNCTION: only arms our timer; never calls libcurl from here (curl#3537). */
+static int
+multi_timer_cb(CURLM *multi, long timeout_ms, void *arg)
+{
+	struct fetcher *f = arg;
+	struct timeval tv;
+
+	(void)multi;
+	if (timeout_ms < 0) {
+		evtimer_del(f->timer);
+		return 0;
+	}
+	tv.tv_sec = timeout_ms / 1000;
+	tv.tv_usec = (timeout_ms % 1000) * 1000;
+	evtimer_add(f->timer, &tv);
+	return 0;
+}
+
+/* CURLMOPT_SOCKETFUNCTION: one persistent event per socket, kept with curl_multi_assign. */
+static int
+multi_sock_cb(CURL *e, curl_socket_t s, int what, void *arg, void *sockp)
+{
+	struct fetcher *f = arg;
+	struct event *ev = sockp;
+	short kind;
+
+	(void)e;
+	if (what == CURL_POLL_REMOVE) {
+		if (ev) {
+			event_free(ev);
+			curl_multi_assign(f->multi, s, NULL);
+		}
+		return 0;
+	}
+	kind = (short)(((what & CURL_POLL_IN) ? EV_READ : 0) |
+	               ((what & CURL_POLL_OUT) ? EV_WRITE : 0) | EV_PERSIST);
+	if (ev) {
+		event_del(ev);
+		event_assign(ev, f->base, s, kind, event_cb, f);
+	} else {
+		ev = event_new(f->base, s, kind, event_cb, f);
+		if (ev == NULL)
+			fatalx("fetch: event_new failed");
+		curl_multi_assign(f->multi, s, ev);
+	}
+	event_add(ev, NULL);
+	return 0;
+}
+
+struct fetcher *
+fetcher_new(struct event_base *base, long max_parallel, long max_per_host)
+{
+	struct fetcher *f = xcalloc(1, sizeof(*f));
+
+	f->base = base;
+	if ((f->multi = curl_multi_init()) == NULL)
+		fatalx("fetch: curl_multi_init failed");
+	f->timer = evtimer_new(base, timer_cb, f);
+	curl_multi_setopt(f->multi, CURLMOPT_SOCKETFUNCTION, multi_sock_cb);
+	curl_multi_setopt(f->multi, CURLMOPT_SOCKETDATA, f);
+	curl_multi_setopt(f->multi, CURLMOPT_TIMERFUNCTION, multi_timer_cb);
+	curl_multi_setopt(f->multi, CURLMOPT_TIMERDATA, f);
+	curl_multi_setopt(f->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, max_parallel);
+	curl_multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS, max_per_host);
+	return f;
+}
+
+void
+fetcher_free(struct fetcher *f)
+{
+	struct xfer *x, *next;
+
+	if (f == NULL)
+		return;
+	for (x = f->xfers; x; x = next) {
+		next = x->next;
+		curl_multi_remove_handle(f->multi, x->easy);
+		xfer_free(x);
+	}
+	curl_multi_cleanup(f->multi);
+	event_free(f->timer);
+	free(f);
+}
+
+uint64_t
+fetch_start(struct fetcher *f, const struct fetch_opts *o, fetch_done_cb cb, void *arg)
+{
+	struct xfer *x = xcalloc(1, sizeof(*x));
+
+	xfer_setup(x, o);
+	x->f = f;
+	x->cb = cb;
+	x->arg = arg;
+	x->id = ++f->next_id;
+	x->next = f->xfers;
+	if (f->xfers)
+		f->xfers->prev = x;
+	f->xfers = x;
+	f->running++;
+	if (curl_multi_add_handle(f->multi, x->easy) != CURLM_OK)
+		fatalx("fetch: curl_multi_add_handle failed");
+	return x->id;
+}
+
+void
+fetch_cancel(struct fetcher *f, uint64_t id)
+{
+	struct xfer *x;
+
+	for (x = f->xfers; x; x = x->next) {
+		if (x->id != id)
+			continue;
+		curl_multi_remove_handle(f->multi, x->easy);
+		if (x->prev)
+			x->prev->next = x->next;
+		else
+			f->xfers = x->next;
+		if (x->next)
+			x->next->prev = x->prev;
+		f->running--;
+		xfer_free(x);
+		return;
+	}
+}
+
+size_t
+fetcher_running(const struct fetcher *f)
+{
+	return f->running;
+}

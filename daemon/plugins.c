@@ -1,0 +1,186 @@
+/* dlopen()s source plugins and refuses any whose ABI or size differs before calling them. */
+#include "config.h"
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "plugins.h"
+#include "xmalloc.h"
+
+int
+plugin_check(const struct feedd_plugin *p, const char *path, char *err, size_t errlen)
+{
+	if (p->abi != FEEDD_PLUGIN_ABI) {
+		snprintf(err, errlen, "%s: plugin ABI %u, expected %u", path, p->abi,
+		    FEEDD_PLUGIN_ABI);
+		return -1;
+	}
+	if (p->size != sizeof(struct feedd_plugin)) {
+		snprintf(err, errlen, "%s: plugin descriptor size %u, expected %zu", path, p->size,
+		    sizeof(struct feedd_plugin));
+		return -1;
+	}
+	if (p->name == NULL || p->name[0] == '\0' || p->segment == NULL) {
+		snprintf(err, errlen, "%s: plugin has no name or no segment function", path);
+		return -1;
+	}
+	if (strspn(p->name, "abcdefghijklmnopqrstuvwxyz0123456789_-") != strlen(p->name)) {
+		snprintf(err, errlen, "%s: plugin name '%s' is not [a-z0-9_-]+", path, p->name);
+		return -1;
+	}
+	return 0;
+}
+
+/* Refuses files and folders that others may write: whoever can write them runs code here. */
+static int
+check_mode(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (stat(path, &st) == -1) {
+		snprintf(err, errlen, "%s: cannot stat", path);
+		return -1;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		snprintf(err, errlen, "%s: writable by group or others, refused", path);
+		return -1;
+	}
+	return 0;
+}
+
+int
+plugin_load(const char *path, struct plugin *out, char *err, size_t errlen)
+{
+	const struct feedd_plugin *p;
+	void *h;
+
+	if (check_mode(path, err, errlen) == -1)
+		return -1;
+	if ((h = dlopen(path, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, dlerror());
+		return -1;
+	}
+	if ((p = dlsym(h, FEEDD_PLUGIN_SYMBOL_NAME)) == NULL) {
+		snprintf(err, errlen, "%s: not a feedd plugin (no symbol %s)", path,
+		    FEEDD_PLUGIN_SYMBOL_NAME);
+		dlclose(h);
+		return -1;
+	}
+	if (plugin_check(p, path, err, errlen) == -1) {
+		dlclose(h);
+		return -1;
+	}
+	out->path = xstrdup(path);
+	out->handle = h;
+	out->p = p;
+	return 0;
+}
+
+static int
+so_filter(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return n > 3 && strcmp(d->d_name + n - 3, ".so") == 0 && d->d_name[0] != '.';
+}
+
+int
+plugins_load_dir(struct plugin_set *set, const char *dir)
+{
+	struct dirent **names;
+	char path[PATH_MAX], err[PATH_MAX + 256];
+	int i, n, loaded = 0;
+
+	if (check_mode(dir, err, sizeof(err)) == -1) {
+		log_warnx("plugins: %s", err);
+		return -1;
+	}
+	if ((n = scandir(dir, &names, so_filter, alphasort)) == -1) {
+		log_warn("plugins: %s", dir);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		struct plugin pl;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
+		free(names[i]);
+		if (plugin_load(path, &pl, err, sizeof(err)) == -1) {
+			log_warnx("plugins: skipped %s", err);
+			continue;
+		}
+		if (plugins_find(set, pl.p->name) != NULL) {
+			log_warnx("plugins: skipped %s: a plugin named %s is already loaded", path,
+			    pl.p->name);
+			dlclose(pl.handle);
+			free(pl.path);
+			continue;
+		}
+		set->v = xreallocarray(set->v, set->n + 1, sizeof(*set->v));
+		set->v[set->n++] = pl;
+		loaded++;
+	}
+	free(names);
+	return loaded;
+}
+
+const struct plugin *
+plugins_find(const struct plugin_set *set, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < set->n; i++)
+		if (strcmp(set->v[i].p->name, name) == 0)
+			return &set->v[i];
+	return NULL;
+}
+
+void
+plugins_free(struct plugin_set *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->n; i++) {
+		dlclose(set->v[i].handle);
+		free(set->v[i].path);
+	}
+	free(set->v);
+	set->v = NULL;
+	set->n = 0;
+}
+
+/* Non-zero if this program is the one built in the build tree (not an installed copy). */
+static int
+running_from_build_tree(void)
+{
+	char self[PATH_MAX], *slash;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n <= 0)
+		return 0;
+	self[n] = '\0';
+	if ((slash = strrchr(self, '/')) == NULL)
+		return 0;
+	*slash = '\0';
+	return strcmp(self, FEEDD_BUILDDIR) == 0;
+}
+
+const char *
+plugins_default_dir(const char *dir)
+{
+	const char *env;
+
+	if (dir != NULL && *dir != '\0')
+		return dir;
+	if ((env = getenv("FEEDD_PLUGIN_DIR")) != NULL && *env != '\0')
+		return env;
+	if (running_from_build_tree())
+		return FEEDD_BUILDDIR "/plugins/.libs";
+	return FEEDD_PLUGINDIR;
+}

@@ -1,0 +1,42 @@
+/* The plugin loader: finds shared objects in a folder, checks their ABI, and keeps them. */
+#ifndef FEEDD_PLUGINS_H
+#define FEEDD_PLUGINS_H
+
+#include <stddef.h>
+
+#include <feedd/plugin.h>
+
+struct plugin {
+	char *path;   /* owned */
+	void *handle; /* dlopen handle */
+	const struct feedd_plugin *p; /* inside the object: valid while the handle is open */
+};
+
+struct plugin_set {
+	struct plugin *v;
+	size_t n;
+};
+
+/*
+ * Checks a plugin's descriptor before any of its code runs.  Returns 0, or -1 with a message
+ * naming path, the expected and the found ABI or size in err.
+ */
+int plugin_check(const struct feedd_plugin *, const char *path, char *err, size_t errlen);
+/*
+ * Loads one file.  Returns 0, or -1 with the reason in err (not a plugin, ABI mismatch, bad
+ * permissions).
+ */
+int plugin_load(const char *path, struct plugin *out, char *err, size_t errlen);
+/*
+ * Loads every *.so in dir (sorted by name), logging each file refused.  A second plugin of
+ * the same name is refused too.  Returns the number loaded, or -1 if dir cannot be read
+ * or is writable by others.
+ */
+int plugins_load_dir(struct plugin_set *, const char *dir);
+const struct plugin *plugins_find(const struct plugin_set *, const char *name);
+void plugins_free(struct plugin_set *);
+/* The plugin folder to use: dir if set, else $FEEDD_PLUGIN_DIR, else the build tree's when
+ * the program runs from its build tree, else the compiled-in one.  Static string. */
+const char *plugins_default_dir(const char *dir);
+
+#endif

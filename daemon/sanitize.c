@@ -1,0 +1,173 @@
+/* Removes active content from HTML fragments before they go into a feed. */
+#include "config.h"
+
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/HTMLparser.h>
+#include <libxml/HTMLtree.h>
+#include <libxml/tree.h>
+
+#include "sanitize.h"
+#include "xmalloc.h"
+
+static const char *const bad_elements[] = {"script", "style", "iframe", "frame", "frameset",
+    "object", "embed", "applet", "form", "input", "button", "textarea", "select", "meta", "link",
+    "base", "noscript", "template", "svg", "math", NULL};
+
+static const char *const url_attrs[] = {"href", "src", "action", "formaction", "background",
+    "poster", "lowsrc", "dynsrc", "xlink:href", "cite", "longdesc", "usemap", "srcset", NULL};
+
+static int
+in_list(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcasecmp(s, *list) == 0)
+			return 1;
+	return 0;
+}
+
+/* A URL is dangerous if its scheme, ignoring whitespace and controls, is one that runs code. */
+static int
+url_dangerous(const char *url, int is_src)
+{
+	char scheme[16];
+	size_t n = 0;
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)url; *p && n < sizeof(scheme) - 1; p++) {
+		if (*p <= ' ')
+			continue;
+		if (*p == ':')
+			break;
+		scheme[n++] = (char)tolower(*p);
+	}
+	scheme[n] = '\0';
+	if (*p != ':')
+		return 0;
+	if (strcmp(scheme, "javascript") == 0 || strcmp(scheme, "vbscript") == 0 ||
+	    strcmp(scheme, "livescript") == 0 || strcmp(scheme, "mocha") == 0)
+		return 1;
+	if (strcmp(scheme, "data") == 0)
+		return !(is_src && strncasecmp((const char *)p + 1, "image/", 6) == 0);
+	return 0;
+}
+
+static void
+clean_attrs(xmlNodePtr n)
+{
+	xmlAttrPtr a = n->properties, next;
+
+	for (; a; a = next) {
+		const char *name = (const char *)a->name;
+		int drop = 0;
+
+		next = a->next;
+		if (strncasecmp(name, "on", 2) == 0 || strcasecmp(name, "style") == 0 ||
+		    strcasecmp(name, "formaction") == 0) {
+			drop = 1;
+		} else if (in_list(name, url_attrs)) {
+			xmlChar *v = xmlNodeGetContent((xmlNodePtr)a);
+
+			drop = v && url_dangerous((const char *)v, strcasecmp(name, "src") == 0);
+			xmlFree(v);
+		}
+		if (drop)
+			xmlRemoveProp(a);
+	}
+}
+
+static void
+clean_tree(xmlNodePtr n)
+{
+	xmlNodePtr next;
+
+	for (; n; n = next) {
+		next = n->next;
+		if (n->type == XML_ELEMENT_NODE) {
+			if (in_list((const char *)n->name, bad_elements)) {
+				xmlUnlinkNode(n);
+				xmlFreeNode(n);
+				continue;
+			}
+			clean_attrs(n);
+			clean_tree(n->children);
+		} else if (n->type == XML_COMMENT_NODE || n->type == XML_PI_NODE) {
+			xmlUnlinkNode(n);
+			xmlFreeNode(n);
+		}
+	}
+}
+
+static htmlDocPtr
+parse_fragment(const char *html)
+{
+	static const char pre[] = "<html><head><meta charset=\"utf-8\"></head><body>";
+	size_t n = strlen(html);
+	char *doc = xmalloc(sizeof(pre) + n);
+	htmlDocPtr d;
+
+	memcpy(doc, pre, sizeof(pre) - 1);
+	memcpy(doc + sizeof(pre) - 1, html, n + 1);
+	d = htmlReadMemory(doc, (int)(sizeof(pre) - 1 + n), NULL, "UTF-8",
+	    HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+	free(doc);
+	return d;
+}
+
+static xmlNodePtr
+find_body(htmlDocPtr d)
+{
+	xmlNodePtr root = xmlDocGetRootElement(d), n;
+
+	for (n = root ? root->children : NULL; n; n = n->next)
+		if (n->type == XML_ELEMENT_NODE && strcasecmp((const char *)n->name, "body") == 0)
+			return n;
+	return NULL;
+}
+
+char *
+sanitize_html(const char *html)
+{
+	htmlDocPtr d = parse_fragment(html);
+	xmlNodePtr body, n;
+	xmlBufferPtr b;
+	char *out;
+
+	if (d == NULL || (body = find_body(d)) == NULL) {
+		xmlFreeDoc(d);
+		return xstrdup("");
+	}
+	clean_tree(body->children);
+	b = xmlBufferCreate();
+	for (n = body->children; n; n = n->next)
+		htmlNodeDump(b, d, n);
+	out = xstrdup((const char *)xmlBufferContent(b));
+	xmlBufferFree(b);
+	xmlFreeDoc(d);
+	return out;
+}
+
+char *
+sanitize_html_text(const char *html)
+{
+	htmlDocPtr d;
+	xmlNodePtr body;
+	xmlChar *t;
+	char *out;
+
+	if (html == NULL)
+		return NULL;
+	d = parse_fragment(html);
+	if (d == NULL || (body = find_body(d)) == NULL) {
+		xmlFreeDoc(d);
+		return NULL;
+	}
+	clean_tree(body->children);
+	t = xmlNodeGetContent(body);
+	out = t ? xstrdup((const char *)t) : NULL;
+	xmlFree(t);
+	xmlFreeDoc(d);
+	return out;
+}

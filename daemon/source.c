@@ -1,0 +1,265 @@
+/* The host side of the plugin ABI: what a plugin's callbacks do, and input decoding. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "log.h"
+#include "source.h"
+#include "text.h"
+#include "xmalloc.h"
+
+void
+optlist_add(struct optlist *l, const char *key, const char *value, int line)
+{
+	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
+	l->v[l->n].key = xstrdup(key);
+	l->v[l->n].value = xstrdup(value);
+	l->v[l->n].line = line;
+	l->n++;
+}
+
+const char *
+optlist_get(const struct optlist *l, const char *key)
+{
+	size_t i;
+
+	if (l == NULL)
+		return NULL;
+	for (i = l->n; i-- > 0;) /* the last one given wins */
+		if (strcmp(l->v[i].key, key) == 0)
+			return l->v[i].value;
+	return NULL;
+}
+
+void
+optlist_free(struct optlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].key);
+		free(l->v[i].value);
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+int
+optlist_equal(const struct optlist *a, const struct optlist *b)
+{
+	size_t i;
+
+	if (a->n != b->n)
+		return 0;
+	for (i = 0; i < a->n; i++)
+		if (strcmp(a->v[i].key, b->v[i].key) || strcmp(a->v[i].value, b->v[i].value))
+			return 0;
+	return 1;
+}
+
+void
+harvest_free(struct harvest *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->n; i++)
+		entry_free(h->v[i]);
+	free(h->v);
+	free(h->feed_title);
+	free(h->feed_link);
+	free(h->feed_author);
+	free(h->feed_subtitle);
+	free(h->error);
+	memset(h, 0, sizeof(*h));
+}
+
+/* The host context behind feedd_host.ctx. */
+struct hostctx {
+	const struct optlist *opts;
+	struct harvest *out;
+	struct idset ids;
+	int safe_html;
+	char **error; /* where the first error goes */
+};
+
+static const char *
+host_option(void *ctx, const char *key)
+{
+	struct hostctx *h = ctx;
+
+	return optlist_get(h->opts, key);
+}
+
+static int
+host_emit(void *ctx, const struct feedd_entry *pe)
+{
+	struct hostctx *h = ctx;
+	struct harvest *out = h->out;
+	const char *why;
+	struct entry *e;
+
+	if (h->out == NULL)
+		return -1; /* emit during open(): not allowed */
+	if (out->max && out->n >= out->max)
+		return -1;
+	if ((e = entry_from_plugin(pe, h->safe_html, &why)) == NULL) {
+		out->dropped++;
+		log_debug("source: dropped an %s", why);
+		return 0;
+	}
+	if (out->n == out->cap) {
+		out->cap = out->cap ? out->cap * 2 : 32;
+		out->v = xreallocarray(out->v, out->cap, sizeof(*out->v));
+	}
+	if (!idset_add(&h->ids, e->id)) {
+		out->dropped++;
+		entry_free(e);
+		return 0;
+	}
+	e->seq = out->n;
+	out->v[out->n++] = e;
+	return 0;
+}
+
+static void
+set_str(char **dst, const char *s)
+{
+	free(*dst);
+	*dst = entry_strdup_clean(s);
+}
+
+static void
+host_feed_info(void *ctx, const struct feedd_feed_info *fi)
+{
+	struct hostctx *h = ctx;
+
+	if (h->out == NULL || fi == NULL)
+		return;
+	set_str(&h->out->feed_title, fi->title);
+	set_str(&h->out->feed_link, fi->link);
+	set_str(&h->out->feed_author, fi->author);
+	set_str(&h->out->feed_subtitle, fi->subtitle);
+}
+
+static void
+host_error(void *ctx, const char *fmt, ...)
+{
+	struct hostctx *h = ctx;
+	char line[1024], *nl;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	for (nl = line; (nl = strpbrk(nl, "\r\n")) != NULL;)
+		*nl = ' '; /* errors are one line */
+	if (*h->error == NULL)
+		*h->error = entry_strdup_clean(line[0] ? line : "unknown error");
+}
+
+static void
+host_init(struct feedd_host *host, struct hostctx *ctx)
+{
+	host->ctx = ctx;
+	host->option = host_option;
+	host->emit = host_emit;
+	host->feed_info = host_feed_info;
+	host->error = host_error;
+}
+
+static int
+check_options(struct source *src)
+{
+	const char *const *names = src->plugin->p->options;
+	size_t i, j;
+
+	for (i = 0; src->opts && i < src->opts->n; i++) {
+		const char *key = src->opts->v[i].key;
+
+		/* the host consumes `charset` for text plugins */
+		if ((src->plugin->p->flags & FEEDD_PLUGIN_TEXT) && strcmp(key, "charset") == 0)
+			continue;
+		for (j = 0; names && names[j]; j++)
+			if (strcmp(names[j], key) == 0)
+				break;
+		if (names == NULL || names[j] == NULL) {
+			xasprintf(&src->error, "plugin %s has no option '%s'", src->plugin->p->name,
+			    key);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+source_open(struct source *src, const struct plugin *pl, const struct optlist *opts)
+{
+	struct hostctx ctx = {opts, NULL, {NULL, 0, 0}, 0, &src->error};
+	struct feedd_host host;
+
+	memset(src, 0, sizeof(*src));
+	src->plugin = pl;
+	src->opts = opts;
+	if (check_options(src) == -1)
+		return -1;
+	if (pl->p->open == NULL)
+		return 0;
+	host_init(&host, &ctx);
+	if (pl->p->open(&host, &src->state) != 0) {
+		if (src->error == NULL)
+			xasprintf(&src->error, "plugin %s refused its options", pl->p->name);
+		src->state = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+void
+source_close(struct source *src)
+{
+	if (src->plugin && src->plugin->p->close && src->state)
+		src->plugin->p->close(src->state);
+	free(src->error);
+	src->state = NULL;
+	src->error = NULL;
+}
+
+int
+source_run(struct source *src, const struct input *in, struct harvest *out)
+{
+	const struct feedd_plugin *p = src->plugin->p;
+	struct hostctx ctx = {src->opts, out, {NULL, 0, 0}, (p->flags & FEEDD_PLUGIN_SAFE_HTML) != 0,
+	    &out->error};
+	struct feedd_input fi = {in->data, in->len, in->url, in->content_type, in->charset};
+	struct feedd_host host;
+	struct buf text = BUF_INIT;
+	int rc;
+
+	if (p->flags & FEEDD_PLUGIN_TEXT) {
+		const char *cs = optlist_get(src->opts, "charset");
+
+		if (cs == NULL)
+			cs = in->charset;
+		if (text_decode(&text, in->data, in->len, cs, NULL) == -1)
+			log_debug("source: unknown charset '%s', detected instead", cs);
+		buf_reserve(&text, 0);
+		fi.data = text.data;
+		fi.len = text.len;
+		fi.charset = "UTF-8";
+	}
+	host_init(&host, &ctx);
+	rc = p->segment(src->state, &host, &fi);
+	buf_free(&text);
+	idset_free(&ctx.ids);
+	if (rc != 0) {
+		if (out->error == NULL)
+			xasprintf(&out->error, "plugin %s failed", p->name);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,69 @@
+/* Runs a source plugin over fetched bytes: decoding, the host callbacks, collected entries. */
+#ifndef FEEDD_SOURCE_H
+#define FEEDD_SOURCE_H
+
+#include <stddef.h>
+
+#include "entry.h"
+#include "plugins.h"
+
+/* KEY=VALUE options handed to a plugin (both strings owned by the list). */
+struct opt {
+	char *key;
+	char *value;
+	int line; /* config line, 0 from the command line */
+};
+
+struct optlist {
+	struct opt *v;
+	size_t n;
+};
+
+void optlist_add(struct optlist *, const char *key, const char *value, int line);
+const char *optlist_get(const struct optlist *, const char *key);
+void optlist_free(struct optlist *);
+int optlist_equal(const struct optlist *, const struct optlist *);
+
+/* What one run of a plugin gave.  Everything is owned by the harvest. */
+struct harvest {
+	struct entry **v; /* in source order, ids unique (later duplicates dropped) */
+	size_t n, cap;
+	char *feed_title, *feed_link, *feed_author, *feed_subtitle;
+	char *error;      /* first error the plugin reported, or NULL */
+	size_t dropped;   /* entries refused (no id key) or duplicate */
+	size_t max;       /* stop after this many entries; 0 means no limit */
+};
+
+void harvest_free(struct harvest *);
+
+/* A plugin with its options and its open state: one per feed, or one per convert run. */
+struct source {
+	const struct plugin *plugin;
+	const struct optlist *opts; /* borrowed; must outlive the source */
+	void *state;
+	char *error; /* last error of open() */
+};
+
+/*
+ * Opens the plugin with opts (checking unknown keys against the plugin's list first).
+ * Returns 0, or -1 with src->error set to a one-line reason (freed by source_close).
+ */
+int source_open(struct source *src, const struct plugin *, const struct optlist *opts);
+void source_close(struct source *);
+
+/* What was fetched.  All borrowed. */
+struct input {
+	const char *data;
+	size_t len;
+	const char *url;
+	const char *content_type; /* without parameters, or NULL */
+	const char *charset;      /* from HTTP, or NULL */
+};
+
+/*
+ * Runs the plugin on in into out (which must be zeroed, with out->max set as wished).
+ * Returns 0, or -1 with out->error set.
+ */
+int source_run(struct source *, const struct input *in, struct harvest *out);
+
+#endif

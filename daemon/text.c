@@ -1,0 +1,346 @@
+/* Text hygiene: everything feedd emits passes through here on its way to valid UTF-8 XML. */
+#include "config.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <string.h>
+#include <strings.h>
+
+#include "text.h"
+
+size_t
+utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	uint32_t c;
+	size_t len, i;
+
+	if (n == 0)
+		return 0;
+	c = s[0];
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	} else if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+		c &= 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		c &= 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		c &= 0x07;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10ffff)) ||
+	    (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+int
+utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, l;
+	uint32_t cp;
+
+	while (i < n) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((l = utf8_seq(p + i, n - i, &cp)) == 0)
+			return 0;
+		i += l;
+	}
+	return 1;
+}
+
+void
+utf8_put(struct buf *b, uint32_t cp)
+{
+	char o[4];
+
+	if (cp < 0x80) {
+		buf_addc(b, (char)cp);
+	} else if (cp < 0x800) {
+		o[0] = (char)(0xc0 | (cp >> 6));
+		o[1] = (char)(0x80 | (cp & 0x3f));
+		buf_add(b, o, 2);
+	} else if (cp < 0x10000) {
+		o[0] = (char)(0xe0 | (cp >> 12));
+		o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		o[2] = (char)(0x80 | (cp & 0x3f));
+		buf_add(b, o, 3);
+	} else {
+		o[0] = (char)(0xf0 | (cp >> 18));
+		o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		o[3] = (char)(0x80 | (cp & 0x3f));
+		buf_add(b, o, 4);
+	}
+}
+
+/* Characters XML 1.0 forbids, plus C1 controls and DEL, which no reader wants. */
+static int
+xml_unwanted(uint32_t cp)
+{
+	if (cp < 0x20)
+		return cp != '\t' && cp != '\n' && cp != '\r';
+	return (cp >= 0x7f && cp <= 0x9f) || cp == 0xfffe || cp == 0xffff;
+}
+
+int
+text_is_clean(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, l;
+	uint32_t cp;
+
+	while (i < n) {
+		if (p[i] >= 0x20 && p[i] < 0x7f) {
+			i++;
+			continue;
+		}
+		if ((l = utf8_seq(p + i, n - i, &cp)) == 0 || xml_unwanted(cp) || cp == '\r')
+			return 0;
+		i += l;
+	}
+	return 1;
+}
+
+size_t
+text_clean(struct buf *out, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, l, start = out->len, run = 0;
+	uint32_t cp;
+
+	buf_reserve(out, n);
+	while (i < n) {
+		if (p[i] >= 0x20 && p[i] < 0x7f) {
+			i++;
+			run++;
+			continue;
+		}
+		buf_add(out, p + i - run, run);
+		run = 0;
+		if ((l = utf8_seq(p + i, n - i, &cp)) == 0) {
+			utf8_put(out, 0xfffd);
+			i++;
+			continue;
+		}
+		if (cp == '\r') {
+			buf_addc(out, '\n');
+			if (i + 1 < n && p[i + 1] == '\n')
+				i++;
+		} else if (!xml_unwanted(cp)) {
+			buf_add(out, p + i, l);
+		}
+		i += l;
+	}
+	buf_add(out, p + i - run, run);
+	return out->len - start;
+}
+
+/* Decoded text keeps the whitespace controls a segmenter must see and drops the rest. */
+static void
+put_text_cp(struct buf *out, uint32_t cp)
+{
+	if (cp < 0x20) {
+		if (cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f')
+			buf_addc(out, (char)cp);
+		return;
+	}
+	if (cp == 0x85) {
+		buf_addc(out, ' ');
+		return;
+	}
+	if ((cp >= 0x7f && cp <= 0x9f) || cp == 0xfffe || cp == 0xffff || cp == 0xfeff || cp == 0xfffd ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return;
+	utf8_put(out, cp);
+}
+
+static const uint16_t cp1252_high[32] = {
+	0x20ac, 0,      0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017d, 0,
+	0,      0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0,      0x017e, 0x0178,
+};
+
+static void
+decode_cp1252(struct buf *out, const unsigned char *p, size_t n)
+{
+	size_t i;
+
+	buf_reserve(out, n + n / 2);
+	for (i = 0; i < n; i++) {
+		if (p[i] >= 0x80 && p[i] < 0xa0) {
+			if (cp1252_high[p[i] - 0x80])
+				put_text_cp(out, cp1252_high[p[i] - 0x80]);
+		} else {
+			put_text_cp(out, p[i]);
+		}
+	}
+}
+
+static void
+decode_utf8(struct buf *out, const unsigned char *p, size_t n)
+{
+	size_t i = 0, l, run = 0;
+	uint32_t cp;
+
+	buf_reserve(out, n);
+	while (i < n) {
+		if (p[i] >= 0x20 && p[i] < 0x7f) {
+			i++;
+			run++;
+			continue;
+		}
+		buf_add(out, p + i - run, run);
+		run = 0;
+		if ((l = utf8_seq(p + i, n - i, &cp)) == 0) {
+			i++; /* callers pass valid UTF-8; a stray byte is dropped */
+			continue;
+		}
+		put_text_cp(out, cp);
+		i += l;
+	}
+	buf_add(out, p + i - run, run);
+}
+
+static void
+decode_utf16(struct buf *out, const unsigned char *p, size_t n, int be)
+{
+	size_t i;
+	uint32_t u, lo;
+
+	buf_reserve(out, n);
+	for (i = 0; i + 1 < n; i += 2) {
+		u = be ? (uint32_t)(p[i] << 8 | p[i + 1]) : (uint32_t)(p[i + 1] << 8 | p[i]);
+		if (u >= 0xd800 && u <= 0xdbff && i + 3 < n) {
+			lo = be ? (uint32_t)(p[i + 2] << 8 | p[i + 3])
+			        : (uint32_t)(p[i + 3] << 8 | p[i + 2]);
+			if (lo >= 0xdc00 && lo <= 0xdfff) {
+				u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+				i += 2;
+			}
+		}
+		put_text_cp(out, u); /* a lone surrogate is dropped there */
+	}
+}
+
+/* Any other charset through iconv; unmappable bytes are skipped. */
+static int
+decode_iconv(struct buf *out, const char *s, size_t n, const char *charset)
+{
+	iconv_t cd = iconv_open("UTF-8", charset);
+	struct buf tmp = BUF_INIT;
+	char *in = (char *)s, *o;
+	size_t inleft = n, oleft;
+
+	if (cd == (iconv_t)-1)
+		return -1;
+	buf_reserve(&tmp, n * 4 + 16);
+	while (inleft > 0) {
+		o = tmp.data + tmp.len;
+		oleft = tmp.cap - tmp.len - 1;
+		if (iconv(cd, &in, &inleft, &o, &oleft) == (size_t)-1) {
+			tmp.len = (size_t)(o - tmp.data);
+			if (errno == E2BIG) {
+				buf_reserve(&tmp, inleft * 4 + 16);
+				continue;
+			}
+			in++; /* EILSEQ or EINVAL: skip the byte */
+			inleft--;
+			continue;
+		}
+		tmp.len = (size_t)(o - tmp.data);
+	}
+	iconv_close(cd);
+	decode_utf8(out, (const unsigned char *)tmp.data, tmp.len);
+	buf_free(&tmp);
+	return 0;
+}
+
+static int
+charset_is(const char *cs, const char *const *names)
+{
+	for (; *names; names++)
+		if (strcasecmp(cs, *names) == 0)
+			return 1;
+	return 0;
+}
+
+static const char *const utf8_names[] = {"utf-8", "utf8", "unicode-1-1-utf-8", NULL};
+static const char *const cp1252_names[] = {"windows-1252", "cp1252", "iso-8859-1", "iso8859-1",
+    "latin1", "l1", "us-ascii", "ascii", "x-cp1252", "iso_8859-1", NULL};
+
+int
+text_decode(struct buf *out, const char *s, size_t n, const char *charset, const char **used)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	const char *dummy;
+	int rc = 0;
+
+	if (used == NULL)
+		used = &dummy;
+	if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) {
+		*used = "UTF-8";
+		if (utf8_valid(s + 3, n - 3))
+			decode_utf8(out, p + 3, n - 3);
+		else
+			decode_cp1252(out, p + 3, n - 3);
+		return 0;
+	}
+	if (n >= 2 && ((p[0] == 0xff && p[1] == 0xfe) || (p[0] == 0xfe && p[1] == 0xff))) {
+		*used = p[0] == 0xfe ? "UTF-16BE" : "UTF-16LE";
+		decode_utf16(out, p + 2, n - 2, p[0] == 0xfe);
+		return 0;
+	}
+	if (charset != NULL && *charset != '\0') {
+		if (charset_is(charset, utf8_names)) {
+			if (utf8_valid(s, n)) {
+				*used = "UTF-8";
+				decode_utf8(out, p, n);
+				return 0;
+			}
+			/* a declared UTF-8 that is not: fall through to detection */
+		} else if (charset_is(charset, cp1252_names)) {
+			*used = "windows-1252";
+			decode_cp1252(out, p, n);
+			return 0;
+		} else if (strcasecmp(charset, "utf-16le") == 0 || strcasecmp(charset, "utf-16") == 0) {
+			*used = "UTF-16LE";
+			decode_utf16(out, p, n, 0);
+			return 0;
+		} else if (strcasecmp(charset, "utf-16be") == 0) {
+			*used = "UTF-16BE";
+			decode_utf16(out, p, n, 1);
+			return 0;
+		} else if (decode_iconv(out, s, n, charset) == 0) {
+			*used = charset;
+			return 0;
+		} else {
+			rc = -1;
+		}
+	}
+	if (utf8_valid(s, n)) {
+		*used = "UTF-8";
+		decode_utf8(out, p, n);
+	} else {
+		*used = "windows-1252";
+		decode_cp1252(out, p, n);
+	}
+	return rc;
+}

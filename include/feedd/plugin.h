@@ -1,0 +1,157 @@
+/*
+ * feedd source plugin ABI: the one header a plugin includes, and the only public one.
+ *
+ * A plugin is a shared object that exports exactly one symbol, FEEDD_PLUGIN_SYMBOL, a
+ * `const struct feedd_plugin`.  The daemon dlopen()s the file, reads `abi` and `size` and refuses
+ * the plugin unless both match what it was built with, before it calls any plugin code.
+ *
+ * A plugin is pure: it is handed bytes and gives entries back through host->emit.  It does no
+ * network I/O, runs no event loop, keeps no global state, never prints and never exits; it
+ * reports problems through host->error.  That makes every plugin testable on a file with
+ * `feedd convert -p NAME FILE`.
+ *
+ * Threading: the host calls a plugin's functions from one thread at a time, but may hold several
+ * open states of the same plugin (one per feed) at once.
+ */
+#ifndef FEEDD_PLUGIN_H
+#define FEEDD_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bumped whenever any struct in this header changes shape or meaning. */
+#define FEEDD_PLUGIN_ABI 1
+
+/* The name of the one symbol a plugin exports. */
+#define FEEDD_PLUGIN_SYMBOL feedd_plugin
+#define FEEDD_PLUGIN_SYMBOL_NAME "feedd_plugin"
+
+/* Plugin flags. */
+enum {
+	/*
+	 * The plugin wants text: the host decodes the input to UTF-8 before segment() (the
+	 * `charset` option or HTTP charset first, then a UTF-8/UTF-16 BOM, then valid UTF-8, else
+	 * Windows-1252), drops the BOM, NUL and other C0 controls except tab, LF, CR, VT and FF, and
+	 * guarantees feedd_input.data is valid UTF-8 followed by a NUL byte.  Without this flag the
+	 * plugin gets the bytes exactly as fetched (e.g. for XML, whose parser reads the encoding).
+	 */
+	FEEDD_PLUGIN_TEXT = 1u << 0,
+	/*
+	 * The plugin builds feedd_entry.content itself from text it has escaped, so it holds no
+	 * markup from the source and the host may skip its HTML sanitizer (a speed promise: a
+	 * plugin that passes source HTML through must not set it).
+	 */
+	FEEDD_PLUGIN_SAFE_HTML = 1u << 1,
+};
+
+/* An enclosure (RFC 4287 link rel="enclosure"). */
+struct feedd_enclosure {
+	const char *url;  /* required */
+	const char *type; /* MIME type, or NULL */
+	int64_t length;   /* bytes, or -1 if unknown */
+};
+
+/*
+ * One entry, handed to host->emit.  Every pointer is owned by the plugin and needs to stay valid
+ * only until emit returns: the host copies what it keeps.  Strings are UTF-8 and NUL-terminated;
+ * invalid UTF-8 and characters XML forbids are replaced or dropped by the host, never trusted.
+ * Unknown fields are NULL (or 0 for dates).  At least one of summary and content should be set.
+ */
+struct feedd_entry {
+	const char *id_key;  /* text the stable id is made from (UUIDv5); required, non-empty */
+	const char *title;   /* plain text; NULL lets the host derive one from the text */
+	const char *link;    /* absolute URL of the entry, or NULL */
+	const char *author;  /* plain text name, or NULL */
+	const char *summary; /* plain text */
+	const char *content; /* HTML fragment; the host strips script, style, on* and javascript: */
+	const char *caption; /* plain text credit (e.g. "Photo: AFP"), or NULL; kept beside content */
+	int64_t published;   /* seconds since the epoch (UTC) if the source says, else 0 */
+	int64_t updated;     /* likewise */
+	int truncated;       /* non-zero: the source text was cut (a teaser); summary ends in "…" */
+	const char *const *categories;          /* NULL-terminated, or NULL */
+	const struct feedd_enclosure *enclosures; /* n_enclosures of them, or NULL */
+	size_t n_enclosures;
+};
+
+/* Feed-level facts a plugin may learn from the source (all optional, same ownership rule). */
+struct feedd_feed_info {
+	const char *title;
+	const char *link;
+	const char *author;
+	const char *subtitle;
+};
+
+/* What segment() is handed.  Owned by the host, valid for the duration of the call. */
+struct feedd_input {
+	const char *data;         /* the bytes; data[len] is a NUL byte the host adds */
+	size_t len;
+	const char *url;          /* source URL (file:// for paths, "stdin:" for stdin); never NULL */
+	const char *content_type; /* HTTP Content-Type without parameters, or NULL for files */
+	const char *charset;      /* HTTP or configured charset, or NULL; with FEEDD_PLUGIN_TEXT
+	                             the host has already decoded by it */
+};
+
+/*
+ * Services the host lends a plugin.  `ctx` is opaque and is passed back to each function.
+ */
+struct feedd_host {
+	void *ctx;
+	/* The value of option KEY (from `-s KEY=VALUE` or the feed's config section), or NULL.
+	 * The string is owned by the host and lives as long as the plugin state. */
+	const char *(*option)(void *ctx, const char *key);
+	/* Hands one entry to the host.  Returns 0, or -1 when the host wants no more entries
+	 * (e.g. out of room); the plugin should then return from segment() promptly. */
+	int (*emit)(void *ctx, const struct feedd_entry *entry);
+	/* Feed-level facts; may be called once per segment(), before or after the entries. */
+	void (*feed_info)(void *ctx, const struct feedd_feed_info *info);
+	/* Reports an error or warning, printf-style, one line without a trailing newline. */
+	void (*error)(void *ctx, const char *fmt, ...)
+#if defined(__GNUC__)
+	    __attribute__((format(printf, 2, 3)))
+#endif
+	    ;
+};
+
+struct feedd_plugin {
+	uint32_t abi;  /* FEEDD_PLUGIN_ABI */
+	uint32_t size; /* sizeof(struct feedd_plugin) */
+	const char *name;        /* [a-z0-9_-]+, the name used in `plugin =` and `-p` */
+	const char *version;     /* the plugin's own version string */
+	const char *description; /* one line */
+	uint32_t flags;          /* FEEDD_PLUGIN_* */
+	/* Option names the plugin accepts (NULL-terminated); any other key is refused by the
+	 * host's config check with its file and line.  NULL accepts none. */
+	const char *const *options;
+
+	/*
+	 * Reads the options through host->option, validates them and allocates per-feed state.
+	 * Returns 0 and sets *state (which may be NULL), or -1 after host->error.  Optional.
+	 * The host may call open() only to check a configuration, then close() at once.
+	 */
+	int (*open)(const struct feedd_host *host, void **state);
+	/*
+	 * Segments one fetched input into entries, calling host->emit for each in source order.
+	 * Returns 0, or -1 after host->error; entries emitted before a failure are discarded.
+	 */
+	int (*segment)(void *state, const struct feedd_host *host, const struct feedd_input *in);
+	/* Frees what open() allocated.  Optional. */
+	void (*close)(void *state);
+};
+
+/*
+ * Declares the plugin's one exported symbol:
+ *     FEEDD_PLUGIN_DEFINE = { .abi = FEEDD_PLUGIN_ABI, .size = sizeof(struct feedd_plugin), ... };
+ */
+#define FEEDD_PLUGIN_DEFINE                                                                        \
+	extern const struct feedd_plugin FEEDD_PLUGIN_SYMBOL;                                      \
+	const struct feedd_plugin FEEDD_PLUGIN_SYMBOL
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FEEDD_PLUGIN_H */

@@ -1,0 +1,837 @@
+/*
+ * textdump: segments the plain-text dump of a news page (articles, credit lines, headlines and
+ * "related story" teasers) into entries.  The host hands it UTF-8 (FEEDD_PLUGIN_TEXT).
+ *
+ * The rules, in the order they apply:
+ *  1. Lines break at LF, CRLF and CR only; VT, FF, tab, NEL and U+2028/9 are spaces.
+ *  2. Lines are trimmed and their runs of white space folded to one space.
+ *  3. Blank lines separate blocks.  Soft wraps are joined: if the document has blocks of
+ *     several lines that are all at most wrap_max characters long, the wrap width W is the
+ *     longest such line, and a line in such a block joins the next when it does not end a
+ *     sentence and the next line's first word would not have fitted after it within W (so a
+ *     short line, e.g. a headline, ends).
+ *  4. Each resulting paragraph is a credit (`Photo: A / B`: a label from credit_prefixes, or a
+ *     short label-colon line holding " / "), complete (ends in . ? ! … with optional closing
+ *     quotes or brackets) or incomplete.
+ *  5. A short incomplete paragraph (at most headline_max_words) followed, past any credits, by a
+ *     complete one is the headline of a new article.
+ *  6. Consecutive complete paragraphs form one article; credits join the open article (or the
+ *     next one) as its caption.
+ *  7. An incomplete paragraph of at least teaser_min_words is a teaser: one entry, summary only,
+ *     ending in "…".  A shorter one inside an article is a paragraph of it; elsewhere it is a
+ *     label ("Related stories") and dropped.
+ *  8. A quoted kicker (‘TEXT’:, “TEXT”:, 'TEXT': or "TEXT":) opening an entry's text becomes its
+ *     title and leaves the text.  Else the title is the headline, else the first sentence, cut
+ *     at a word boundary with "…" past title_max bytes.
+ *  9. The id key is the first id_words words of the text (after the kicker), lower-cased, with
+ *     punctuation dropped: a teaser and the full article it leads to get the same id.
+ */
+#define _GNU_SOURCE /* memmem */
+#include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <feedd/plugin.h>
+
+struct opts {
+	long teaser_min_words;
+	long headline_max_words;
+	long title_max;
+	long id_words;
+	long wrap_max;
+	char **credit; /* lower-case labels */
+	size_t n_credit;
+};
+
+/* A growable string; plugins return errors instead of aborting, so every append can fail. */
+struct str {
+	char *p;
+	size_t len, cap;
+	int oom;
+};
+
+static void
+str_add(struct str *s, const char *p, size_t n)
+{
+	if (s->oom)
+		return;
+	if (s->len + n + 1 > s->cap) {
+		size_t cap = s->cap ? s->cap : 256;
+		char *np;
+
+		while (cap < s->len + n + 1)
+			cap *= 2;
+		if ((np = realloc(s->p, cap)) == NULL) {
+			s->oom = 1;
+			return;
+		}
+		s->p = np;
+		s->cap = cap;
+	}
+	memcpy(s->p + s->len, p, n);
+	s->len += n;
+	s->p[s->len] = '\0';
+}
+
+static void
+str_adds(struct str *s, const char *p)
+{
+	str_add(s, p, strlen(p));
+}
+
+static void
+str_add_html(struct str *s, const char *p, size_t n)
+{
+	size_t i, start = 0;
+	const char *rep;
+
+	for (i = 0; i < n; i++) {
+		switch (p[i]) {
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '&': rep = "&amp;"; break;
+		default: continue;
+		}
+		str_add(s, p + start, i - start);
+		str_adds(s, rep);
+		start = i + 1;
+	}
+	str_add(s, p + start, n - start);
+}
+
+/* ---- options ---- */
+
+static const char *const option_names[] = {"teaser_min_words", "headline_max_words",
+    "credit_prefixes", "title_max", "id_words", "wrap_max", NULL};
+
+static const char default_credits[] = "Photo,Photos,File photo,File photos,Graphic,Graphics,"
+                                      "Video,Image,Images,Illustration,Photo illustration,"
+                                      "Screengrab,Screenshot,Picture,Pictures,Map,Chart,Credit";
+
+static void
+opts_free(struct opts *o)
+{
+	size_t i;
+
+	if (o == NULL)
+		return;
+	for (i = 0; i < o->n_credit; i++)
+		free(o->credit[i]);
+	free(o->credit);
+	free(o);
+}
+
+static int
+opt_long(const struct feedd_host *h, const char *key, long def, long min, long max, long *out)
+{
+	const char *v = h->option(h->ctx, key);
+	char *end;
+	long n;
+
+	if (v == NULL) {
+		*out = def;
+		return 0;
+	}
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || end == v || *end != '\0' || n < min || n > max) {
+		h->error(h->ctx, "textdump: %s must be a whole number from %ld to %ld, not '%s'", key,
+		    min, max, v);
+		return -1;
+	}
+	*out = n;
+	return 0;
+}
+
+static int
+parse_credits(struct opts *o, const char *list)
+{
+	const char *p = list, *e;
+
+	while (*p) {
+		size_t n;
+		char *label;
+
+		while (*p == ',' || *p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		e = strchr(p, ',');
+		n = e ? (size_t)(e - p) : strlen(p);
+		while (n > 0 && p[n - 1] == ' ')
+			n--;
+		char **nv = realloc(o->credit, (o->n_credit + 1) * sizeof(char *));
+		if (nv == NULL || (label = malloc(n + 1)) == NULL) {
+			if (nv)
+				o->credit = nv;
+			return -1;
+		}
+		o->credit = nv;
+		for (size_t i = 0; i < n; i++)
+			label[i] = (char)tolower((unsigned char)p[i]);
+		label[n] = '\0';
+		o->credit[o->n_credit++] = label;
+		p += n;
+	}
+	return 0;
+}
+
+static int
+td_open(const struct feedd_host *h, void **state)
+{
+	struct opts *o = calloc(1, sizeof(*o));
+	const char *credits;
+
+	if (o == NULL) {
+		h->error(h->ctx, "textdump: out of memory");
+		return -1;
+	}
+	if (opt_long(h, "teaser_min_words", 30, 1, 100000, &o->teaser_min_words) ||
+	    opt_long(h, "headline_max_words", 20, 1, 1000, &o->headline_max_words) ||
+	    opt_long(h, "title_max", 100, 10, 10000, &o->title_max) ||
+	    opt_long(h, "id_words", 12, 1, 1000, &o->id_words) ||
+	    opt_long(h, "wrap_max", 200, 0, 100000, &o->wrap_max))
+		goto fail;
+	credits = h->option(h->ctx, "credit_prefixes");
+	if (parse_credits(o, credits ? credits : default_credits) == -1) {
+		h->error(h->ctx, "textdump: out of memory");
+		goto fail;
+	}
+	*state = o;
+	return 0;
+fail:
+	opts_free(o);
+	return -1;
+}
+
+static void
+td_close(void *state)
+{
+	opts_free(state);
+}
+
+/* ---- characters ---- */
+
+/* Length of a white-space character at p (ASCII blanks, NBSP, U+2000..U+200A, U+2028/9,
+ * U+202F, U+205F, U+3000, NEL), or 0.  The host guarantees valid UTF-8. */
+static size_t
+space_at(const unsigned char *p, const unsigned char *end)
+{
+	if (*p == ' ' || *p == '\t' || *p == '\v' || *p == '\f')
+		return 1;
+	if (*p < 0xc2)
+		return 0;
+	if (p[0] == 0xc2 && p + 1 < end && (p[1] == 0xa0 || p[1] == 0x85))
+		return 2;
+	if (p + 2 < end && p[0] == 0xe2 && p[1] == 0x80 &&
+	    ((p[2] >= 0x80 && p[2] <= 0x8a) || p[2] == 0xa8 || p[2] == 0xa9 || p[2] == 0xaf))
+		return 3;
+	if (p + 2 < end && p[0] == 0xe2 && p[1] == 0x81 && p[2] == 0x9f)
+		return 3;
+	if (p + 2 < end && p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80)
+		return 3;
+	return 0;
+}
+
+/* Number of code points in s[0..n). */
+static size_t
+u8len(const char *s, size_t n)
+{
+	size_t i, c = 0;
+
+	for (i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return c;
+}
+
+static size_t
+count_words(const char *s, size_t n)
+{
+	size_t i, w = 0;
+	int in = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == ' ') {
+			in = 0;
+		} else if (!in) {
+			in = 1;
+			w++;
+		}
+	}
+	return w;
+}
+
+/* Does a closing quote or bracket end at s+n?  Returns its length. */
+static size_t
+closer_before(const char *s, size_t n)
+{
+	static const char *const closers[] = {"\xe2\x80\x9d", "\xe2\x80\x99", "\xc2\xbb",
+	    "\xe2\x80\xba", "\"", "'", ")", "]", NULL};
+	size_t i, l;
+
+	for (i = 0; closers[i]; i++) {
+		l = strlen(closers[i]);
+		if (n >= l && memcmp(s + n - l, closers[i], l) == 0)
+			return l;
+	}
+	return 0;
+}
+
+/* Ends in . ? ! or … (or "..."), possibly followed by closing quotes or brackets. */
+static int
+ends_complete(const char *s, size_t n)
+{
+	size_t l;
+
+	while ((l = closer_before(s, n)) != 0)
+		n -= l;
+	if (n == 0)
+		return 0;
+	if (s[n - 1] == '.' || s[n - 1] == '?' || s[n - 1] == '!')
+		return 1;
+	return n >= 3 && memcmp(s + n - 3, "\xe2\x80\xa6", 3) == 0;
+}
+
+/* ---- lines and paragraphs ---- */
+
+struct line {
+	size_t off, len; /* into the folded text */
+	size_t chars;    /* code points */
+	int blank_before;
+};
+
+struct para {
+	size_t off, len; /* into the paragraph arena */
+	enum { P_COMPLETE, P_INCOMPLETE, P_CREDIT } kind;
+	size_t words;
+};
+
+struct doc {
+	struct str folded; /* every line, trimmed and folded, back to back */
+	struct line *lines;
+	size_t n_lines, cap_lines;
+	struct str arena; /* paragraphs */
+	struct para *paras;
+	size_t n_paras, cap_paras;
+};
+
+static int
+add_line(struct doc *d, size_t off, size_t len, int blank_before)
+{
+	if (d->n_lines == d->cap_lines) {
+		size_t cap = d->cap_lines ? d->cap_lines * 2 : 256;
+		struct line *nl = realloc(d->lines, cap * sizeof(*nl));
+
+		if (nl == NULL)
+			return -1;
+		d->lines = nl;
+		d->cap_lines = cap;
+	}
+	d->lines[d->n_lines].off = off;
+	d->lines[d->n_lines].len = len;
+	d->lines[d->n_lines].chars = u8len(d->folded.p + off, len);
+	d->lines[d->n_lines].blank_before = blank_before;
+	d->n_lines++;
+	return 0;
+}
+
+/* Rules 1 and 2: splits at LF, CRLF, CR; trims and folds white space. */
+static int
+split_lines(struct doc *d, const char *data, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)data, *end = p + len;
+	int blank = 0;
+
+	while (p < end) {
+		size_t start = d->folded.len, sp;
+		int pending_space = 0;
+
+		while (p < end && *p != '\n' && *p != '\r') {
+			const unsigned char *run = p;
+
+			if ((sp = space_at(p, end)) != 0) {
+				pending_space = d->folded.len > start;
+				p += sp;
+				continue;
+			}
+			while (p < end && *p != '\n' && *p != '\r' && space_at(p, end) == 0)
+				p++;
+			if (pending_space)
+				str_add(&d->folded, " ", 1);
+			pending_space = 0;
+			str_add(&d->folded, (const char *)run, (size_t)(p - run));
+		}
+		if (p < end && *p == '\r' && p + 1 < end && p[1] == '\n')
+			p++;
+		if (p < end)
+			p++;
+		if (d->folded.oom)
+			return -1;
+		if (d->folded.len == start) {
+			blank = 1;
+			continue;
+		}
+		if (add_line(d, start, d->folded.len - start, blank) == -1)
+			return -1;
+		blank = 0;
+	}
+	return 0;
+}
+
+/* Rule 3: the wrap width, or 0 if the document is not hard-wrapped. */
+static size_t
+wrap_width(const struct doc *d, long wrap_max)
+{
+	size_t i, j, w = 0, near = 0;
+
+	for (i = 0; i < d->n_lines; i = j) {
+		size_t bw = 0;
+		int ok = 1;
+
+		for (j = i; j < d->n_lines && (j == i || !d->lines[j].blank_before); j++) {
+			if (d->lines[j].chars > (size_t)wrap_max)
+				ok = 0;
+			if (d->lines[j].chars > bw)
+				bw = d->lines[j].chars;
+		}
+		if (ok && j - i >= 2 && bw > w)
+			w = bw;
+	}
+	if (w == 0)
+		return 0;
+	for (i = 0; i < d->n_lines; i++)
+		if (d->lines[i].chars * 5 >= w * 4 && d->lines[i].chars <= w)
+			near++;
+	return near >= 2 ? w : 0;
+}
+
+static size_t
+first_word_chars(const struct doc *d, const struct line *l)
+{
+	const char *s = d->folded.p + l->off;
+	const char *sp = memchr(s, ' ', l->len);
+
+	return u8len(s, sp ? (size_t)(sp - s) : l->len);
+}
+
+static int
+is_credit(const struct opts *o, const char *s, size_t n)
+{
+	const char *colon = memchr(s, ':', n < 40 ? n : 40);
+	size_t label, i, words = count_words(s, n);
+
+	if (colon == NULL || colon == s || (size_t)(colon - s) + 2 > n || colon[1] != ' ')
+		return 0;
+	if (words > 25 || n > 240)
+		return 0;
+	label = (size_t)(colon - s);
+	for (i = 0; i < o->n_credit; i++)
+		if (strlen(o->credit[i]) == label && strncasecmp(o->credit[i], s, label) == 0)
+			return 1;
+	/* `Word(s): source / source` with an unknown label */
+	return count_words(s, label) <= 3 && !ends_complete(s, n) && words <= 15 &&
+	       memmem(colon, n - label, " / ", 3) != NULL && isupper((unsigned char)s[0]);
+}
+
+static int
+add_para(struct doc *d, const struct opts *o, size_t off)
+{
+	struct para *p;
+
+	if (d->arena.oom)
+		return -1;
+	if (d->n_paras == d->cap_paras) {
+		size_t cap = d->cap_paras ? d->cap_paras * 2 : 64;
+		struct para *np = realloc(d->paras, cap * sizeof(*np));
+
+		if (np == NULL)
+			return -1;
+		d->paras = np;
+		d->cap_paras = cap;
+	}
+	p = &d->paras[d->n_paras++];
+	p->off = off;
+	p->len = d->arena.len - off;
+	p->words = count_words(d->arena.p + off, p->len);
+	if (is_credit(o, d->arena.p + off, p->len))
+		p->kind = P_CREDIT;
+	else if (ends_complete(d->arena.p + off, p->len))
+		p->kind = P_COMPLETE;
+	else
+		p->kind = P_INCOMPLETE;
+	return 0;
+}
+
+/* Rules 3 and 4: joins soft-wrapped lines into paragraphs and classifies them. */
+static int
+build_paras(struct doc *d, const struct opts *o)
+{
+	size_t w = wrap_width(d, o->wrap_max), i, off = 0;
+
+	for (i = 0; i < d->n_lines; i++) {
+		const struct line *l = &d->lines[i];
+		const char *s = d->folded.p + l->off;
+		int join = 0;
+
+		if (i > 0 && !l->blank_before && w > 0) {
+			const struct line *prev = &d->lines[i - 1];
+
+			join = prev->chars + 1 + first_word_chars(d, l) > w &&
+			       !ends_complete(d->folded.p + prev->off, prev->len) &&
+			       !is_credit(o, d->folded.p + prev->off, prev->len) &&
+			       !is_credit(o, s, l->len);
+		}
+		if (join) {
+			str_add(&d->arena, " ", 1);
+		} else {
+			if (i > 0 && add_para(d, o, off) == -1)
+				return -1;
+			off = d->arena.len;
+		}
+		str_add(&d->arena, s, l->len);
+	}
+	if (d->n_lines > 0 && add_para(d, o, off) == -1)
+		return -1;
+	return d->arena.oom ? -1 : 0;
+}
+
+/* ---- entries ---- */
+
+/* Rule 8: the length of a quoted kicker opening s (through the colon and space), or 0.
+ * The kicker's text, without quotes, is s[*ts .. *ts + *tl). */
+static size_t
+kicker(const char *s, size_t n, size_t *ts, size_t *tl)
+{
+	static const struct {
+		const char *open, *close;
+	} q[] = {{"\xe2\x80\x98", "\xe2\x80\x99"}, {"\xe2\x80\x9c", "\xe2\x80\x9d"}, {"'", "'"},
+	    {"\"", "\""}};
+	size_t i, ol, cl, limit;
+
+	for (i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
+		const char *p;
+
+		ol = strlen(q[i].open);
+		cl = strlen(q[i].close);
+		if (n <= ol || memcmp(s, q[i].open, ol) != 0)
+			continue;
+		limit = n < 200 ? n : 200;
+		for (p = s + ol; p + cl + 1 < s + limit; p++) {
+			if (memcmp(p, q[i].close, cl) == 0 && p[cl] == ':') {
+				size_t end = (size_t)(p - s) + cl + 1;
+
+				if (p == s + ol || end >= n || s[end] != ' ')
+					break;
+				*ts = ol;
+				*tl = (size_t)(p - s) - ol;
+				return end + 1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Is there a sentence end at s[i] ('.', '?', '!' or '…' start)?  Avoids initials and common
+ * abbreviations so "U.S. officials" or "Mr. Wang" do not end a sentence. */
+static size_t
+sentence_end(const char *s, size_t n, size_t i)
+{
+	static const char *const abbr[] = {"mr", "mrs", "ms", "dr", "st", "jr", "sr", "gen",
+	    "gov", "sen", "rep", "prof", "no", "vs", "lt", "col", "capt", "sgt", "inc", "corp",
+	    "co", "ltd", "jan", "feb", "aug", "sept", "oct", "nov", "dec", "etc", NULL};
+	size_t j = i, wl;
+
+	if (memcmp(s + i, "\xe2\x80\xa6", 3 <= n - i ? 3 : n - i) == 0 && n - i >= 3)
+		j = i + 3;
+	else if (s[i] == '.' || s[i] == '?' || s[i] == '!')
+		j = i + 1;
+	else
+		return 0;
+	while (j < n && closer_before(s, j + 1) == 1 && strchr("\"')]", s[j]))
+		j++;
+	while (j + 2 < n && (memcmp(s + j, "\xe2\x80\x9d", 3) == 0 ||
+	                        memcmp(s + j, "\xe2\x80\x99", 3) == 0))
+		j += 3;
+	if (j < n && s[j] != ' ')
+		return 0;
+	if (s[i] == '.') {
+		for (wl = 0; wl < i && s[i - 1 - wl] != ' ' && s[i - 1 - wl] != '.'; wl++)
+			;
+		if (wl == 1 && isupper((unsigned char)s[i - 1]))
+			return 0; /* an initial */
+		if (wl > 0 && i - wl > 0 && s[i - wl - 1] == '.')
+			return 0; /* U.S. */
+		for (size_t k = 0; abbr[k]; k++)
+			if (strlen(abbr[k]) == wl && strncasecmp(abbr[k], s + i - wl, wl) == 0)
+				return 0;
+	}
+	return j;
+}
+
+/* Rule 8's fallback: the first sentence, cut at a word boundary past max bytes. */
+static void
+derive_title(struct str *t, const char *s, size_t n, size_t max)
+{
+	size_t i, end = n, cut;
+
+	for (i = 0; i < n; i++) {
+		size_t e = sentence_end(s, n, i);
+
+		if (e) {
+			end = s[i] == '.' ? i : e; /* keep ? ! …, drop a final full stop */
+			break;
+		}
+	}
+	if (end <= max) {
+		str_add(t, s, end);
+		return;
+	}
+	cut = max;
+	while (cut > 0 && s[cut] != ' ')
+		cut--;
+	if (cut == 0)
+		for (cut = max; cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80; cut--)
+			;
+	while (cut > 0 && strchr(",;:-", s[cut - 1]))
+		cut--;
+	str_add(t, s, cut);
+	str_adds(t, "\xe2\x80\xa6");
+}
+
+/* Rule 9. */
+static void
+make_id_key(struct str *k, const char *s, size_t n, long words)
+{
+	size_t i;
+	long w = 0;
+	int in = 0;
+
+	str_adds(k, "textdump:");
+	for (i = 0; i < n && w < words; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == ' ') {
+			in = 0;
+			continue;
+		}
+		if (c < 0x80 && !isalnum(c))
+			continue;
+		if (c >= 0x80) {
+			/* drop typographic punctuation: U+2010..U+206F, U+00AB, U+00BB */
+			if (c == 0xe2 && i + 2 < n && ((unsigned char)s[i + 1] == 0x80 ||
+			                                  (unsigned char)s[i + 1] == 0x81)) {
+				i += 2;
+				continue;
+			}
+			if (c == 0xc2 && i + 1 < n &&
+			    ((unsigned char)s[i + 1] == 0xab || (unsigned char)s[i + 1] == 0xbb)) {
+				i += 1;
+				continue;
+			}
+		}
+		if (!in) {
+			if (w > 0)
+				str_add(k, " ", 1);
+			in = 1;
+			w++;
+			if (w > words)
+				break;
+		}
+		c = (unsigned char)tolower(c);
+		str_add(k, (const char *)&c, 1);
+	}
+}
+
+struct article {
+	size_t first, end;   /* paragraph range [first, end) */
+	long headline;       /* paragraph index, or -1 */
+	struct str captions; /* credits, "; "-separated */
+};
+
+static int
+emit_entry(const struct feedd_host *h, const struct opts *o, const char *title_src,
+    size_t title_len, const char *text, size_t text_len, const char *content,
+    const char *caption, int teaser)
+{
+	struct str title = {0}, key = {0}, summary = {0};
+	struct feedd_entry e = {0};
+	size_t ks, kl, kick = kicker(text, text_len, &ks, &kl);
+	int rc;
+
+	if (title_src != NULL) {
+		str_add(&title, title_src, title_len);
+	} else if (kick) {
+		str_add(&title, text + ks, kl);
+	}
+	if (kick) {
+		text += kick;
+		text_len -= kick;
+	}
+	if (title_src == NULL && !kick)
+		derive_title(&title, text, text_len, (size_t)o->title_max);
+	make_id_key(&key, text, text_len, o->id_words);
+	if (teaser) {
+		size_t n = text_len;
+
+		while (n > 0 && strchr(" ,;:-", text[n - 1]))
+			n--;
+		str_add(&summary, text, n);
+		if (!(n >= 3 && memcmp(text + n - 3, "\xe2\x80\xa6", 3) == 0))
+			str_adds(&summary, "\xe2\x80\xa6");
+	}
+	if (title.oom || key.oom || summary.oom) {
+		h->error(h->ctx, "textdump: out of memory");
+		rc = -2;
+		goto done;
+	}
+	e.id_key = key.p;
+	e.title = title.p;
+	e.summary = teaser ? summary.p : NULL;
+	e.content = content;
+	e.caption = caption;
+	e.truncated = teaser;
+	rc = h->emit(h->ctx, &e);
+done:
+	free(title.p);
+	free(key.p);
+	free(summary.p);
+	return rc;
+}
+
+static int
+emit_article(const struct feedd_host *h, const struct opts *o, const struct doc *d,
+    struct article *a)
+{
+	struct str html = {0};
+	const struct para *first = NULL, *hl = NULL;
+	size_t i;
+	int rc;
+
+	for (i = a->first; i < a->end; i++) {
+		const struct para *p = &d->paras[i];
+
+		if (p->kind == P_CREDIT || (long)i == a->headline)
+			continue;
+		if (first == NULL)
+			first = p;
+		str_adds(&html, "<p>");
+		str_add_html(&html, d->arena.p + p->off, p->len);
+		str_adds(&html, "</p>");
+	}
+	if (a->headline >= 0)
+		hl = &d->paras[a->headline];
+	if (first == NULL) {
+		rc = 0; /* credits only: nothing to say */
+	} else if (html.oom || a->captions.oom) {
+		h->error(h->ctx, "textdump: out of memory");
+		rc = -2;
+	} else {
+		rc = emit_entry(h, o, hl ? d->arena.p + hl->off : NULL, hl ? hl->len : 0,
+		    d->arena.p + first->off, first->len, html.p,
+		    a->captions.len ? a->captions.p : NULL, 0);
+	}
+	free(html.p);
+	free(a->captions.p);
+	memset(a, 0, sizeof(*a));
+	a->headline = -1;
+	return rc;
+}
+
+/* Rule 5: is paragraph i a headline (short, incomplete, then a complete one past credits)? */
+static int
+is_headline(const struct doc *d, const struct opts *o, size_t i)
+{
+	size_t j;
+
+	if (d->paras[i].kind != P_INCOMPLETE || d->paras[i].words > (size_t)o->headline_max_words)
+		return 0;
+	for (j = i + 1; j < d->n_paras && d->paras[j].kind == P_CREDIT; j++)
+		;
+	return j < d->n_paras && d->paras[j].kind == P_COMPLETE;
+}
+
+static void
+add_caption(struct article *a, const struct doc *d, const struct para *p)
+{
+	if (a->captions.len)
+		str_adds(&a->captions, "; ");
+	str_add(&a->captions, d->arena.p + p->off, p->len);
+}
+
+/* Rules 5 to 7.  Credits go to the open article, or wait for the next one. */
+static int
+segment_paras(const struct feedd_host *h, const struct opts *o, const struct doc *d)
+{
+	struct article a = {0};
+	size_t i;
+	int open = 0, rc = 0;
+
+	a.headline = -1;
+	for (i = 0; i < d->n_paras && rc == 0; i++) {
+		const struct para *p = &d->paras[i];
+
+		if (p->kind == P_CREDIT) {
+			add_caption(&a, d, p);
+		} else if (p->kind == P_COMPLETE) {
+			if (!open)
+				a.first = i;
+			open = 1;
+			a.end = i + 1;
+		} else if (is_headline(d, o, i)) {
+			if (open && (rc = emit_article(h, o, d, &a)) != 0)
+				break;
+			open = 1;
+			a.first = i;
+			a.headline = (long)i;
+			a.end = i + 1;
+		} else if (p->words >= (size_t)o->teaser_min_words) {
+			if (open && (rc = emit_article(h, o, d, &a)) != 0)
+				break;
+			open = 0;
+			rc = emit_entry(h, o, NULL, 0, d->arena.p + p->off, p->len, NULL, NULL, 1);
+		} else if (open) {
+			a.end = i + 1; /* a short unfinished line inside an article belongs to it */
+		} /* else a label such as "Related stories": dropped */
+	}
+	if (rc == 0 && open)
+		rc = emit_article(h, o, d, &a);
+	free(a.captions.p);
+	return rc == -2 ? -1 : 0;
+}
+
+static int
+td_segment(void *state, const struct feedd_host *h, const struct feedd_input *in)
+{
+	const struct opts *o = state;
+	struct doc d = {0};
+	int rc = -1;
+
+	if (split_lines(&d, in->data, in->len) == -1 || build_paras(&d, o) == -1) {
+		h->error(h->ctx, "textdump: out of memory");
+		goto done;
+	}
+	rc = segment_paras(h, o, &d);
+done:
+	free(d.folded.p);
+	free(d.lines);
+	free(d.arena.p);
+	free(d.paras);
+	return rc;
+}
+
+FEEDD_PLUGIN_DEFINE = {
+	.abi = FEEDD_PLUGIN_ABI,
+	.size = sizeof(struct feedd_plugin),
+	.name = "textdump",
+	.version = "1.0",
+	.description = "plain-text dumps of news pages: articles, headlines, credits, teasers",
+	.flags = FEEDD_PLUGIN_TEXT | FEEDD_PLUGIN_SAFE_HTML,
+	.options = option_names,
+	.open = td_open,
+	.segment = td_segment,
+	.close = td_close,
+};

@@ -1,0 +1,130 @@
+/* Unit tests for text.c: UTF-8 validation, XML cleaning, charset decoding. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "text.h"
+
+static char *
+decode(const char *s, size_t n, const char *cs, const char **used)
+{
+	static struct buf b;
+
+	buf_free(&b);
+	text_decode(&b, s, n, cs, used);
+	buf_reserve(&b, 0);
+	return b.data;
+}
+
+static void
+test_utf8_valid(void **state)
+{
+	(void)state;
+	assert_true(utf8_valid("abc", 3));
+	assert_true(utf8_valid("\xe7\x8e\x8b\xe6\xaf\x85", 6)); /* 王毅 */
+	assert_true(utf8_valid("\xf0\x9f\x98\x80", 4));
+	assert_false(utf8_valid("\xc0\xaf", 2));          /* overlong */
+	assert_false(utf8_valid("\xed\xa0\x80", 3));      /* surrogate */
+	assert_false(utf8_valid("\xe2\x80", 2));          /* truncated */
+	assert_false(utf8_valid("\xf4\x90\x80\x80", 4));  /* > U+10FFFF */
+	assert_false(utf8_valid("caf\xe9", 4));           /* Latin-1 */
+}
+
+static void
+test_clean(void **state)
+{
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	text_clean(&b, "a\x01" "b\x0b" "c\x7f" "d", 7);
+	assert_string_equal(b.data, "abcd");
+	buf_reset(&b);
+	text_clean(&b, "x\xffy", 3);
+	assert_string_equal(b.data, "x\xef\xbf\xbdy");
+	buf_reset(&b);
+	text_clean(&b, "l1\r\nl2\rl3", 9);
+	assert_string_equal(b.data, "l1\nl2\nl3");
+	buf_reset(&b);
+	text_clean(&b, "\xc2\x85" "a\xef\xbf\xbe", 6); /* NEL and U+FFFE */
+	assert_string_equal(b.data, "a");
+	assert_true(text_is_clean("plain \xe2\x80\x9cquoted\xe2\x80\x9d", 18));
+	assert_false(text_is_clean("bell\x07", 5));
+	assert_false(text_is_clean("cr\r", 3));
+	buf_free(&b);
+}
+
+static void
+test_decode_cp1252(void **state)
+{
+	const char *used;
+
+	(void)state;
+	/* 0x85 is an ellipsis, 0x93/0x94 curly quotes, 0xe9 é; not valid UTF-8 */
+	assert_string_equal(decode("\x93" "caf\xe9\x94\x85", 7, NULL, &used),
+	    "\xe2\x80\x9c" "caf\xc3\xa9\xe2\x80\x9d\xe2\x80\xa6");
+	assert_string_equal(used, "windows-1252");
+	/* undefined bytes vanish, they never become U+FFFD */
+	assert_string_equal(decode("a\x81\x8d\x8f\x90\x9d" "b", 7, NULL, NULL), "ab");
+}
+
+static void
+test_decode_bom_and_declared(void **state)
+{
+	const char *used;
+
+	(void)state;
+	assert_string_equal(decode("\xef\xbb\xbfhi", 5, NULL, &used), "hi");
+	assert_string_equal(used, "UTF-8");
+	/* UTF-16LE with BOM: "h\xe9" + U+1F600 */
+	assert_string_equal(decode("\xff\xfeh\x00\xe9\x00\x3d\xd8\x00\xde", 10, NULL, &used),
+	    "h\xc3\xa9\xf0\x9f\x98\x80");
+	assert_string_equal(used, "UTF-16LE");
+	assert_string_equal(decode("\xfe\xff\x00h\x00i", 6, NULL, &used), "hi");
+	/* a lone surrogate is dropped */
+	assert_string_equal(decode("\xff\xfe" "a\x00\x00\xd8" "b\x00", 8, NULL, NULL), "ab");
+	/* a declared charset wins over detection */
+	assert_string_equal(decode("\xe9", 1, "iso-8859-1", &used), "\xc3\xa9");
+	assert_string_equal(decode("\xe9", 1, "ISO-8859-15", &used), "\xc3\xa9");
+	assert_string_equal(decode("\xa4", 1, "ISO-8859-15", &used), "\xe2\x82\xac");
+	/* a declared UTF-8 that is not falls back to Windows-1252 */
+	assert_string_equal(decode("caf\xe9", 4, "utf-8", &used), "caf\xc3\xa9");
+	/* an unknown charset is reported, and detection still decodes */
+	{
+		struct buf b = BUF_INIT;
+
+		assert_int_equal(text_decode(&b, "ok", 2, "x-no-such", NULL), -1);
+		assert_string_equal(b.data, "ok");
+		buf_free(&b);
+	}
+}
+
+static void
+test_decode_controls(void **state)
+{
+	(void)state;
+	/* NUL and C0 go, tab/LF/CR/VT/FF stay for the segmenter, NEL becomes a space */
+	assert_string_equal(decode("a\x00" "b\x01\x1c\x1e" "c\t\n\r\v\fd\xc2\x85" "e", 16, NULL, NULL),
+	    "abc\t\n\r\v\fd e");
+	/* U+FFFD from upstream is dropped */
+	assert_string_equal(decode("a\xef\xbf\xbd" "b", 5, NULL, NULL), "ab");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_utf8_valid),
+	    cmocka_unit_test(test_clean),
+	    cmocka_unit_test(test_decode_cp1252),
+	    cmocka_unit_test(test_decode_bom_and_declared),
+	    cmocka_unit_test(test_decode_controls),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
