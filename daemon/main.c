@@ -12,12 +12,13 @@
 #include "convert.h"
 #include "log.h"
 #include "plugins.h"
+#include "server.h"
 
 static void
 usage(FILE *fp, int code)
 {
 	fprintf(fp,
-	    "usage: feedd [-dv] -c FILE          run the daemon in the foreground\n"
+	    "usage: feedd [-v] -c FILE           run the daemon in the foreground\n"
 	    "       feedd -n -c FILE             check the configuration\n"
 	    "       feedd convert -p PLUGIN [-s KEY=VALUE]... [SOURCE]\n"
 	    "                                    write the Atom feed of one source on stdout\n"
@@ -86,8 +87,7 @@ main(int argc, char **argv)
 	}
 	if (conf == NULL || optind != argc)
 		usage(stderr, 2);
-	log_init(verbose, "feedd");
-	(void)check;
-	fprintf(stderr, "feedd: the daemon is not built yet\n");
-	return 1;
+	if (check)
+		return server_check(conf);
+	return server_main(conf, verbose);
 }

@@ -1,0 +1,491 @@
+/* Reads feedd.conf.  libinih does the INI; a line-counting reader gives every error its line. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <ini.h>
+
+#include "conf.h"
+#include "convert.h"
+#include "fetch.h"
+#include "xmalloc.h"
+
+struct parse {
+	struct config *cfg;
+	FILE *fp;
+	const char *path;
+	char *dir; /* the config file's folder */
+	int line;
+	int in_server;
+	struct feed_conf *cur; /* the [feed] being read */
+	char err[1024];
+};
+
+static void
+perr(struct parse *p, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (p->err[0])
+		return; /* the first error is the one to fix */
+	n = snprintf(p->err, sizeof(p->err), "%s:%d: ", p->path, p->line);
+	va_start(ap, fmt);
+	vsnprintf(p->err + n, sizeof(p->err) - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+long
+config_parse_duration(const char *s)
+{
+	char *end;
+	long n, mult = 1;
+
+	if (s == NULL || !isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	n = strtol(s, &end, 10);
+	if (errno || n <= 0)
+		return -1;
+	if (*end != '\0') {
+		switch (*end) {
+		case 's': mult = 1; break;
+		case 'm': mult = 60; break;
+		case 'h': mult = 3600; break;
+		case 'd': mult = 86400; break;
+		default: return -1;
+		}
+		if (end[1] != '\0')
+			return -1;
+	}
+	if (n > LONG_MAX / mult || n * mult > 365L * 86400)
+		return -1;
+	return n * mult;
+}
+
+static char *
+resolve_path(const struct parse *p, const char *v)
+{
+	char *r;
+
+	if (v[0] == '/')
+		return xstrdup(v);
+	xasprintf(&r, "%s/%s", p->dir, v);
+	return r;
+}
+
+static int
+valid_name(const char *s)
+{
+	return *s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") ==
+	                 strlen(s);
+}
+
+/* Section headers are seen here, before inih, so that empty sections and duplicates count. */
+static void
+section(struct parse *p, char *s)
+{
+	char *end = strchr(s, ']'), *name;
+	struct config *c = p->cfg;
+	size_t i;
+
+	if (end == NULL)
+		return; /* inih reports it */
+	*end = '\0';
+	s++;
+	p->in_server = 0;
+	p->cur = NULL;
+	if (strcmp(s, "server") == 0) {
+		p->in_server = 1;
+		return;
+	}
+	if (strncmp(s, "feed", 4) != 0 || (s[4] != ' ' && s[4] != '\t')) {
+		perr(p, "unknown section [%s] (want [server] or [feed NAME])", s);
+		return;
+	}
+	for (name = s + 4; *name == ' ' || *name == '\t'; name++)
+		;
+	if (!valid_name(name)) {
+		perr(p, "feed name '%s' is not [A-Za-z0-9._-]+", name);
+		return;
+	}
+	for (i = 0; i < c->n_feeds; i++) {
+		if (strcmp(c->feeds[i].name, name) == 0) {
+			perr(p, "duplicate feed '%s' (first at line %d)", name, c->feeds[i].line);
+			return;
+		}
+	}
+	c->feeds = xreallocarray(c->feeds, c->n_feeds + 1, sizeof(*c->feeds));
+	p->cur = &c->feeds[c->n_feeds++];
+	memset(p->cur, 0, sizeof(*p->cur));
+	p->cur->name = xstrdup(name);
+	p->cur->line = p->line;
+	p->cur->interval = CONFIG_INTERVAL_DEFAULT;
+	p->cur->timeout = 30;
+	p->cur->max_entries = CONFIG_MAX_ENTRIES_DEFAULT;
+}
+
+/* The ini_reader: counts lines, refuses lines too long for inih, notes section headers. */
+static char *
+reader(char *str, int num, void *arg)
+{
+	struct parse *p = arg;
+	char *s;
+	size_t n;
+
+	if (fgets(str, num, p->fp) == NULL)
+		return NULL;
+	p->line++;
+	n = strlen(str);
+	if (n == (size_t)num - 1 && str[n - 1] != '\n' && !feof(p->fp)) {
+		perr(p, "line longer than %d bytes", num - 2);
+		return NULL;
+	}
+	for (s = str; *s == ' ' || *s == '\t'; s++)
+		;
+	if (*s == '[') {
+		char copy[1024];
+
+		snprintf(copy, sizeof(copy), "%s", s);
+		copy[strcspn(copy, "\r\n")] = '\0';
+		section(p, copy);
+	}
+	return str;
+}
+
+static int
+set_long(struct parse *p, const char *key, const char *v, long min, long max, long *out)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || end == v || *end != '\0' || n < min || n > max) {
+		perr(p, "%s must be a whole number from %ld to %ld, not '%s'", key, min, max, v);
+		return 0;
+	}
+	*out = n;
+	return 1;
+}
+
+static void
+set_str(char **dst, const char *v)
+{
+	free(*dst);
+	*dst = xstrdup(v);
+}
+
+static int
+parse_listen(struct parse *p, const char *v)
+{
+	struct config *c = p->cfg;
+	const char *colon;
+	char *host;
+
+	if (v[0] == '[') {
+		const char *close = strchr(v, ']');
+
+		if (close == NULL || close[1] != ':') {
+			perr(p, "listen: want [ADDRESS]:PORT, not '%s'", v);
+			return 0;
+		}
+		host = xstrndup(v + 1, (size_t)(close - v - 1));
+		colon = close + 1;
+	} else {
+		if ((colon = strrchr(v, ':')) == NULL) {
+			perr(p, "listen: want ADDRESS:PORT, not '%s'", v);
+			return 0;
+		}
+		host = xstrndup(v, (size_t)(colon - v));
+	}
+	if (colon[1] == '\0' || strspn(colon + 1, "0123456789") != strlen(colon + 1) ||
+	    atol(colon + 1) > 65535) {
+		perr(p, "listen: bad port in '%s'", v);
+		free(host);
+		return 0;
+	}
+	free(c->listen_host);
+	free(c->listen_port);
+	c->listen_host = host[0] ? host : (free(host), xstrdup("127.0.0.1"));
+	c->listen_port = xstrdup(colon + 1);
+	return 1;
+}
+
+static int
+server_key(struct parse *p, const char *k, const char *v)
+{
+	struct config *c = p->cfg;
+
+	if (strcmp(k, "listen") == 0)
+		return parse_listen(p, v);
+	if (strcmp(k, "state_dir") == 0) {
+		free(c->state_dir);
+		c->state_dir = resolve_path(p, v);
+	} else if (strcmp(k, "plugin_dir") == 0) {
+		free(c->plugin_dir);
+		c->plugin_dir = resolve_path(p, v);
+	} else if (strcmp(k, "export_dir") == 0) {
+		free(c->export_dir);
+		c->export_dir = resolve_path(p, v);
+	} else if (strcmp(k, "base_url") == 0) {
+		size_t n = strlen(v);
+
+		if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0) {
+			perr(p, "base_url must be an http or https URL");
+			return 0;
+		}
+		while (n > 0 && v[n - 1] == '/')
+			n--;
+		free(c->base_url);
+		c->base_url = xstrndup(v, n);
+	} else if (strcmp(k, "max_parallel") == 0) {
+		return set_long(p, k, v, 1, 10000, &c->max_parallel);
+	} else if (strcmp(k, "max_per_host") == 0) {
+		return set_long(p, k, v, 1, 10000, &c->max_per_host);
+	} else if (strcmp(k, "max_connections") == 0) {
+		return set_long(p, k, v, 1, 1000000, &c->max_connections);
+	} else {
+		perr(p, "unknown key '%s' in [server]", k);
+		return 0;
+	}
+	return 1;
+}
+
+static int
+feed_key(struct parse *p, const char *k, const char *v)
+{
+	struct feed_conf *f = p->cur;
+	long n;
+
+	if (strcmp(k, "plugin") == 0) {
+		set_str(&f->plugin, v);
+		f->plugin_line = p->line;
+	} else if (strcmp(k, "source") == 0) {
+		set_str(&f->source, v);
+		f->source_line = p->line;
+	} else if (strcmp(k, "interval") == 0 || strcmp(k, "timeout") == 0) {
+		if ((n = config_parse_duration(v)) < 0) {
+			perr(p, "%s: bad duration '%s' (want e.g. 90, 30s, 15m, 2h, 1d)", k, v);
+			return 0;
+		}
+		if (k[0] == 'i')
+			f->interval = n;
+		else
+			f->timeout = n;
+	} else if (strcmp(k, "title") == 0) {
+		set_str(&f->title, v);
+	} else if (strcmp(k, "author") == 0) {
+		set_str(&f->author, v);
+	} else if (strcmp(k, "max_entries") == 0) {
+		if (!set_long(p, k, v, 1, 100000, &n))
+			return 0;
+		f->max_entries = (size_t)n;
+	} else {
+		optlist_add(&f->opts, k, v, p->line);
+	}
+	return 1;
+}
+
+static int
+handler(void *arg, const char *sect, const char *key, const char *value)
+{
+	struct parse *p = arg;
+
+	(void)sect;
+	if (p->err[0])
+		return 0;
+	if (p->in_server)
+		return server_key(p, key, value);
+	if (p->cur)
+		return feed_key(p, key, value);
+	perr(p, "key '%s' outside a section", key);
+	return 0;
+}
+
+static void
+check_feed(struct parse *p, struct feed_conf *f)
+{
+	struct stat st;
+
+	p->line = f->line;
+	if (f->plugin == NULL) {
+		perr(p, "feed '%s' has no plugin", f->name);
+		return;
+	}
+	if (f->source == NULL) {
+		perr(p, "feed '%s' has no source", f->name);
+		return;
+	}
+	p->line = f->source_line;
+	if (fetch_is_url(f->source)) {
+		if (strncasecmp(f->source, "file://", 7) == 0 && stat(f->source + 7, &st) == -1)
+			perr(p, "source %s: %s", f->source, strerror(errno));
+		f->url = xstrdup(f->source);
+		return;
+	}
+	if (strstr(f->source, "://") != NULL) {
+		perr(p, "source '%s': only http, https and file URLs or paths", f->source);
+		return;
+	}
+	{
+		char *path = resolve_path(p, f->source);
+
+		char real[PATH_MAX];
+
+		if (stat(path, &st) == -1)
+			perr(p, "source %s: %s", path, strerror(errno));
+		else if (S_ISDIR(st.st_mode))
+			perr(p, "source %s: is a directory", path);
+		f->url = convert_source_url(realpath(path, real) ? real : path, NULL);
+		free(path);
+	}
+}
+
+static void
+defaults(struct config *c)
+{
+	const char *sd = getenv("STATE_DIRECTORY");
+
+	if (c->listen_host == NULL) {
+		c->listen_host = xstrdup("127.0.0.1");
+		c->listen_port = xstrdup("8080");
+	}
+	if (c->state_dir == NULL)
+		c->state_dir = xstrdup(sd && *sd ? sd : FEEDD_STATEDIR);
+	if (c->max_parallel == 0)
+		c->max_parallel = 16;
+	if (c->max_per_host == 0)
+		c->max_per_host = 4;
+	if (c->max_connections == 0)
+		c->max_connections = 512;
+}
+
+int
+config_load(const char *path, struct config *cfg, char *err, size_t errlen)
+{
+	struct parse p = {0};
+	char *slash;
+	size_t i;
+	int rc;
+
+	memset(cfg, 0, sizeof(*cfg));
+	p.cfg = cfg;
+	p.path = path;
+	if ((p.fp = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	cfg->path = xstrdup(path);
+	if (path[0] == '/') {
+		p.dir = xstrdup(path);
+	} else {
+		char cwd[PATH_MAX];
+
+		xasprintf(&p.dir, "%s/%s", getcwd(cwd, sizeof(cwd)) ? cwd : ".", path);
+	}
+	slash = strrchr(p.dir, '/');
+	*slash = '\0';
+	rc = ini_parse_stream(reader, &p, handler, &p);
+	fclose(p.fp);
+	if (rc > 0 && p.err[0] == '\0') {
+		p.line = rc;
+		perr(&p, "syntax error");
+	} else if (rc < 0 && p.err[0] == '\0') {
+		perr(&p, "cannot parse");
+	}
+	for (i = 0; i < cfg->n_feeds && p.err[0] == '\0'; i++)
+		check_feed(&p, &cfg->feeds[i]);
+	free(p.dir);
+	if (p.err[0]) {
+		snprintf(err, errlen, "%s", p.err);
+		config_free(cfg);
+		return -1;
+	}
+	defaults(cfg);
+	return 0;
+}
+
+int
+config_check_plugins(const struct config *c, const struct plugin_set *set, char *err,
+    size_t errlen)
+{
+	size_t i, j;
+
+	for (i = 0; i < c->n_feeds; i++) {
+		const struct feed_conf *f = &c->feeds[i];
+		const struct plugin *pl = plugins_find(set, f->plugin);
+		struct source src;
+		int line = f->plugin_line;
+
+		if (pl == NULL) {
+			snprintf(err, errlen, "%s:%d: no plugin named '%s'", c->path, line, f->plugin);
+			return -1;
+		}
+		if (source_open(&src, pl, &f->opts) == -1) {
+			/* point at the option's line when the message names one */
+			for (j = 0; j < f->opts.n; j++)
+				if (strstr(src.error, f->opts.v[j].key))
+					line = f->opts.v[j].line;
+			snprintf(err, errlen, "%s:%d: %s", c->path, line, src.error);
+			source_close(&src);
+			return -1;
+		}
+		source_close(&src);
+	}
+	return 0;
+}
+
+static void
+feed_conf_free(struct feed_conf *f)
+{
+	free(f->name);
+	free(f->plugin);
+	free(f->source);
+	free(f->url);
+	free(f->title);
+	free(f->author);
+	optlist_free(&f->opts);
+}
+
+void
+config_free(struct config *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_feeds; i++)
+		feed_conf_free(&c->feeds[i]);
+	free(c->feeds);
+	free(c->path);
+	free(c->listen_host);
+	free(c->listen_port);
+	free(c->state_dir);
+	free(c->plugin_dir);
+	free(c->base_url);
+	free(c->export_dir);
+	memset(c, 0, sizeof(*c));
+}
+
+static int
+streq(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a && b && strcmp(a, b) == 0);
+}
+
+int
+feed_conf_equal(const struct feed_conf *a, const struct feed_conf *b)
+{
+	return streq(a->name, b->name) && streq(a->plugin, b->plugin) && streq(a->url, b->url) &&
+	       a->interval == b->interval && a->timeout == b->timeout &&
+	       a->max_entries == b->max_entries && streq(a->title, b->title) &&
+	       streq(a->author, b->author) && optlist_equal(&a->opts, &b->opts);
+}

@@ -1,0 +1,55 @@
+/* The configuration file: INI parsed with libinih, checked with file:line reasons. */
+#ifndef FEEDD_CONF_H
+#define FEEDD_CONF_H
+
+#include <stddef.h>
+
+#include "plugins.h"
+#include "source.h"
+
+#define CONFIG_MAX_ENTRIES_DEFAULT 200
+#define CONFIG_INTERVAL_DEFAULT (15 * 60)
+
+struct feed_conf {
+	char *name;
+	char *plugin;
+	char *source; /* as written */
+	char *url;    /* resolved: http(s) URL, or file:// URL of an absolute path */
+	long interval; /* seconds */
+	long timeout;  /* seconds */
+	size_t max_entries;
+	char *title, *author; /* or NULL */
+	struct optlist opts;  /* every other key, for the plugin */
+	int line;             /* of the [feed NAME] header */
+	int plugin_line, source_line;
+};
+
+struct config {
+	char *path;
+	char *listen_host; /* "127.0.0.1", "::1" */
+	char *listen_port; /* "8080" */
+	char *state_dir;   /* absolute */
+	char *plugin_dir;  /* absolute, or NULL for the default */
+	char *base_url;    /* without a trailing slash, or NULL */
+	char *export_dir;  /* or NULL */
+	long max_parallel;
+	long max_per_host;
+	long max_connections;
+	struct feed_conf *feeds;
+	size_t n_feeds;
+};
+
+/*
+ * Parses path into cfg (zeroed by the call).  On error returns -1 with "FILE:LINE: reason" in
+ * err (the config is freed).  Relative paths resolve against the file's folder.
+ */
+int config_load(const char *path, struct config *cfg, char *err, size_t errlen);
+/* Checks each feed's plugin exists and accepts its options (open and close it). */
+int config_check_plugins(const struct config *, const struct plugin_set *, char *err,
+    size_t errlen);
+void config_free(struct config *);
+int feed_conf_equal(const struct feed_conf *, const struct feed_conf *);
+/* "90", "30s", "15m", "2h", "1d" -> seconds; -1 if malformed or not positive. */
+long config_parse_duration(const char *);
+
+#endif

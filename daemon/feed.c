@@ -1,0 +1,295 @@
+/* A feed's cycle: timer, fetch on the loop, plugin, merge, batched save, then publish. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <event2/event.h>
+
+#include "atom.h"
+#include "convert.h"
+#include "feed.h"
+#include "fetch.h"
+#include "http.h"
+#include "log.h"
+#include "server.h"
+#include "xmalloc.h"
+
+#define BACKOFF_CAP 8        /* failures stretch the interval at most this many times */
+#define FIRST_SPREAD_MS 3000 /* first fetches are spread over this */
+#define RETRY_AFTER_CAP 86400
+
+static void feed_fetch(evutil_socket_t, short, void *);
+
+static void
+schedule_in(struct feed *f, long ms)
+{
+	struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
+
+	f->next_fetch = (int64_t)time(NULL) + ms / 1000;
+	evtimer_add(f->timer, &tv);
+}
+
+/* interval ± 10%, stretched by failures (doubling up to BACKOFF_CAP) and Retry-After. */
+static void
+schedule_next(struct feed *f, long retry_after)
+{
+	long base = f->conf->interval * 1000, ms;
+	int k;
+
+	for (k = 0; k < f->failures && base < f->conf->interval * 1000 * BACKOFF_CAP; k++)
+		base *= 2;
+	if (base > f->conf->interval * 1000 * BACKOFF_CAP)
+		base = f->conf->interval * 1000 * BACKOFF_CAP;
+	ms = base - base / 10 + (long)arc4random_uniform((uint32_t)(base / 5 + 1));
+	if (retry_after > 0) {
+		if (retry_after > RETRY_AFTER_CAP)
+			retry_after = RETRY_AFTER_CAP;
+		if (ms < retry_after * 1000)
+			ms = retry_after * 1000;
+	}
+	schedule_in(f, ms);
+}
+
+static void
+set_error(struct feed *f, const char *msg, long status)
+{
+	if (f->store.last_error == NULL || strcmp(f->store.last_error, msg) != 0)
+		f->pinned = 1;
+	free(f->store.last_error);
+	f->store.last_error = entry_strdup_clean(msg);
+	f->store.http_status = status;
+}
+
+static void
+fail(struct feed *f, const char *msg, long status, long retry_after)
+{
+	f->failures++;
+	set_error(f, msg ? msg : "unknown error", status);
+	log_warnx("feed %s: %s", f->conf->name, f->store.last_error);
+	schedule_next(f, retry_after);
+}
+
+static int
+swap_str(char **dst, char *fresh)
+{
+	int changed = !((*dst == NULL && fresh == NULL) || (*dst && fresh && strcmp(*dst, fresh) == 0));
+
+	free(*dst);
+	*dst = fresh;
+	return changed;
+}
+
+static int
+take_validators(struct feed *f, struct fetch_result *r)
+{
+	int changed = swap_str(&f->store.etag, r->etag);
+
+	changed |= swap_str(&f->store.last_modified, r->last_modified);
+	r->etag = r->last_modified = NULL;
+	return changed;
+}
+
+static int
+take_feed_info(struct feed *f, struct harvest *h)
+{
+	int changed = swap_str(&f->store.feed_title, h->feed_title);
+
+	changed |= swap_str(&f->store.feed_link, h->feed_link);
+	changed |= swap_str(&f->store.feed_author, h->feed_author);
+	changed |= swap_str(&f->store.feed_subtitle, h->feed_subtitle);
+	h->feed_title = h->feed_link = h->feed_author = h->feed_subtitle = NULL;
+	return changed;
+}
+
+static void
+fetched(struct fetch_result *r, void *arg)
+{
+	struct feed *f = arg;
+	int64_t now = time(NULL);
+	struct harvest h = {0};
+	size_t changed = 0;
+	int meta;
+
+	f->xfer = 0;
+	if (!r->ok) {
+		fail(f, r->error, r->status, r->retry_after);
+		return;
+	}
+	if (!r->not_modified) {
+		struct input in = {r->body.data, r->body.len, f->conf->url, r->content_type,
+		    r->charset};
+
+		h.max = f->conf->max_entries;
+		if (source_run(&f->src, &in, &h) == -1) {
+			fail(f, h.error, r->status, 0);
+			harvest_free(&h);
+			return;
+		}
+		changed = store_merge(&f->store, &h, now, f->conf->max_entries);
+	}
+	meta = (r->not_modified ? 0 : take_validators(f, r)) | take_feed_info(f, &h);
+	harvest_free(&h);
+	if (f->store.last_error != NULL)
+		f->pinned = 1;
+	free(f->store.last_error);
+	f->store.last_error = NULL;
+	f->store.http_status = r->status;
+	f->store.last_success = now;
+	f->failures = 0;
+	if (changed)
+		log_info("feed %s: %zu new or changed entries", f->conf->name, changed);
+	if (changed || meta || f->pinned || f->resp == NULL)
+		feedd_mark_dirty(f->d, f);
+	schedule_next(f, 0);
+}
+
+static void
+feed_fetch(evutil_socket_t fd, short what, void *arg)
+{
+	struct feed *f = arg;
+	struct fetch_opts o = {f->conf->url, f->store.etag, f->store.last_modified,
+	    f->conf->timeout, FETCH_MAX_BODY_DEFAULT};
+
+	(void)fd;
+	(void)what;
+	if (f->xfer)
+		return; /* still running: its completion schedules the next */
+	f->next_fetch = 0;
+	f->xfer = fetch_start(feedd_fetcher(f->d), &o, fetched, f);
+}
+
+static void
+open_source(struct feed *f, const struct plugin *pl)
+{
+	source_close(&f->src);
+	f->plugin = pl;
+	if (source_open(&f->src, pl, &f->conf->opts) == -1) {
+		/* the config check opened it already; this only happens if the plugin changed */
+		set_error(f, f->src.error, 0);
+		log_warnx("feed %s: %s", f->conf->name, f->src.error);
+	}
+}
+
+struct feed *
+feed_new(struct feedd *d, const struct feed_conf *conf, const struct plugin *pl)
+{
+	struct feed *f = xcalloc(1, sizeof(*f));
+	char err[256];
+	int rc;
+
+	f->d = d;
+	f->conf = conf;
+	f->label = convert_source_label(conf->url);
+	xasprintf(&f->state_path, "%s/%s.state", feedd_state_dir(d), conf->name);
+	rc = store_load(&f->store, f->state_path, err, sizeof(err));
+	if (rc == -1)
+		log_warnx("feed %s: state %s is unusable (%s), moved aside to %s; rebuilding",
+		    conf->name, f->state_path, err, store_quarantine(f->state_path));
+	open_source(f, pl);
+	if (rc == 0)
+		feed_publish(f);
+	f->timer = evtimer_new(feedd_base(d), feed_fetch, f);
+	schedule_in(f, (long)arc4random_uniform(conf->interval * 1000 < FIRST_SPREAD_MS
+	                                            ? (uint32_t)conf->interval * 1000
+	                                            : FIRST_SPREAD_MS));
+	return f;
+}
+
+void
+feed_set_conf(struct feed *f, const struct feed_conf *conf, const struct plugin *pl)
+{
+	int same = feed_conf_equal(f->conf, conf) && pl == f->plugin;
+
+	f->conf = conf;
+	f->src.opts = &conf->opts; /* the old config, and its options, are about to go */
+	if (same)
+		return;
+	log_info("feed %s: configuration changed", conf->name);
+	free(f->label);
+	f->label = convert_source_label(conf->url);
+	open_source(f, pl);
+	if (f->xfer) {
+		fetch_cancel(feedd_fetcher(f->d), f->xfer);
+		f->xfer = 0;
+	}
+	f->failures = 0;
+	evtimer_del(f->timer);
+	schedule_in(f, (long)arc4random_uniform(FIRST_SPREAD_MS));
+	if (f->resp)
+		feed_publish(f); /* the title or author may have changed */
+}
+
+void
+feed_free(struct feed *f)
+{
+	if (f == NULL)
+		return;
+	if (f->xfer)
+		fetch_cancel(feedd_fetcher(f->d), f->xfer);
+	if (f->timer)
+		event_free(f->timer);
+	source_close(&f->src);
+	store_clear(&f->store);
+	if (f->resp)
+		response_unref(f->resp);
+	free(f->state_path);
+	free(f->label);
+	free(f);
+}
+
+void
+feed_publish(struct feed *f)
+{
+	const struct store *s = &f->store;
+	char id[ENTRY_ID_LEN + 1], *self = NULL;
+	struct atom_feed af = {0};
+	struct buf out = BUF_INIT;
+	int web = strncasecmp(f->conf->url, "http", 4) == 0;
+	size_t i;
+
+	atom_feed_id(f->conf->name, id);
+	xasprintf(&self, "%s/feeds/%s.atom", feedd_base_url(f->d), f->conf->name);
+	af.id = id;
+	af.title = f->conf->title ? f->conf->title : s->feed_title ? s->feed_title : f->label;
+	af.author = f->conf->author ? f->conf->author : s->feed_author ? s->feed_author : f->label;
+	af.subtitle = s->feed_subtitle;
+	af.self_url = self;
+	af.alt_url = s->feed_link ? s->feed_link : web ? f->conf->url : NULL;
+	af.entry_base = f->conf->url;
+	af.updated = s->last_change;
+	for (i = 0; i < s->n; i++)
+		if (s->v[i]->updated > af.updated)
+			af.updated = s->v[i]->updated;
+	if (af.updated == 0)
+		af.updated = s->last_success ? s->last_success : (int64_t)time(NULL);
+	if (atom_write(&out, &af, s->v, s->n) == -1) {
+		log_warnx("feed %s: cannot write Atom", f->conf->name);
+		buf_free(&out);
+	} else {
+		struct response *r = response_new(&out, af.updated, f->conf->interval);
+
+		if (f->resp)
+			response_unref(f->resp);
+		f->resp = r;
+		feedd_exported(f->d, f);
+	}
+	free(self);
+}
+
+void
+feed_status_counts(struct feed **v, size_t n, size_t *ok, size_t *failing, size_t *entries)
+{
+	size_t i;
+
+	*ok = *failing = *entries = 0;
+	for (i = 0; i < n; i++) {
+		if (v[i]->store.last_error)
+			(*failing)++;
+		else if (v[i]->store.last_success)
+			(*ok)++;
+		*entries += v[i]->store.n;
+	}
+}

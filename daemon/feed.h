@@ -1,0 +1,46 @@
+/* One feed's life in the daemon: its schedule, fetch, merge, save and publish. */
+#ifndef FEEDD_FEED_H
+#define FEEDD_FEED_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "source.h"
+#include "store.h"
+
+struct feedd;
+struct response;
+
+struct feed {
+	struct feedd *d;
+	const struct feed_conf *conf; /* borrowed from the running config; swapped on reload */
+	const struct plugin *plugin;
+	struct source src;
+	struct store store;
+	char *state_path;
+	char *label;          /* host or file name, when the source names nothing better */
+	struct event *timer;
+	uint64_t xfer;        /* running transfer, or 0 */
+	int64_t next_fetch;   /* seconds since the epoch */
+	int failures;         /* consecutive */
+	struct response *resp; /* what is served; NULL until there is something */
+	int dirty;            /* waiting in the commit batch */
+	struct feed *dirty_next;
+	int pinned;           /* state changed in a way only a save makes durable */
+	int kept;             /* scratch mark while a reload sorts feeds */
+};
+
+/* Creates a feed: loads its state (moving a corrupt one aside), opens its plugin, publishes
+ * what the state holds and schedules the first fetch a little later. */
+struct feed *feed_new(struct feedd *, const struct feed_conf *, const struct plugin *);
+void feed_free(struct feed *);
+/* Swaps in a new config for the same feed name; a changed one reopens the plugin and
+ * reschedules, an equal one only repoints. */
+void feed_set_conf(struct feed *, const struct feed_conf *, const struct plugin *);
+/* Rebuilds the served response from the store (after the store is saved). */
+void feed_publish(struct feed *);
+/* A one-line status for STATUS= and logs. */
+void feed_status_counts(struct feed **v, size_t n, size_t *ok, size_t *failing, size_t *entries);
+
+#endif

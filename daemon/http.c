@@ -1,0 +1,491 @@
+/* Serves prepared feed responses, and the small dynamic pages, with libevent's evhttp. */
+#include "config.h"
+
+#include <ctype.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <zlib.h>
+
+#include "atom.h"
+#include "feed.h"
+#include "http.h"
+#include "log.h"
+#include "server.h"
+#include "xmalloc.h"
+
+#define MAX_HEADERS 8192
+#define IO_TIMEOUT 10
+
+struct http {
+	struct evhttp *ev;
+	struct feedd *d;
+	char origin[300];
+};
+
+/* ---- prepared responses ---- */
+
+static char *
+gzip_bytes(const char *p, size_t n, size_t *outlen)
+{
+	z_stream z;
+	size_t cap = compressBound((uLong)n) + 32;
+	char *out = xmalloc(cap);
+
+	memset(&z, 0, sizeof(z));
+	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+		free(out);
+		return NULL;
+	}
+	z.next_in = (Bytef *)(uintptr_t)p;
+	z.avail_in = (uInt)n;
+	z.next_out = (Bytef *)out;
+	z.avail_out = (uInt)cap;
+	if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
+		deflateEnd(&z);
+		free(out);
+		return NULL;
+	}
+	*outlen = z.total_out;
+	deflateEnd(&z);
+	return out;
+}
+
+static void
+http_date(int64_t t, char out[40])
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	gmtime_r(&tt, &tm);
+	strftime(out, 40, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+}
+
+struct response *
+response_new(struct buf *atom, int64_t mtime, long max_age)
+{
+	struct response *r = xcalloc(1, sizeof(*r));
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	r->refs = 1;
+	r->body = buf_steal(atom, &r->len);
+	for (i = 0; i < r->len; i++)
+		h = (h ^ (unsigned char)r->body[i]) * 0x100000001b3ULL;
+	snprintf(r->etag, sizeof(r->etag), "\"%016llx\"", (unsigned long long)h);
+	r->mtime = mtime;
+	http_date(mtime, r->last_modified);
+	r->max_age = max_age;
+	r->gz = gzip_bytes(r->body, r->len, &r->gzlen);
+	if (r->gz && r->gzlen >= r->len) {
+		free(r->gz);
+		r->gz = NULL;
+	}
+	return r;
+}
+
+void
+response_ref(struct response *r)
+{
+	r->refs++;
+}
+
+void
+response_unref(struct response *r)
+{
+	if (--r->refs > 0)
+		return;
+	free(r->body);
+	free(r->gz);
+	free(r);
+}
+
+static void
+unref_cb(const void *data, size_t len, void *arg)
+{
+	(void)data;
+	(void)len;
+	response_unref(arg);
+}
+
+/* ---- helpers ---- */
+
+static void
+send_text(struct evhttp_request *req, int code, const char *reason, const char *ctype,
+    const char *body, size_t len)
+{
+	struct evbuffer *b = evbuffer_new();
+
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type", ctype);
+	evbuffer_add(b, body, len);
+	evhttp_send_reply(req, code, reason, b);
+	evbuffer_free(b);
+}
+
+static void
+send_status(struct evhttp_request *req, int code, const char *reason)
+{
+	char body[128];
+	int n = snprintf(body, sizeof(body), "%d %s\n", code, reason);
+
+	send_text(req, code, reason, "text/plain; charset=utf-8", body, (size_t)n);
+}
+
+static int
+token_in_list(const char *list, const char *tok)
+{
+	size_t n = strlen(tok);
+	const char *p = list;
+
+	while (p && *p) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		if (strncasecmp(p, tok, n) == 0 && (p[n] == '\0' || p[n] == ',' || p[n] == ' ' ||
+		                                     p[n] == ';')) {
+			const char *q = strstr(p, "q=0");
+
+			/* "gzip;q=0" refuses gzip */
+			return !(q && q < p + n + 6 && (q[3] == '\0' || q[3] == ',' ||
+			                                 (q[3] == '.' && strspn(q + 4, "0") > 0 &&
+			                                  !isdigit((unsigned char)q[4 + strspn(q + 4, "0")]))));
+		}
+		p = strchr(p, ',');
+	}
+	return 0;
+}
+
+/* If-None-Match: a list of entity tags, or "*". */
+static int
+etag_matches(const char *inm, const char *etag)
+{
+	size_t n = strlen(etag);
+	const char *p;
+
+	if (strcmp(inm, "*") == 0)
+		return 1;
+	for (p = inm; (p = strstr(p, etag)) != NULL; p += n)
+		return 1;
+	return 0;
+}
+
+/* ---- routes ---- */
+
+static void
+serve_feed(struct http *h, struct evhttp_request *req, struct feed *f)
+{
+	struct evkeyvalq *in = evhttp_request_get_input_headers(req);
+	struct evkeyvalq *out = evhttp_request_get_output_headers(req);
+	struct response *r = f->resp;
+	const char *inm, *ims, *ae;
+	struct evbuffer *b;
+	char cc[40];
+	int gz;
+
+	(void)h;
+	if (r == NULL) {
+		evhttp_add_header(out, "Retry-After", "5");
+		send_status(req, 503, "Feed Not Fetched Yet");
+		return;
+	}
+	snprintf(cc, sizeof(cc), "max-age=%ld", r->max_age);
+	evhttp_add_header(out, "ETag", r->etag);
+	evhttp_add_header(out, "Last-Modified", r->last_modified);
+	evhttp_add_header(out, "Cache-Control", cc);
+	evhttp_add_header(out, "Vary", "Accept-Encoding");
+	inm = evhttp_find_header(in, "If-None-Match");
+	ims = evhttp_find_header(in, "If-Modified-Since");
+	if ((inm && etag_matches(inm, r->etag)) ||
+	    (!inm && ims && strcmp(ims, r->last_modified) == 0)) {
+		evhttp_send_reply(req, 304, "Not Modified", NULL);
+		return;
+	}
+	ae = evhttp_find_header(in, "Accept-Encoding");
+	gz = r->gz && ae && token_in_list(ae, "gzip");
+	evhttp_add_header(out, "Content-Type", "application/atom+xml; charset=utf-8");
+	if (gz)
+		evhttp_add_header(out, "Content-Encoding", "gzip");
+	if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD) {
+		char len[24];
+
+		snprintf(len, sizeof(len), "%zu", gz ? r->gzlen : r->len);
+		evhttp_add_header(out, "Content-Length", len);
+		evhttp_send_reply(req, 200, "OK", NULL);
+		return;
+	}
+	b = evbuffer_new();
+	response_ref(r);
+	evbuffer_add_reference(b, gz ? r->gz : r->body, gz ? r->gzlen : r->len, unref_cb, r);
+	evhttp_send_reply(req, 200, "OK", b);
+	evbuffer_free(b);
+}
+
+/* The origin for links on dynamic pages: base_url, else the request's Host if it is plain. */
+static void
+origin_for(const struct http *h, struct evhttp_request *req, char *out, size_t outlen)
+{
+	const char *host = evhttp_find_header(evhttp_request_get_input_headers(req), "Host");
+
+	if (feedd_config(h->d)->base_url == NULL && host && *host && strlen(host) < 256 &&
+	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") ==
+	        strlen(host))
+		snprintf(out, outlen, "http://%s", host);
+	else
+		snprintf(out, outlen, "%s", feedd_base_url(h->d));
+}
+
+static const char *
+feed_title(const struct feed *f)
+{
+	return f->conf->title ? f->conf->title : f->store.feed_title ? f->store.feed_title : f->label;
+}
+
+static void
+add_time(struct buf *b, int64_t t)
+{
+	char ts[32];
+
+	if (t)
+		buf_adds(b, atom_time(t, ts));
+	else
+		buf_adds(b, "never");
+}
+
+static void
+serve_index(struct http *h, struct evhttp_request *req)
+{
+	struct buf b = BUF_INIT;
+	char origin[300];
+	struct feed **v;
+	size_t n, i;
+
+	v = feedd_feeds(h->d, &n);
+	origin_for(h, req, origin, sizeof(origin));
+	buf_adds(&b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	             "<title>feedd</title>\n");
+	for (i = 0; i < n; i++) {
+		buf_adds(&b, "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"");
+		buf_add_html(&b, feed_title(v[i]), strlen(feed_title(v[i])));
+		buf_adds(&b, "\" href=\"");
+		buf_add_html(&b, origin, strlen(origin));
+		buf_printf(&b, "/feeds/%s.atom\">\n", v[i]->conf->name);
+	}
+	buf_adds(&b, "<style>body{font-family:sans-serif;margin:2em}td,th{padding:.2em .8em;"
+	             "text-align:left}</style></head><body>\n<h1>feedd</h1>\n"
+	             "<p><a href=\"/feeds.opml\">All feeds as OPML</a></p>\n<table>\n"
+	             "<tr><th>Feed</th><th>Entries</th><th>Last success</th><th>Last error</th>"
+	             "<th>Next fetch</th></tr>\n");
+	for (i = 0; i < n; i++) {
+		const struct feed *f = v[i];
+
+		buf_printf(&b, "<tr><td><a href=\"/feeds/%s.atom\">", f->conf->name);
+		buf_add_html(&b, feed_title(f), strlen(feed_title(f)));
+		buf_printf(&b, "</a></td><td>%zu</td><td>", f->store.n);
+		add_time(&b, f->store.last_success);
+		buf_adds(&b, "</td><td>");
+		if (f->store.last_error)
+			buf_add_html(&b, f->store.last_error, strlen(f->store.last_error));
+		buf_adds(&b, "</td><td>");
+		add_time(&b, f->next_fetch);
+		buf_adds(&b, "</td></tr>\n");
+	}
+	buf_adds(&b, "</table>\n</body></html>\n");
+	send_text(req, 200, "OK", "text/html; charset=utf-8", b.data, b.len);
+	buf_free(&b);
+}
+
+static void
+serve_opml(struct http *h, struct evhttp_request *req)
+{
+	struct buf b = BUF_INIT;
+	char origin[300], date[40];
+	struct feed **v;
+	size_t n, i;
+
+	v = feedd_feeds(h->d, &n);
+	origin_for(h, req, origin, sizeof(origin));
+	http_date(time(NULL), date);
+	buf_printf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\">\n"
+	               "<head><title>feedd</title><dateCreated>%s</dateCreated></head>\n<body>\n",
+	    date);
+	for (i = 0; i < n; i++) {
+		const struct feed *f = v[i];
+		const char *html = f->store.feed_link ? f->store.feed_link : origin;
+
+		buf_adds(&b, "<outline type=\"rss\" text=\"");
+		buf_add_html(&b, feed_title(f), strlen(feed_title(f)));
+		buf_adds(&b, "\" title=\"");
+		buf_add_html(&b, feed_title(f), strlen(feed_title(f)));
+		buf_adds(&b, "\" xmlUrl=\"");
+		buf_add_html(&b, origin, strlen(origin));
+		buf_printf(&b, "/feeds/%s.atom\" htmlUrl=\"", f->conf->name);
+		buf_add_html(&b, html, strlen(html));
+		buf_adds(&b, "\"/>\n");
+	}
+	buf_adds(&b, "</body>\n</opml>\n");
+	send_text(req, 200, "OK", "text/x-opml; charset=utf-8", b.data, b.len);
+	buf_free(&b);
+}
+
+static void
+json_time(struct buf *b, int64_t t)
+{
+	char ts[32];
+
+	if (t) {
+		buf_addc(b, '"');
+		buf_adds(b, atom_time(t, ts));
+		buf_addc(b, '"');
+	} else {
+		buf_adds(b, "null");
+	}
+}
+
+static void
+serve_healthz(struct http *h, struct evhttp_request *req)
+{
+	struct buf b = BUF_INIT;
+	struct feed **v;
+	size_t n, i;
+
+	v = feedd_feeds(h->d, &n);
+	buf_adds(&b, "{\"status\": \"ok\", \"feeds\": {");
+	for (i = 0; i < n; i++) {
+		const struct feed *f = v[i];
+
+		buf_adds(&b, i ? ",\n  " : "\n  ");
+		buf_add_json(&b, f->conf->name);
+		buf_printf(&b, ": {\"entries\": %zu, \"last_success\": ", f->store.n);
+		json_time(&b, f->store.last_success);
+		buf_adds(&b, ", \"last_error\": ");
+		if (f->store.last_error)
+			buf_add_json(&b, f->store.last_error);
+		else
+			buf_adds(&b, "null");
+		if (f->store.http_status)
+			buf_printf(&b, ", \"http_status\": %ld", f->store.http_status);
+		else
+			buf_adds(&b, ", \"http_status\": null");
+		buf_adds(&b, ", \"next_fetch\": ");
+		json_time(&b, f->next_fetch);
+		buf_adds(&b, "}");
+	}
+	buf_adds(&b, n ? "\n}}\n" : "}}\n");
+	send_text(req, 200, "OK", "application/json", b.data, b.len);
+	buf_free(&b);
+}
+
+static void
+set_nodelay(struct evhttp_request *req)
+{
+	struct evhttp_connection *c = evhttp_request_get_connection(req);
+	struct bufferevent *bev = c ? evhttp_connection_get_bufferevent(c) : NULL;
+	int one = 1;
+
+	if (bev)
+		setsockopt(bufferevent_getfd(bev), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
+static void
+route(struct evhttp_request *req, void *arg)
+{
+	struct http *h = arg;
+	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
+	size_t n;
+
+	set_nodelay(req);
+	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD) {
+		evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", "GET, HEAD");
+		send_status(req, 405, "Method Not Allowed");
+		return;
+	}
+	if (path == NULL) {
+		send_status(req, 400, "Bad Request");
+	} else if (strcmp(path, "/") == 0) {
+		serve_index(h, req);
+	} else if (strcmp(path, "/feeds.opml") == 0) {
+		serve_opml(h, req);
+	} else if (strcmp(path, "/healthz") == 0) {
+		serve_healthz(h, req);
+	} else if (strncmp(path, "/feeds/", 7) == 0 && (n = strlen(path)) > 12 &&
+	           strcmp(path + n - 5, ".atom") == 0) {
+		struct feed *f = feedd_find(h->d, path + 7, n - 12);
+
+		if (f)
+			serve_feed(h, req, f);
+		else
+			send_status(req, 404, "Not Found");
+	} else {
+		send_status(req, 404, "Not Found");
+	}
+}
+
+struct http *
+http_new(struct event_base *base, struct feedd *d, const char *host, const char *port,
+    long max_connections)
+{
+	struct http *h = xcalloc(1, sizeof(*h));
+	struct evhttp_bound_socket *s;
+
+	(void)max_connections;
+	h->d = d;
+	if ((h->ev = evhttp_new(base)) == NULL)
+		fatalx("evhttp_new failed");
+	evhttp_set_allowed_methods(h->ev, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST |
+	                                      EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
+	                                      EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH |
+	                                      EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT);
+	evhttp_set_max_headers_size(h->ev, MAX_HEADERS);
+	evhttp_set_max_body_size(h->ev, 0);
+	evhttp_set_timeout(h->ev, IO_TIMEOUT);
+	evhttp_set_gencb(h->ev, route, h);
+	if ((s = evhttp_bind_socket_with_handle(h->ev, host, (ev_uint16_t)atoi(port))) == NULL) {
+		log_warn("http: cannot listen on %s port %s", host, port);
+		evhttp_free(h->ev);
+		free(h);
+		return NULL;
+	}
+	{
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof(ss);
+		char addr[INET6_ADDRSTRLEN];
+		int bound = atoi(port);
+
+		if (getsockname(evhttp_bound_socket_get_fd(s), (struct sockaddr *)&ss, &len) == 0)
+			bound = ntohs(ss.ss_family == AF_INET6
+			                  ? ((struct sockaddr_in6 *)&ss)->sin6_port
+			                  : ((struct sockaddr_in *)&ss)->sin_port);
+		snprintf(addr, sizeof(addr), "%s", host);
+		snprintf(h->origin, sizeof(h->origin), strchr(host, ':') ? "http://[%s]:%d"
+		                                                         : "http://%s:%d",
+		    addr, bound);
+	}
+	return h;
+}
+
+void
+http_free(struct http *h)
+{
+	if (h == NULL)
+		return;
+	evhttp_free(h->ev);
+	free(h);
+}
+
+const char *
+http_origin(const struct http *h)
+{
+	return h->origin;
+}

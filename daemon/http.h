@@ -1,0 +1,39 @@
+/* The HTTP endpoint on evhttp: prepared feed responses, the index, OPML, /healthz. */
+#ifndef FEEDD_HTTP_H
+#define FEEDD_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+struct feedd;
+struct event_base;
+
+/* A feed's response, built once when the feed changes and shared by reference. */
+struct response {
+	int refs;
+	char *body; /* Atom */
+	size_t len;
+	char *gz; /* gzip of body, or NULL if it would not be smaller */
+	size_t gzlen;
+	char etag[24];          /* "\"<16 hex>\"" */
+	char last_modified[40]; /* IMF-fixdate */
+	int64_t mtime;
+	long max_age;
+};
+
+/* Takes atom's memory.  refs starts at 1. */
+struct response *response_new(struct buf *atom, int64_t mtime, long max_age);
+void response_ref(struct response *);
+void response_unref(struct response *);
+
+struct http;
+/* Binds host:port.  Returns NULL with a logged reason. */
+struct http *http_new(struct event_base *, struct feedd *, const char *host, const char *port,
+    long max_connections);
+void http_free(struct http *);
+/* The origin a client would use without base_url, e.g. "http://127.0.0.1:8080". */
+const char *http_origin(const struct http *);
+
+#endif

@@ -1,0 +1,436 @@
+/* Runs the daemon: one event_base for signals, timers, transfers and HTTP. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <event2/event.h>
+#include <libxml/parser.h>
+
+#include "feed.h"
+#include "fetch.h"
+#include "http.h"
+#include "log.h"
+#include "notify.h"
+#include "plugins.h"
+#include "server.h"
+#include "store.h"
+#include "xmalloc.h"
+
+struct feedd {
+	struct event_base *base;
+	struct config cfg;
+	struct plugin_set plugins;
+	struct fetcher *fetcher;
+	struct http *http;
+	struct feed **feeds; /* config order */
+	size_t n_feeds;
+	struct feed **index; /* open addressing by name */
+	size_t index_cap;
+	struct feed *dirty;
+	struct event *commit_ev, *sig_hup, *sig_term, *sig_int, *watchdog;
+	char *base_url;
+	int64_t started;
+};
+
+struct event_base *feedd_base(struct feedd *d) { return d->base; }
+struct fetcher *feedd_fetcher(struct feedd *d) { return d->fetcher; }
+const char *feedd_state_dir(const struct feedd *d) { return d->cfg.state_dir; }
+const char *feedd_base_url(const struct feedd *d) { return d->base_url; }
+const struct config *feedd_config(const struct feedd *d) { return &d->cfg; }
+int64_t feedd_started(const struct feedd *d) { return d->started; }
+
+struct feed **
+feedd_feeds(const struct feedd *d, size_t *n)
+{
+	*n = d->n_feeds;
+	return d->feeds;
+}
+
+static uint64_t
+name_hash(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	while (n--)
+		h = (h ^ (unsigned char)*s++) * 0x100000001b3ULL;
+	return h;
+}
+
+static void
+index_rebuild(struct feedd *d)
+{
+	size_t i, j;
+
+	free(d->index);
+	d->index_cap = 16;
+	while (d->index_cap < d->n_feeds * 2)
+		d->index_cap *= 2;
+	d->index = xcalloc(d->index_cap, sizeof(*d->index));
+	for (i = 0; i < d->n_feeds; i++) {
+		const char *name = d->feeds[i]->conf->name;
+
+		j = name_hash(name, strlen(name)) & (d->index_cap - 1);
+		while (d->index[j])
+			j = (j + 1) & (d->index_cap - 1);
+		d->index[j] = d->feeds[i];
+	}
+}
+
+struct feed *
+feedd_find(const struct feedd *d, const char *name, size_t len)
+{
+	size_t j;
+
+	if (d->index_cap == 0)
+		return NULL;
+	for (j = name_hash(name, len) & (d->index_cap - 1); d->index[j];
+	     j = (j + 1) & (d->index_cap - 1)) {
+		const char *n = d->index[j]->conf->name;
+
+		if (strncmp(n, name, len) == 0 && n[len] == '\0')
+			return d->index[j];
+	}
+	return NULL;
+}
+
+void
+feedd_mark_dirty(struct feedd *d, struct feed *f)
+{
+	if (f->dirty)
+		return;
+	f->dirty = 1;
+	f->dirty_next = d->dirty;
+	d->dirty = f;
+	event_active(d->commit_ev, EV_TIMEOUT, 0);
+}
+
+static void
+notify_status(struct feedd *d)
+{
+	size_t ok, failing, entries;
+	char msg[160];
+
+	feed_status_counts(d->feeds, d->n_feeds, &ok, &failing, &entries);
+	snprintf(msg, sizeof(msg), "STATUS=%zu feeds, %zu ok, %zu failing, %zu entries", d->n_feeds,
+	    ok, failing, entries);
+	notify_send(msg);
+}
+
+/* Saves every dirty feed in one batch (few fsyncs), then publishes those saved: a response is
+ * never served before the state that holds its entries is on disk. */
+static void
+commit(evutil_socket_t fd, short what, void *arg)
+{
+	struct feedd *d = arg;
+	struct store_job *jobs;
+	struct feed *f, **fs;
+	size_t n = 0, i;
+
+	(void)fd;
+	(void)what;
+	for (f = d->dirty; f; f = f->dirty_next)
+		n++;
+	if (n == 0)
+		return;
+	jobs = xcalloc(n, sizeof(*jobs));
+	fs = xcalloc(n, sizeof(*fs));
+	for (i = 0, f = d->dirty; f; f = f->dirty_next, i++) {
+		fs[i] = f;
+		jobs[i].s = &f->store;
+		jobs[i].path = f->state_path;
+	}
+	d->dirty = NULL;
+	store_save_batch(jobs, n, d->cfg.state_dir);
+	for (i = 0; i < n; i++) {
+		fs[i]->dirty = 0;
+		if (!jobs[i].ok)
+			continue; /* stays as served before; the next change retries */
+		fs[i]->pinned = 0;
+		feed_publish(fs[i]);
+	}
+	free(jobs);
+	free(fs);
+	notify_status(d);
+}
+
+void
+feedd_exported(struct feedd *d, struct feed *f)
+{
+	(void)d;
+	(void)f;
+}
+
+static int
+prepare_state_dir(const char *dir)
+{
+	struct stat st;
+
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+		log_warn("state_dir %s", dir);
+		return -1;
+	}
+	if (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode) || access(dir, W_OK) == -1) {
+		log_warnx("state_dir %s is not a writable folder", dir);
+		return -1;
+	}
+	return 0;
+}
+
+/* Loads and checks a config with the daemon's plugins.  Returns 0 or -1 (logged). */
+static int
+load_config(struct feedd *d, const char *path, struct config *cfg, int first)
+{
+	char err[2048];
+
+	if (config_load(path, cfg, err, sizeof(err)) == -1) {
+		log_warnx("%s", err);
+		return -1;
+	}
+	if (first && plugins_load_dir(&d->plugins, plugins_default_dir(cfg->plugin_dir)) == -1) {
+		config_free(cfg);
+		return -1;
+	}
+	if (config_check_plugins(cfg, &d->plugins, err, sizeof(err)) == -1) {
+		log_warnx("%s", err);
+		config_free(cfg);
+		return -1;
+	}
+	return 0;
+}
+
+/* Makes the running feeds match cfg, which replaces d->cfg. */
+static void
+apply_config(struct feedd *d, struct config *cfg)
+{
+	struct feed **nv = xcalloc(cfg->n_feeds ? cfg->n_feeds : 1, sizeof(*nv));
+	struct config old = d->cfg;
+	size_t i;
+
+	for (i = 0; i < cfg->n_feeds; i++) {
+		const struct feed_conf *fc = &cfg->feeds[i];
+		const struct plugin *pl = plugins_find(&d->plugins, fc->plugin);
+		struct feed *f = feedd_find(d, fc->name, strlen(fc->name));
+
+		if (f != NULL) {
+			feed_set_conf(f, fc, pl);
+			f->conf = fc;
+			nv[i] = f;
+			f->kept = 1;
+		} else {
+			nv[i] = NULL; /* created below, once d->cfg is the new one */
+		}
+	}
+	for (i = 0; i < d->n_feeds; i++) {
+		struct feed *f = d->feeds[i];
+
+		if (f->kept) {
+			f->kept = 0;
+			continue;
+		}
+		log_info("feed %s: removed", f->conf->name);
+		if (f->dirty) { /* drop it from the commit list */
+			struct feed **pp;
+
+			for (pp = &d->dirty; *pp; pp = &(*pp)->dirty_next)
+				if (*pp == f) {
+					*pp = f->dirty_next;
+					break;
+				}
+		}
+		feed_free(f);
+	}
+	free(d->feeds);
+	d->cfg = *cfg;
+	d->feeds = nv;
+	d->n_feeds = cfg->n_feeds;
+	for (i = 0; i < d->n_feeds; i++) {
+		if (nv[i] == NULL) {
+			const struct feed_conf *fc = &d->cfg.feeds[i];
+
+			nv[i] = feed_new(d, fc, plugins_find(&d->plugins, fc->plugin));
+			log_info("feed %s: added (%s, every %lds)", fc->name, fc->url, fc->interval);
+		}
+	}
+	index_rebuild(d);
+	if (old.path)
+		config_free(&old);
+}
+
+static void
+on_hup(evutil_socket_t fd, short what, void *arg)
+{
+	struct feedd *d = arg;
+	struct config cfg;
+	char *path = xstrdup(d->cfg.path);
+
+	(void)fd;
+	(void)what;
+	notify_send("RELOADING=1");
+	log_info("reloading %s", path);
+	if (load_config(d, path, &cfg, 0) == -1) {
+		log_warnx("reload refused; the running configuration stays");
+	} else {
+		if (strcmp(cfg.listen_host, d->cfg.listen_host) ||
+		    strcmp(cfg.listen_port, d->cfg.listen_port))
+			log_warnx("reload: a new listen address takes a restart");
+		if ((cfg.plugin_dir == NULL) != (d->cfg.plugin_dir == NULL) ||
+		    (cfg.plugin_dir && strcmp(cfg.plugin_dir, d->cfg.plugin_dir)))
+			log_warnx("reload: a new plugin_dir takes a restart");
+		apply_config(d, &cfg);
+	}
+	free(path);
+	notify_send("READY=1");
+	notify_status(d);
+}
+
+static void
+on_term(evutil_socket_t fd, short what, void *arg)
+{
+	struct feedd *d = arg;
+
+	(void)fd;
+	(void)what;
+	log_info("exiting on signal");
+	notify_send("STOPPING=1");
+	commit(-1, 0, d); /* pending states reach the disk first */
+	event_base_loopbreak(d->base);
+}
+
+static void
+on_watchdog(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	notify_send("WATCHDOG=1");
+}
+
+static void
+start_watchdog(struct feedd *d)
+{
+	long long usec = notify_watchdog_usec();
+	struct timeval tv;
+
+	if (usec <= 0)
+		return;
+	usec /= 2;
+	tv.tv_sec = (time_t)(usec / 1000000);
+	tv.tv_usec = (suseconds_t)(usec % 1000000);
+	d->watchdog = event_new(d->base, -1, EV_PERSIST, on_watchdog, d);
+	event_add(d->watchdog, &tv);
+}
+
+static void
+teardown(struct feedd *d)
+{
+	size_t i;
+
+	http_free(d->http);
+	for (i = 0; i < d->n_feeds; i++)
+		feed_free(d->feeds[i]);
+	free(d->feeds);
+	free(d->index);
+	fetcher_free(d->fetcher);
+	if (d->watchdog)
+		event_free(d->watchdog);
+	event_free(d->commit_ev);
+	event_free(d->sig_hup);
+	event_free(d->sig_term);
+	event_free(d->sig_int);
+	config_free(&d->cfg);
+	plugins_free(&d->plugins);
+	free(d->base_url);
+	event_base_free(d->base);
+}
+
+static int
+start(struct feedd *d, const char *conf_path)
+{
+	struct config cfg;
+
+	if (load_config(d, conf_path, &cfg, 1) == -1)
+		return -1;
+	if (prepare_state_dir(cfg.state_dir) == -1) {
+		config_free(&cfg);
+		return -1;
+	}
+	d->http = http_new(d->base, d, cfg.listen_host, cfg.listen_port, cfg.max_connections);
+	if (d->http == NULL) {
+		config_free(&cfg);
+		return -1;
+	}
+	d->base_url = xstrdup(cfg.base_url ? cfg.base_url : http_origin(d->http));
+	d->fetcher = fetcher_new(d->base, cfg.max_parallel, cfg.max_per_host);
+	apply_config(d, &cfg);
+	return 0;
+}
+
+int
+server_main(const char *conf_path, int verbose)
+{
+	struct feedd d;
+	int rc = 1;
+
+	memset(&d, 0, sizeof(d));
+	log_init(verbose, "feedd");
+	signal(SIGPIPE, SIG_IGN);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if ((d.base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	d.started = time(NULL);
+	d.commit_ev = event_new(d.base, -1, 0, commit, &d);
+	d.sig_hup = evsignal_new(d.base, SIGHUP, on_hup, &d);
+	d.sig_term = evsignal_new(d.base, SIGTERM, on_term, &d);
+	d.sig_int = evsignal_new(d.base, SIGINT, on_term, &d);
+	event_add(d.sig_hup, NULL);
+	event_add(d.sig_term, NULL);
+	event_add(d.sig_int, NULL);
+	if (start(&d, conf_path) == 0) {
+		log_info("listening on %s, %zu feeds", http_origin(d.http), d.n_feeds);
+		notify_send("READY=1");
+		notify_status(&d);
+		start_watchdog(&d);
+		event_base_dispatch(d.base);
+		rc = 0;
+	}
+	teardown(&d);
+	curl_global_cleanup();
+	xmlCleanupParser();
+	return rc;
+}
+
+int
+server_check(const char *conf_path)
+{
+	struct plugin_set set = {0};
+	struct config cfg;
+	char err[2048];
+	int rc = 1;
+
+	log_init(0, "feedd");
+	if (config_load(conf_path, &cfg, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	if (plugins_load_dir(&set, plugins_default_dir(cfg.plugin_dir)) == -1) {
+		fprintf(stderr, "%s: cannot read plugin_dir %s\n", conf_path,
+		    plugins_default_dir(cfg.plugin_dir));
+	} else if (config_check_plugins(&cfg, &set, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s\n", err);
+	} else {
+		printf("configuration OK\n");
+		rc = 0;
+	}
+	config_free(&cfg);
+	plugins_free(&set);
+	return rc;
+}

@@ -1,0 +1,547 @@
+/* Entry history per feed, and its state file: a line-oriented, tab-separated text format. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "log.h"
+#include "store.h"
+#include "xmalloc.h"
+
+#define STATE_MAGIC "feedd-state 1"
+
+/* ---- merging ---- */
+
+static int
+cmp_entries(const void *a, const void *b)
+{
+	const struct entry *x = *(struct entry *const *)a, *y = *(struct entry *const *)b;
+
+	if (x->published != y->published)
+		return x->published > y->published ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+#define SWAP(a, b)                                                                                 \
+	do {                                                                                       \
+		__typeof__(a) t_ = (a);                                                            \
+		(a) = (b);                                                                         \
+		(b) = t_;                                                                          \
+	} while (0)
+
+/* Moves the text of fresh into old; fresh keeps old's and is freed by the caller. */
+static void
+take_text(struct entry *old, struct entry *fresh, int64_t now)
+{
+	SWAP(old->title, fresh->title);
+	SWAP(old->link, fresh->link);
+	SWAP(old->author, fresh->author);
+	SWAP(old->summary, fresh->summary);
+	SWAP(old->content, fresh->content);
+	SWAP(old->caption, fresh->caption);
+	SWAP(old->categories, fresh->categories);
+	SWAP(old->n_categories, fresh->n_categories);
+	SWAP(old->enclosures, fresh->enclosures);
+	SWAP(old->n_enclosures, fresh->n_enclosures);
+	old->truncated = fresh->truncated;
+	old->hash = fresh->hash;
+	old->src_updated = fresh->src_updated;
+	old->updated = fresh->src_updated ? fresh->src_updated : now;
+	if (old->updated < old->published)
+		old->updated = old->published;
+}
+
+/* Index from id to entry for large stores; small ones are searched linearly. */
+struct index {
+	struct entry **slots;
+	size_t cap;
+};
+
+static uint64_t
+hash_id(const char *id)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *id; id++)
+		h = (h ^ (unsigned char)*id) * 0x100000001b3ULL;
+	return h;
+}
+
+static void
+index_build(struct index *ix, struct entry **v, size_t n)
+{
+	size_t i, j;
+
+	ix->cap = 16;
+	while (ix->cap < n * 2)
+		ix->cap *= 2;
+	ix->slots = xcalloc(ix->cap, sizeof(*ix->slots));
+	for (i = 0; i < n; i++) {
+		for (j = hash_id(v[i]->id) & (ix->cap - 1); ix->slots[j]; j = (j + 1) & (ix->cap - 1))
+			;
+		ix->slots[j] = v[i];
+	}
+}
+
+static struct entry *
+index_find(const struct index *ix, const char *id)
+{
+	size_t j;
+
+	for (j = hash_id(id) & (ix->cap - 1); ix->slots[j]; j = (j + 1) & (ix->cap - 1))
+		if (strcmp(ix->slots[j]->id, id) == 0)
+			return ix->slots[j];
+	return NULL;
+}
+
+size_t
+store_merge(struct store *s, struct harvest *h, int64_t now, size_t max_entries)
+{
+	struct index ix;
+	size_t i, changed = 0;
+
+	index_build(&ix, s->v, s->n);
+	s->v = xreallocarray(s->v, s->n + h->n, sizeof(*s->v));
+	for (i = 0; i < h->n; i++) {
+		struct entry *e = h->v[i], *old = index_find(&ix, e->id);
+
+		if (old != NULL) {
+			if (old->hash != e->hash && !(e->truncated && !old->truncated && old->content)) {
+				take_text(old, e, now);
+				changed++;
+			}
+			entry_free(e);
+			continue;
+		}
+		e->published = e->src_published ? e->src_published
+		             : e->src_updated  ? e->src_updated
+		                               : now - (int64_t)i;
+		e->updated = e->src_updated > e->published ? e->src_updated : e->published;
+		e->seq = s->seq++;
+		s->v[s->n++] = e;
+		changed++;
+	}
+	free(ix.slots);
+	h->n = 0;
+	qsort(s->v, s->n, sizeof(*s->v), cmp_entries);
+	while (s->n > max_entries)
+		entry_free(s->v[--s->n]);
+	if (changed)
+		s->last_change = now;
+	return changed;
+}
+
+void
+store_clear(struct store *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		entry_free(s->v[i]);
+	free(s->v);
+	free(s->etag);
+	free(s->last_modified);
+	free(s->feed_title);
+	free(s->feed_link);
+	free(s->feed_author);
+	free(s->feed_subtitle);
+	free(s->last_error);
+	memset(s, 0, sizeof(*s));
+}
+
+/* ---- the state file ---- */
+
+/* Escapes \, tab, LF and CR so a field stays on its line. */
+static void
+put_field(struct buf *b, const char *s)
+{
+	buf_addc(b, '\t');
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '\\': buf_add(b, "\\\\", 2); break;
+		case '\t': buf_add(b, "\\t", 2); break;
+		case '\n': buf_add(b, "\\n", 2); break;
+		case '\r': buf_add(b, "\\r", 2); break;
+		default: buf_addc(b, *s);
+		}
+	}
+}
+
+static void
+put_meta(struct buf *b, const char *key, const char *value)
+{
+	if (value == NULL)
+		return;
+	buf_adds(b, "meta");
+	put_field(b, key);
+	put_field(b, value);
+	buf_addc(b, '\n');
+}
+
+static void
+put_meta_num(struct buf *b, const char *key, int64_t v)
+{
+	char n[24];
+
+	snprintf(n, sizeof(n), "%" PRId64, v);
+	put_meta(b, key, n);
+}
+
+static void
+put_entry(struct buf *b, const struct entry *e)
+{
+	size_t i;
+
+	buf_printf(b, "entry\t%s\t%" PRId64 "\t%" PRId64 "\t%" PRId64 "\t%" PRId64 "\t%d\t%016" PRIx64
+	    "\t%" PRIu64, e->id, e->published, e->updated, e->src_published, e->src_updated,
+	    e->truncated, e->hash, e->seq);
+	put_field(b, e->id_key);
+	put_field(b, e->title);
+	put_field(b, e->link);
+	put_field(b, e->author);
+	put_field(b, e->summary);
+	put_field(b, e->content);
+	put_field(b, e->caption);
+	buf_addc(b, '\n');
+	for (i = 0; i < e->n_categories; i++) {
+		buf_adds(b, "cat");
+		put_field(b, e->categories[i]);
+		buf_addc(b, '\n');
+	}
+	for (i = 0; i < e->n_enclosures; i++) {
+		buf_adds(b, "enc");
+		put_field(b, e->enclosures[i].url);
+		put_field(b, e->enclosures[i].type);
+		buf_printf(b, "\t%" PRId64 "\n", e->enclosures[i].length);
+	}
+}
+
+static void
+serialize(struct buf *b, const struct store *s)
+{
+	size_t i;
+
+	buf_adds(b, STATE_MAGIC "\n");
+	put_meta(b, "etag", s->etag);
+	put_meta(b, "last_modified", s->last_modified);
+	put_meta(b, "feed_title", s->feed_title);
+	put_meta(b, "feed_link", s->feed_link);
+	put_meta(b, "feed_author", s->feed_author);
+	put_meta(b, "feed_subtitle", s->feed_subtitle);
+	put_meta(b, "last_error", s->last_error);
+	put_meta_num(b, "last_success", s->last_success);
+	put_meta_num(b, "last_change", s->last_change);
+	put_meta_num(b, "http_status", s->http_status);
+	put_meta_num(b, "seq", (int64_t)s->seq);
+	for (i = 0; i < s->n; i++)
+		put_entry(b, s->v[i]);
+	buf_printf(b, "end\t%zu\n", s->n);
+}
+
+/* Splits line (modified in place) into at most max tab-separated, unescaped fields. */
+static size_t
+split_fields(char *line, char **f, size_t max)
+{
+	size_t n = 0;
+	char *r = line, *w;
+
+	while (n < max) {
+		f[n++] = w = r;
+		for (; *r && *r != '\t'; r++) {
+			if (*r == '\\' && r[1]) {
+				r++;
+				*w++ = *r == 't' ? '\t' : *r == 'n' ? '\n' : *r == 'r' ? '\r' : *r;
+			} else {
+				*w++ = *r;
+			}
+		}
+		if (*r == '\0') {
+			*w = '\0';
+			break;
+		}
+		*w = '\0';
+		r++;
+	}
+	return n;
+}
+
+static int
+parse_i64(const char *s, int64_t *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoll(s, &end, 10);
+	return errno == 0 && end != s && *end == '\0' ? 0 : -1;
+}
+
+static char *
+opt_dup(const char *s)
+{
+	return entry_strdup_clean(s);
+}
+
+static struct entry *
+parse_entry(char **f, size_t n)
+{
+	struct entry *e;
+	int64_t trunc, seq;
+
+	if (n != 16 || strlen(f[1]) != ENTRY_ID_LEN)
+		return NULL;
+	e = entry_new();
+	memcpy(e->id, f[1], ENTRY_ID_LEN + 1);
+	if (parse_i64(f[2], &e->published) || parse_i64(f[3], &e->updated) ||
+	    parse_i64(f[4], &e->src_published) || parse_i64(f[5], &e->src_updated) ||
+	    parse_i64(f[6], &trunc) || parse_i64(f[8], &seq) || f[9][0] == '\0') {
+		entry_free(e);
+		return NULL;
+	}
+	e->truncated = trunc != 0;
+	e->hash = strtoull(f[7], NULL, 16);
+	e->seq = (uint64_t)seq;
+	e->id_key = xstrdup(f[9]);
+	e->title = f[10][0] ? xstrdup(f[10]) : xstrdup("(untitled)");
+	e->link = opt_dup(f[11]);
+	e->author = opt_dup(f[12]);
+	e->summary = opt_dup(f[13]);
+	e->content = opt_dup(f[14]);
+	e->caption = opt_dup(f[15]);
+	return e;
+}
+
+static int
+parse_meta(struct store *s, char **f, size_t n)
+{
+	int64_t v;
+	char **dst = NULL;
+
+	if (n != 3)
+		return -1;
+	if (strcmp(f[1], "etag") == 0) dst = &s->etag;
+	else if (strcmp(f[1], "last_modified") == 0) dst = &s->last_modified;
+	else if (strcmp(f[1], "feed_title") == 0) dst = &s->feed_title;
+	else if (strcmp(f[1], "feed_link") == 0) dst = &s->feed_link;
+	else if (strcmp(f[1], "feed_author") == 0) dst = &s->feed_author;
+	else if (strcmp(f[1], "feed_subtitle") == 0) dst = &s->feed_subtitle;
+	else if (strcmp(f[1], "last_error") == 0) dst = &s->last_error;
+	if (dst) {
+		free(*dst);
+		*dst = opt_dup(f[2]);
+		return 0;
+	}
+	if (parse_i64(f[2], &v) == -1)
+		return -1;
+	if (strcmp(f[1], "last_success") == 0) s->last_success = v;
+	else if (strcmp(f[1], "last_change") == 0) s->last_change = v;
+	else if (strcmp(f[1], "http_status") == 0) s->http_status = (long)v;
+	else if (strcmp(f[1], "seq") == 0) s->seq = (uint64_t)v;
+	return 0; /* unknown keys are kept for newer versions' sake: ignored */
+}
+
+static int
+add_extra(struct entry *e, char **f, size_t n)
+{
+	if (e == NULL)
+		return -1;
+	if (strcmp(f[0], "cat") == 0 && n == 2) {
+		e->categories = xreallocarray(e->categories, e->n_categories + 1, sizeof(char *));
+		e->categories[e->n_categories++] = xstrdup(f[1]);
+		return 0;
+	}
+	if (strcmp(f[0], "enc") == 0 && n == 4 && f[1][0]) {
+		struct enclosure *en;
+
+		e->enclosures = xreallocarray(e->enclosures, e->n_enclosures + 1, sizeof(*en));
+		en = &e->enclosures[e->n_enclosures++];
+		en->url = xstrdup(f[1]);
+		en->type = opt_dup(f[2]);
+		if (parse_i64(f[3], &en->length) == -1)
+			en->length = -1;
+		return 0;
+	}
+	return -1;
+}
+
+static int
+parse_state(struct store *s, char *data, size_t len, char *err, size_t errlen)
+{
+	char *line = data, *nl, *f[17];
+	size_t n, lineno = 0, want = 0;
+	int ended = 0;
+
+	if (len < sizeof(STATE_MAGIC) || memcmp(data, STATE_MAGIC "\n", sizeof(STATE_MAGIC)) != 0) {
+		snprintf(err, errlen, "not a feedd state file");
+		return -1;
+	}
+	for (; line < data + len; line = nl + 1) {
+		lineno++;
+		if ((nl = memchr(line, '\n', (size_t)(data + len - line))) == NULL)
+			break; /* a line without its newline: truncated */
+		*nl = '\0';
+		if (lineno == 1)
+			continue;
+		if (ended)
+			goto bad;
+		n = split_fields(line, f, 17);
+		if (strcmp(f[0], "meta") == 0) {
+			if (parse_meta(s, f, n) == -1)
+				goto bad;
+		} else if (strcmp(f[0], "entry") == 0) {
+			struct entry *e = parse_entry(f, n);
+
+			if (e == NULL)
+				goto bad;
+			s->v = xreallocarray(s->v, s->n + 1, sizeof(*s->v));
+			s->v[s->n++] = e;
+		} else if (strcmp(f[0], "end") == 0 && n == 2) {
+			want = (size_t)strtoull(f[1], NULL, 10);
+			ended = 1;
+		} else if (add_extra(s->n ? s->v[s->n - 1] : NULL, f, n) == -1) {
+			goto bad;
+		}
+	}
+	if (!ended || want != s->n) {
+		snprintf(err, errlen, "truncated (no end line, or %zu entries where it says %zu)",
+		    s->n, want);
+		return -1;
+	}
+	for (n = 0; n < s->n; n++)
+		if (s->v[n]->seq >= s->seq)
+			s->seq = s->v[n]->seq + 1;
+	qsort(s->v, s->n, sizeof(*s->v), cmp_entries);
+	return 0;
+bad:
+	snprintf(err, errlen, "bad line %zu", lineno);
+	return -1;
+}
+
+int
+store_load(struct store *s, const char *path, char *err, size_t errlen)
+{
+	struct buf b = BUF_INIT;
+	char chunk[65536];
+	size_t n;
+	FILE *fp;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	if ((fp = fopen(path, "re")) == NULL) {
+		if (errno == ENOENT)
+			return 1;
+		snprintf(err, errlen, "%s", strerror(errno));
+		return -1;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		buf_add(&b, chunk, n);
+	if (ferror(fp)) {
+		snprintf(err, errlen, "read error");
+		fclose(fp);
+		buf_free(&b);
+		return -1;
+	}
+	fclose(fp);
+	buf_reserve(&b, 0);
+	rc = parse_state(s, b.data, b.len, err, errlen);
+	buf_free(&b);
+	if (rc == -1)
+		store_clear(s);
+	return rc;
+}
+
+const char *
+store_quarantine(const char *path)
+{
+	static char aside[4096];
+
+	snprintf(aside, sizeof(aside), "%s.corrupt-%lld", path, (long long)time(NULL));
+	if (rename(path, aside) == -1) {
+		log_warn("store: cannot move %s aside", path);
+		unlink(path);
+	}
+	return aside;
+}
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* The fsyncs are what make this durable; a batch shares them (see store.h). */
+size_t
+store_save_batch(struct store_job *jobs, size_t n, const char *dir)
+{
+	struct buf b = BUF_INIT;
+	char tmp[4096];
+	int *fds = xcalloc(n, sizeof(int)), dfd, use_syncfs = n > 8;
+	size_t i, failed = 0;
+
+	for (i = 0; i < n; i++) {
+		jobs[i].ok = 0;
+		buf_reset(&b);
+		serialize(&b, jobs[i].s);
+		snprintf(tmp, sizeof(tmp), "%s.tmp", jobs[i].path);
+		fds[i] = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (fds[i] == -1 || write_all(fds[i], b.data, b.len) == -1 ||
+		    (!use_syncfs && fdatasync(fds[i]) == -1)) {
+			log_warn("store: %s", tmp);
+			if (fds[i] != -1)
+				close(fds[i]);
+			fds[i] = -1;
+			unlink(tmp);
+		}
+	}
+	buf_free(&b);
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (use_syncfs && (dfd == -1 || syncfs(dfd) == -1)) {
+		log_warn("store: syncfs %s, flushing each file instead", dir);
+		use_syncfs = 0;
+		for (i = 0; i < n; i++)
+			if (fds[i] != -1 && fdatasync(fds[i]) == -1) {
+				log_warn("store: fdatasync %s", jobs[i].path);
+				close(fds[i]);
+				fds[i] = -1;
+			}
+	}
+	for (i = 0; i < n; i++) {
+		if (fds[i] == -1) {
+			failed++;
+			continue;
+		}
+		close(fds[i]);
+		snprintf(tmp, sizeof(tmp), "%s.tmp", jobs[i].path);
+		if (rename(tmp, jobs[i].path) == -1) {
+			log_warn("store: rename %s", tmp);
+			unlink(tmp);
+			failed++;
+			continue;
+		}
+		jobs[i].ok = 1;
+	}
+	if (dfd != -1) {
+		if (fsync(dfd) == -1)
+			log_warn("store: fsync %s", dir);
+		close(dfd);
+	}
+	free(fds);
+	return failed;
+}

@@ -1,0 +1,59 @@
+/* The entry store: each feed's entries and history, merged per fetch, saved atomically. */
+#ifndef FEEDD_STORE_H
+#define FEEDD_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "entry.h"
+#include "source.h"
+
+struct store {
+	struct entry **v; /* newest first (published desc, then page order); owned */
+	size_t n;
+	uint64_t seq;     /* next entry sequence number */
+	/* from the source */
+	char *etag, *last_modified; /* validators for a conditional GET */
+	char *feed_title, *feed_link, *feed_author, *feed_subtitle;
+	/* bookkeeping shown on /healthz */
+	int64_t last_success; /* 0: never */
+	int64_t last_change;  /* when the entries last changed */
+	char *last_error;     /* or NULL */
+	long http_status;     /* 0: none */
+};
+
+/*
+ * Merges one fetch's entries into s, taking them out of h.  A new entry's published date is
+ * the source's, else now minus its position on the page; a known entry whose text changed gets
+ * the new text and updated = now (published stays), except that a teaser never replaces a
+ * full text.  Entries beyond max_entries are dropped, oldest first.  Returns the number of
+ * entries added or changed.
+ */
+size_t store_merge(struct store *s, struct harvest *h, int64_t now, size_t max_entries);
+/* Frees everything s holds and zeroes it. */
+void store_clear(struct store *s);
+
+/*
+ * Loads path into s (zeroed first).  Returns 0, 1 if there is no such file, or -1 with a
+ * reason in err if the file is corrupt or truncated.
+ */
+int store_load(struct store *s, const char *path, char *err, size_t errlen);
+/* Moves a corrupt state file aside (PATH.corrupt-TIME); returns the new name (static). */
+const char *store_quarantine(const char *path);
+
+/* One state file to write; see store_save_batch. */
+struct store_job {
+	const struct store *s;
+	const char *path; /* final name, in dirfd's folder */
+	int ok;           /* set by store_save_batch */
+};
+
+/*
+ * Saves several stores durably at the cost of few flushes: each is written to PATH.tmp, the
+ * data reaches the disk (fdatasync each, or one syncfs for a large batch), each is renamed
+ * into place, then the folder is fsync'ed once.  On return every job with ok = 1 is on disk.
+ * Returns the number of jobs that failed (logged).
+ */
+size_t store_save_batch(struct store_job *jobs, size_t n, const char *dir);
+
+#endif
