@@ -9,6 +9,7 @@ import signal
 import subprocess
 import tempfile
 import threading
+import time
 import xml.etree.ElementTree as ET
 
 from daemonlib import Daemon
@@ -180,6 +181,34 @@ hz = json.loads(d2.request("/healthz")[2])
 eq(hz["feeds"]["web"]["http_status"], 304, "healthz shows the last HTTP status")
 d2.cleanup()
 srv.shutdown()
+
+# a story seen first as a teaser, then in full: same entry, content replaces the summary
+d3 = Daemon()
+page = os.path.join(d3.dir, "page.txt")
+kicked = open(SAMPLE, encoding="utf-8").read().split("\n")[-1]
+with open(page, "w") as f:
+    f.write(kicked)
+d3.write_config("[feed s]\nplugin = textdump\nsource = page.txt\ninterval = 1s\n")
+ok(d3.start(), "teaser daemon ready")
+d3.wait_for(lambda: d3.feed("s")[0] == 200)
+t1 = valid_feed(d3.feed("s")[2], "teaser feed")
+time.sleep(1.2)  # so that "updated" can move
+with open(page, "w") as f:
+    f.write("Signs of escalation in Donbas\n"
+            "Russian forces have been aiming to capture Ukraine’s eastern Donbas province and "
+            "have been capturing new villages as they move toward Pokrovsk.\n"
+            "Ukrainian commanders said the situation was difficult.\n")
+d3.wait_for(lambda: b"&lt;p&gt;Russian forces" in d3.feed("s")[2])
+t2 = valid_feed(d3.feed("s")[2], "full feed")
+ok(t1 and t2 and len(t2["entries"]) == 1, "the full story replaces the teaser: one entry")
+if t1 and t2 and t2["entries"]:
+    a, b = t1["entries"][0], t2["entries"][0]
+    eq(b["id"], a["id"], "same id")
+    eq(b["published"], a["published"], "published stays")
+    ok(b["updated"] > a["updated"], "updated moves")
+    ok(b["summary"] is None and "<p>Russian forces" in b["content"], "content replaces summary")
+    eq(b["title"], "Signs of escalation in Donbas", "the headline is the title")
+d3.cleanup()
 
 # newsboat subscribed across a restart stores no duplicates
 if shutil.which("newsboat"):

@@ -7,9 +7,10 @@
  *  2. Lines are trimmed and their runs of white space folded to one space.
  *  3. Blank lines separate blocks.  Soft wraps are joined: if the document has blocks of
  *     several lines that are all at most wrap_max characters long, the wrap width W is the
- *     longest such line, and a line in such a block joins the next when it does not end a
- *     sentence and the next line's first word would not have fitted after it within W (so a
- *     short line, e.g. a headline, ends).
+ *     longest such line, and a line in such a block joins the next when the next line's first
+ *     word would not have fitted after it within W (so a short line, e.g. a headline or a
+ *     paragraph's last line, ends there), and, in a document without blank lines, when it
+ *     does not end a sentence (short one-per-line paragraphs are not wraps).
  *  4. Each resulting paragraph is a credit (`Photo: A / B`: a label from credit_prefixes, or a
  *     short label-colon line holding " / "), complete (ends in . ? ! … with optional closing
  *     quotes or brackets) or incomplete.
@@ -18,8 +19,8 @@
  *  6. Consecutive complete paragraphs form one article; credits join the open article (or the
  *     next one) as its caption.
  *  7. An incomplete paragraph of at least teaser_min_words is a teaser: one entry, summary only,
- *     ending in "…".  A shorter one inside an article is a paragraph of it; elsewhere it is a
- *     label ("Related stories") and dropped.
+ *     ending in "…".  A shorter one that is no headline is a label ("Related stories",
+ *     "Advertisement") and dropped.
  *  8. A quoted kicker (‘TEXT’:, “TEXT”:, 'TEXT': or "TEXT":) opening an entry's text becomes its
  *     title and leaves the text.  Else the title is the headline, else the first sentence, cut
  *     at a word boundary with "…" past title_max bytes.
@@ -471,6 +472,11 @@ static int
 build_paras(struct doc *d, const struct opts *o)
 {
 	size_t w = wrap_width(d, o->wrap_max), i, off = 0;
+	int blank_mode = 0;
+
+	/* blank lines between paragraphs make every single newline in a block a soft wrap */
+	for (i = 1; i < d->n_lines && !blank_mode; i++)
+		blank_mode = d->lines[i].blank_before;
 
 	for (i = 0; i < d->n_lines; i++) {
 		const struct line *l = &d->lines[i];
@@ -481,7 +487,7 @@ build_paras(struct doc *d, const struct opts *o)
 			const struct line *prev = &d->lines[i - 1];
 
 			join = prev->chars + 1 + first_word_chars(d, l) > w &&
-			       !ends_complete(d->folded.p + prev->off, prev->len) &&
+			       (blank_mode || !ends_complete(d->folded.p + prev->off, prev->len)) &&
 			       !is_credit(o, d->folded.p + prev->off, prev->len) &&
 			       !is_credit(o, s, l->len);
 		}
@@ -793,9 +799,7 @@ segment_paras(const struct feedd_host *h, const struct opts *o, const struct doc
 				break;
 			open = 0;
 			rc = emit_entry(h, o, NULL, 0, d->arena.p + p->off, p->len, NULL, NULL, 1);
-		} else if (open) {
-			a.end = i + 1; /* a short unfinished line inside an article belongs to it */
-		} /* else a label such as "Related stories": dropped */
+		} /* else a label such as "Related stories" or "Advertisement": dropped */
 	}
 	if (rc == 0 && open)
 		rc = emit_article(h, o, d, &a);

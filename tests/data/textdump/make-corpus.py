@@ -1,0 +1,197 @@
+"""Writes the textdump corpus: dumps built from known parts, each with the segmentation that
+must come out (NAME.json beside NAME.txt).  The truth comes from how a dump is assembled, never
+from running feedd.  Run it again after changing it: python3 make-corpus.py (from this folder).
+
+Traps on purpose: \\v, \\f, \\x1c-\\x1e, U+0085 and U+2028 must not break lines (Python's
+str.splitlines() would), Windows-1252 0x85 is an ellipsis, and every line join below is an
+explicit "\\n" or "\\r\\n"."""
+import json
+import os
+import textwrap
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+with open(os.path.join(HERE, "..", "news-page-dump.txt"), encoding="utf-8") as f:
+    SAMPLE = f.read().split("\n")
+LEAD = [l for l in SAMPLE[:23] if not l.startswith("Photo:")]
+CREDIT = "Photo: AFP / Russian Ministry of Foreign Affairs"
+TEASERS = SAMPLE[23:]
+KICKED = TEASERS[3]
+KICKER = "SIGNS OF ESCALATION"
+assert len(LEAD) == 22 and len(TEASERS) == 4 and KICKED.startswith("‘" + KICKER + "’: ")
+
+HARBOUR = [
+    "The harbour council voted on Monday to rebuild the old stone pier, ending a dispute that "
+    "has divided the town for more than a decade.",
+    "“We have waited long enough,” said the mayor, Ana Ruiz, after the vote. “Now we build.”",
+    "Work is due to start in the spring and should take two years, the council said (subject "
+    "to funding).",
+    "Fishermen, who had opposed earlier plans, said they were satisfied with the new design?",
+    "Not everyone agrees!",
+]
+AIRPORT = [
+    "The regional airport will close its second runway for repairs from next week, its "
+    "operator said on Friday.",
+    "Flights will be moved to the main runway, and delays of up to an hour are expected.",
+]
+
+
+def teaser(subject, n=40):
+    words = ("officials said on Tuesday that the plan to rebuild the old harbour would go ahead "
+             "despite the objections of residents who had gathered outside the town hall for the "
+             "third week in a row to demand that the council reconsider its decision and hold a "
+             "public hearing before any work could begin on the site which lies next to the "
+             "nature reserve and its protected colony of seabirds that").split()
+    return subject + " " + " ".join(words[:n - 1])
+
+
+def art(paras, title=None, credits=None):
+    return {"kind": "article", "start": paras[0][:40], "paragraphs": len(paras),
+            "title": title, "credits": credits}
+
+
+def tea(text, title=None):
+    return {"kind": "teaser", "start": text[:40], "paragraphs": 0, "title": title,
+            "credits": None}
+
+
+SAMPLE_EXPECT = [art(LEAD, credits=CREDIT)] + [tea(t) for t in TEASERS[:3]] + [
+    tea(KICKED[len(KICKER) + 4:], KICKER)]
+SAMPLE_LINES = LEAD[:3] + [CREDIT] + LEAD[3:] + TEASERS
+
+corpus = {}
+
+
+def add(name, data, entries, options=None, note="", contains=()):
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    corpus[name] = (data, {"note": note, "options": options or {}, "entries": entries,
+                           "contains": list(contains)})
+
+
+def wrap(p, width=72):
+    return "\n".join(textwrap.wrap(p, width, break_long_words=False, break_on_hyphens=False))
+
+
+# --- paragraph separators and line endings
+add("lf-one-per-line", "\n".join(SAMPLE_LINES), SAMPLE_EXPECT, note="the seed itself")
+add("lf-trailing-newline", "\n".join(SAMPLE_LINES) + "\n", SAMPLE_EXPECT)
+add("crlf", "\r\n".join(SAMPLE_LINES) + "\r\n", SAMPLE_EXPECT)
+add("cr", "\r".join(SAMPLE_LINES), SAMPLE_EXPECT, note="old Mac line ends")
+add("spaces-and-tabs", "\n".join("  \t" + l + " \t " for l in SAMPLE_LINES) + "\n\n\n",
+    SAMPLE_EXPECT)
+add("blank-lines", "\n\n".join(SAMPLE_LINES) + "\n", SAMPLE_EXPECT,
+    note="a blank line between paragraphs")
+add("blank-lines-wrapped", "\n\n".join(wrap(l) for l in SAMPLE_LINES) + "\n", SAMPLE_EXPECT,
+    note="hard-wrapped at 72 columns: single newlines inside a block are soft wraps")
+add("blank-lines-wrapped-crlf", "\r\n\r\n".join(wrap(l, 60).replace("\n", "\r\n")
+                                                for l in SAMPLE_LINES), SAMPLE_EXPECT)
+
+# --- encodings
+body = "\n".join(SAMPLE_LINES)
+add("utf8-bom", "\ufeff" + body, SAMPLE_EXPECT)
+add("utf16le-bom", ("\ufeff" + body.replace("\n", "\r\n")).encode("utf-16-le"), SAMPLE_EXPECT,
+    note="what Windows PowerShell writes")
+add("utf16be-bom", ("\ufeff" + body).encode("utf-16-be"), SAMPLE_EXPECT)
+H1252 = HARBOUR[:3] + ["Fishermen, who had opposed earlier plans, were pleased…",
+                       "Not everyone agrees — caf\u00e9 owners say the works will hurt trade."]
+T1252 = "‘WE’RE STILL HERE’: " + teaser("Café owners")
+add("windows-1252", ("\r\n".join(H1252 + ["Photo: Jos\u00e9 Garc\u00eda / Reuters", T1252])
+                     ).encode("cp1252"),
+    [art(H1252, credits="Photo: José García / Reuters"),
+     tea(teaser("Café owners"), "WE’RE STILL HERE")],
+    note="not valid UTF-8: decoded as Windows-1252, 0x85 is an ellipsis, 0x91/0x92 quotes",
+    contains=["were pleased…", "agrees — café", "José García", "Café owners officials"])
+add("charset-option", "\n".join(["Das Hafenamt hat am Montag den Neubau beschlossen.",
+                                 "Die Kosten tr\u00e4gt die Stadt, sagte der B\u00fcrgermeister "
+                                 "(\u20ac 4 Mio.)."]).encode("iso-8859-15"),
+    [art(["Das Hafenamt hat am Montag den Neubau beschlossen.", "x"])],
+    options={"charset": "iso-8859-15"}, note="0xA4 is the euro sign in ISO-8859-15",
+    contains=["trägt", "Bürgermeister (€ 4 Mio.)"])
+ctrl = ["The harbour\vcouncil voted\fon Monday\x01 to rebuild the\x1cold\x1d pier\x1e today.",
+        "It was\u0085a long\u2028meeting, the mayor said.", "\x00Work starts in spring."]
+add("control-characters", "\n".join(ctrl),
+    [art(["The harbour council voted on Monday to rebuild the", "", ""])],
+    note="VT, FF, NEL and U+2028 are spaces; C0 controls and NUL vanish; none breaks a line",
+    contains=["The harbour council voted on Monday to rebuild theold pier today.",
+              "It was a long meeting, the mayor said.", "Work starts in spring."])
+
+# --- credits, headlines, several articles
+add("credits-anywhere", "\n".join(["Photos: Reuters / AP"] + HARBOUR[:2] +
+                                  ["Graphic: Taipei Times"] + HARBOUR[2:] +
+                                  ["Video: CNA / YouTube", "File photo: AFP"] + [teaser("Port")]),
+    [art(HARBOUR, credits="Photos: Reuters / AP; Graphic: Taipei Times; Video: CNA / YouTube; "
+         "File photo: AFP"), tea(teaser("Port"))],
+    note="credit lines before, inside and after an article stay with it")
+add("headlines", "\n".join(["Harbour pier to be rebuilt"] + HARBOUR +
+                           ["Airport runway closes for repairs"] + AIRPORT),
+    [art(HARBOUR, "Harbour pier to be rebuilt"), art(AIRPORT, "Airport runway closes for repairs")],
+    note="the second headline right after the first article's last paragraph")
+add("headlines-blank-lines", "\n\n".join(["Harbour pier to be rebuilt"] + HARBOUR[:2] +
+                                         ["Photo: Ana Ruiz / Town Hall"] + HARBOUR[2:] +
+                                         ["Airport runway closes for repairs"] + AIRPORT +
+                                         [teaser("Harbour"), KICKED]) + "\n",
+    [art(HARBOUR, "Harbour pier to be rebuilt", "Photo: Ana Ruiz / Town Hall"),
+     art(AIRPORT, "Airport runway closes for repairs"), tea(teaser("Harbour")),
+     tea(KICKED[len(KICKER) + 4:], KICKER)])
+long_para = " ".join(["The council said the pier, which was built in 1887 and damaged in the "
+                      "storms of 2019, would be rebuilt in stone."] * 12)
+add("long-complete-paragraph", "\n".join([long_para, HARBOUR[1]]),
+    [art([long_para, HARBOUR[1]])],
+    note="a very long paragraph that ends in punctuation is a paragraph, not a teaser")
+add("closing-quotes", "\n".join(['He said: "We build."', "She asked, ‘Why now?’",
+                                 "They left (for good).", "“Never,” he said.”"]),
+    [art(["He said:", "", "", ""])], note="final punctuation followed by quotes or brackets")
+
+# --- teasers and kickers
+kickers = ["‘WE’RE STILL HERE’: " + teaser("Residents"), "“NO DEAL”: " + teaser("Union leaders"),
+           "'ALERT': " + teaser("Police"), "\"BREAKING\": " + teaser("Rescuers")]
+add("kickers", "\n".join(kickers),
+    [tea(teaser("Residents"), "WE’RE STILL HERE"), tea(teaser("Union leaders"), "NO DEAL"),
+     tea(teaser("Police"), "ALERT"), tea(teaser("Rescuers"), "BREAKING")])
+add("teasers-only", "\n\n".join(TEASERS), [e for e in SAMPLE_EXPECT[1:]])
+add("short-teaser", teaser("Harbour", 30), [tea(teaser("Harbour", 30))],
+    note="30 words, cut mid-sentence")
+add("article-only", "\n".join(HARBOUR), [art(HARBOUR)])
+add("empty", "", [])
+add("blank-only", "\n \r\n\t\n\n", [])
+add("label-then-teasers", "\n".join(LEAD + ["Related stories"] + TEASERS[:2]),
+    [art(LEAD)] + [tea(t) for t in TEASERS[:2]],
+    note="a short unfinished line between the article and the teasers is a label, dropped")
+many = [teaser("Story %d:" % i) for i in range(300)]
+add("many-teasers", "\n".join(many), [tea(t) for t in many], note="hundreds of teasers")
+
+# --- combinations
+combo = ("\ufeff" + "\r\n\r\n".join(
+    [wrap("Harbour pier to be rebuilt", 66)] + [wrap(p, 66) for p in HARBOUR[:2]] +
+    ["Photos: Ana Ruiz / Town Hall"] + [wrap(p, 66) for p in HARBOUR[2:]] +
+    ["Airport runway closes for repairs"] + [wrap(p, 66) for p in AIRPORT] +
+    [wrap(k, 66) for k in kickers[:2]] + [wrap(t, 66) for t in TEASERS[:2]]
+).replace("\r\n", "\n").replace("\n", "\r\n"))
+add("combo-bom-crlf-wrapped", combo,
+    [art(HARBOUR, "Harbour pier to be rebuilt", "Photos: Ana Ruiz / Town Hall"),
+     art(AIRPORT, "Airport runway closes for repairs"),
+     tea(teaser("Residents"), "WE’RE STILL HERE"), tea(teaser("Union leaders"), "NO DEAL")] +
+    [tea(t) for t in TEASERS[:2]],
+    note="BOM, CRLF, blank lines, hard wraps, two headlined articles, credits, kickers")
+combo2 = ("\r\n".join(["  Harbour pier to be rebuilt\t"] + H1252[:2] + ["Photo: AFP"] +
+                      H1252[2:] + ["\u2018NOT OVER\u2019: " + teaser("Caf\u00e9 owners")] +
+                      ["Airport runway closes for repairs"] + AIRPORT)).encode("cp1252")
+add("combo-1252-headlines-teaser-between", combo2,
+    [art(H1252, "Harbour pier to be rebuilt", "Photo: AFP"),
+     tea(teaser("Café owners"), "NOT OVER"), art(AIRPORT, "Airport runway closes for repairs")],
+    note="Windows-1252, CRLF, an article, a teaser, then a second headlined article")
+add("combo-utf16-blank-wrapped",
+    ("\ufeff" + "\n\n".join([wrap(p, 50) for p in HARBOUR] + [wrap(TEASERS[0], 50)])
+     ).encode("utf-16-le"),
+    [art(HARBOUR), tea(TEASERS[0])])
+
+for name in os.listdir(HERE):
+    if name.endswith((".txt", ".json")):
+        os.unlink(os.path.join(HERE, name))
+for name, (data, expect) in sorted(corpus.items()):
+    with open(os.path.join(HERE, name + ".txt"), "wb") as f:
+        f.write(data)
+    with open(os.path.join(HERE, name + ".json"), "w", encoding="utf-8") as f:
+        json.dump(expect, f, ensure_ascii=False, indent=1)
+        f.write("\n")
+print("%d dumps" % len(corpus))
