@@ -61,6 +61,14 @@ el_time(xmlTextWriterPtr w, const char *name, int64_t t)
 }
 
 static int
+media_type_ok(const char *t)
+{
+	const char *slash = strchr(t, '/');
+
+	return slash && slash != t && slash[1] != '\0' && strpbrk(t, " \t\n") == NULL;
+}
+
+static int
 write_link(xmlTextWriterPtr w, const char *rel, const char *href, const char *type, int64_t length)
 {
 	char len[24];
@@ -68,6 +76,8 @@ write_link(xmlTextWriterPtr w, const char *rel, const char *href, const char *ty
 	X(xmlTextWriterStartElement(w, BAD_CAST "link"));
 	if (rel)
 		X(xmlTextWriterWriteAttribute(w, BAD_CAST "rel", BAD_CAST rel));
+	if (type && !media_type_ok(type))
+		type = NULL; /* RFC 4287 wants type/subtype; a broken one is dropped */
 	if (type)
 		X(xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST type));
 	X(xmlTextWriterWriteAttribute(w, BAD_CAST "href", BAD_CAST href));

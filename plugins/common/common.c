@@ -1,0 +1,350 @@
+/* Dates, XML text and link resolution shared by the bundled plugins. */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <libxml/HTMLparser.h>
+#include <libxml/HTMLtree.h>
+#include <libxml/uri.h>
+
+#include "common.h"
+
+static int64_t
+days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	/* Howard Hinnant's algorithm: days since 1970-01-01 for a proleptic Gregorian date */
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	unsigned yoe = (unsigned)(y - era * 400);
+	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+static int64_t
+mk(int y, int mo, int d, int h, int mi, int s, int off_min)
+{
+	if (y < 1900 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 24 ||
+	    mi < 0 || mi > 59 || s < 0 || s > 60)
+		return 0;
+	return days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + s -
+	       (int64_t)off_min * 60;
+}
+
+static int
+num(const char **p, int digits)
+{
+	int v = 0, i;
+
+	for (i = 0; i < digits; i++) {
+		if (!isdigit((unsigned char)**p))
+			return -1;
+		v = v * 10 + (**p - '0');
+		(*p)++;
+	}
+	return v;
+}
+
+static int64_t
+parse_iso(const char *p)
+{
+	int y, mo = 1, d = 1, h = 0, mi = 0, s = 0, off = 0, sign;
+
+	if ((y = num(&p, 4)) < 0)
+		return 0;
+	if (*p == '-') {
+		p++;
+		if ((mo = num(&p, 2)) < 0)
+			return 0;
+		if (*p == '-') {
+			p++;
+			if ((d = num(&p, 2)) < 0)
+				return 0;
+		}
+	}
+	if (*p == 'T' || *p == 't' || *p == ' ') {
+		p++;
+		if ((h = num(&p, 2)) < 0 || *p++ != ':' || (mi = num(&p, 2)) < 0)
+			return 0;
+		if (*p == ':') {
+			p++;
+			if ((s = num(&p, 2)) < 0)
+				return 0;
+			if (*p == '.' || *p == ',')
+				for (p++; isdigit((unsigned char)*p); p++)
+					;
+		}
+		if (*p == 'Z' || *p == 'z') {
+			p++;
+		} else if (*p == '+' || *p == '-') {
+			int oh, om = 0;
+
+			sign = *p++ == '-' ? -1 : 1;
+			if ((oh = num(&p, 2)) < 0)
+				return 0;
+			if (*p == ':')
+				p++;
+			if (isdigit((unsigned char)*p) && (om = num(&p, 2)) < 0)
+				return 0;
+			off = sign * (oh * 60 + om);
+		}
+	}
+	while (*p == ' ')
+		p++;
+	return *p == '\0' ? mk(y, mo, d, h, mi, s, off) : 0;
+}
+
+static int
+zone_offset(const char *z, int *off)
+{
+	static const struct {
+		const char *name;
+		int off;
+	} zones[] = {{"UT", 0}, {"UTC", 0}, {"GMT", 0}, {"Z", 0}, {"EST", -300}, {"EDT", -240},
+	    {"CST", -360}, {"CDT", -300}, {"MST", -420}, {"MDT", -360}, {"PST", -480},
+	    {"PDT", -420}};
+	size_t i;
+
+	if (*z == '+' || *z == '-') {
+		int sign = *z == '-' ? -1 : 1;
+		const char *p = z + 1;
+		int hh = num(&p, 2), mm;
+
+		if (hh < 0)
+			return -1;
+		if (*p == ':')
+			p++;
+		mm = isdigit((unsigned char)*p) ? num(&p, 2) : 0;
+		if (mm < 0)
+			return -1;
+		*off = sign * (hh * 60 + mm);
+		return 0;
+	}
+	for (i = 0; i < sizeof(zones) / sizeof(zones[0]); i++)
+		if (strncasecmp(z, zones[i].name, strlen(zones[i].name)) == 0 &&
+		    !isalpha((unsigned char)z[strlen(zones[i].name)])) {
+			*off = zones[i].off;
+			return 0;
+		}
+	return -1;
+}
+
+static int64_t
+parse_rfc822(const char *p)
+{
+	static const char months[] = "janfebmaraprmayjunjulaugsepoctnovdec";
+	int d, mo, y, h, mi, s = 0, off = 0;
+	const char *m;
+	char mon[4];
+
+	while (isalpha((unsigned char)*p))
+		p++; /* day name */
+	while (*p == ',' || *p == ' ')
+		p++;
+	if (!isdigit((unsigned char)*p))
+		return 0;
+	d = (int)strtol(p, (char **)&p, 10);
+	while (*p == ' ' || *p == '-')
+		p++;
+	if (strlen(p) < 3)
+		return 0;
+	for (int i = 0; i < 3; i++)
+		mon[i] = (char)tolower((unsigned char)p[i]);
+	mon[3] = '\0';
+	if ((m = strstr(months, mon)) == NULL || (m - months) % 3)
+		return 0;
+	mo = (int)(m - months) / 3 + 1;
+	while (isalpha((unsigned char)*p))
+		p++;
+	while (*p == ' ' || *p == '-')
+		p++;
+	if (!isdigit((unsigned char)*p))
+		return 0;
+	y = (int)strtol(p, (char **)&p, 10);
+	if (y < 100)
+		y += y < 50 ? 2000 : 1900;
+	while (*p == ' ')
+		p++;
+	if ((h = num(&p, 2)) < 0 || *p++ != ':' || (mi = num(&p, 2)) < 0)
+		return 0;
+	if (*p == ':') {
+		p++;
+		if ((s = num(&p, 2)) < 0)
+			return 0;
+	}
+	while (*p == ' ')
+		p++;
+	if (*p && zone_offset(p, &off) == -1)
+		return 0;
+	return mk(y, mo, d, h, mi, s, off);
+}
+
+int64_t
+pc_parse_date(const char *s)
+{
+	int64_t t;
+
+	if (s == NULL)
+		return 0;
+	while (isspace((unsigned char)*s))
+		s++;
+	if (isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]) &&
+	    isdigit((unsigned char)s[2]) && isdigit((unsigned char)s[3]) &&
+	    (t = parse_iso(s)) != 0)
+		return t;
+	return parse_rfc822(s);
+}
+
+struct sb {
+	char *p;
+	size_t len, cap;
+	int oom;
+};
+
+static void
+sb_add(struct sb *b, const char *s, size_t n)
+{
+	if (b->oom)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 128;
+		char *np;
+
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		if ((np = realloc(b->p, cap)) == NULL) {
+			b->oom = 1;
+			return;
+		}
+		b->p = np;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void
+collect(struct sb *b, xmlNodePtr n, int depth)
+{
+	for (; n && depth < 256; n = n->next) {
+		if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) && n->content)
+			sb_add(b, (const char *)n->content, strlen((const char *)n->content));
+		else if (n->type == XML_ELEMENT_NODE)
+			collect(b, n->children, depth + 1);
+		/* entity references are skipped on purpose: no expansion, no external fetch */
+	}
+}
+
+char *
+pc_node_text(xmlNodePtr n)
+{
+	struct sb b = {0};
+
+	if (n == NULL)
+		return NULL;
+	if (n->type == XML_ATTRIBUTE_NODE)
+		collect(&b, n->children, 0);
+	else if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE)
+		collect(&b, n, 255);
+	else
+		collect(&b, n->children, 0);
+	if (b.oom) {
+		free(b.p);
+		return NULL;
+	}
+	if (b.p == NULL)
+		b.p = strdup("");
+	return b.p;
+}
+
+char *
+pc_node_inner_html(xmlDocPtr doc, xmlNodePtr n)
+{
+	xmlBufferPtr buf = xmlBufferCreate();
+	xmlNodePtr c;
+	char *out;
+
+	if (buf == NULL)
+		return NULL;
+	for (c = n->children; c; c = c->next)
+		if (c->type != XML_ENTITY_REF_NODE)
+			xmlNodeDump(buf, doc, c, 0, 0);
+	out = strdup((const char *)xmlBufferContent(buf));
+	xmlBufferFree(buf);
+	return out;
+}
+
+char *
+pc_html_text(const char *html)
+{
+	htmlDocPtr d;
+	struct sb b = {0};
+	char *out, *w, *r;
+	int space = 0;
+
+	if (html == NULL)
+		return NULL;
+	d = htmlReadMemory(html, (int)strlen(html), NULL, "UTF-8",
+	    HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+	if (d == NULL)
+		return strdup("");
+	collect(&b, xmlDocGetRootElement(d), 0);
+	xmlFreeDoc(d);
+	if (b.oom || b.p == NULL) {
+		free(b.p);
+		return strdup("");
+	}
+	out = b.p;
+	for (r = w = out; *r; r++) {
+		if (isspace((unsigned char)*r)) {
+			space = w != out;
+			continue;
+		}
+		if (space)
+			*w++ = ' ';
+		space = 0;
+		*w++ = *r;
+	}
+	*w = '\0';
+	return out;
+}
+
+char *
+pc_resolve(const char *href, const char *base)
+{
+	xmlChar *u;
+	char *out;
+
+	if (href == NULL || *href == '\0')
+		return NULL;
+	if (base == NULL || *base == '\0' || strstr(href, "://"))
+		return strdup(href);
+	u = xmlBuildURI((const xmlChar *)href, (const xmlChar *)base);
+	if (u == NULL)
+		return strdup(href);
+	out = strdup((const char *)u);
+	xmlFree(u);
+	return out;
+}
+
+char *
+pc_trim(char *s)
+{
+	size_t n;
+	size_t lead = 0;
+
+	if (s == NULL)
+		return NULL;
+	while (isspace((unsigned char)s[lead]))
+		lead++;
+	n = strlen(s + lead);
+	memmove(s, s + lead, n + 1);
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+	return s;
+}

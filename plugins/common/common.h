@@ -1,0 +1,30 @@
+/* Helpers the bundled plugins share (linked into each module; not part of the ABI). */
+#ifndef FEEDD_PLUGIN_COMMON_H
+#define FEEDD_PLUGIN_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libxml/tree.h>
+
+/*
+ * Parses a date: RFC 3339 / ISO 8601 / W3CDTF ("2026-12-01T08:39:31.5+01:00", "2026-12-01"),
+ * or RFC 822/1123 with a numeric offset or UT, GMT, Z, EST, EDT, CST, CDT, MST, MDT, PST, PDT
+ * (a day name is optional, two-digit years are taken as 19xx/20xx).  Returns seconds since the
+ * epoch (UTC), or 0 if s is not a date.
+ */
+int64_t pc_parse_date(const char *s);
+
+/* The text of a node and its descendants, without expanding entity references (so no
+ * entity, internal or external, can inflate or leak into it).  malloc'd; NULL on no memory. */
+char *pc_node_text(xmlNodePtr n);
+/* The children of n serialized as HTML (for xhtml content).  malloc'd. */
+char *pc_node_inner_html(xmlDocPtr doc, xmlNodePtr n);
+/* The text of an HTML fragment, tags dropped, white space folded.  malloc'd. */
+char *pc_html_text(const char *html);
+/* href resolved against base (either may be relative or NULL).  malloc'd, or NULL. */
+char *pc_resolve(const char *href, const char *base);
+/* Trims white space at both ends in place; returns s. */
+char *pc_trim(char *s);
+
+#endif
