@@ -84,8 +84,9 @@ f = valid_feed(p.stdout, "empty input")
 ok(f is not None and f["entries"] == [], "empty input gives no entries")
 
 p = run(["plugins"])
-ok(p.returncode == 0 and p.stdout.split(b"\n")[0].split(b"\t")[0] == b"textdump",
-   "feedd plugins lists textdump first: %r" % p.stdout)
+names = [l.split(b"\t")[0] for l in p.stdout.split(b"\n") if l]
+eq(p.returncode, 0, "feedd plugins exits 0")
+eq(names, [b"feed", b"html", b"lines", b"textdump"], "feedd plugins: one a line, name first")
 p = run(["--version"])
 ok(p.returncode == 0 and p.stdout.startswith(b"feedd "), "--version")
 
