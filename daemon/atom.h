@@ -28,6 +28,10 @@ struct atom_feed {
  * Returns 0, or -1 if libxml2 failed (out is then unspecified).
  */
 int atom_write(struct buf *out, const struct atom_feed *, struct entry *const *, size_t n);
+/* The same, handing the bytes to write(ctx, p, n) as they come (n > 0; it returns n, or -1 to
+ * fail the document). */
+int atom_write_to(int (*write)(void *ctx, const char *p, int n), void *ctx,
+    const struct atom_feed *, struct entry *const *, size_t n);
 /* Formats t as RFC 3339 UTC ("2026-12-01T08:39:31Z"); returns out. */
 char *atom_time(int64_t t, char out[32]);
 /* Makes the feed id: urn:uuid: v5 of key (the source URL or feed name). */

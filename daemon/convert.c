@@ -198,12 +198,18 @@ load_source(const char *source, struct fetch_result *r, char **url)
 }
 
 static int
+stdout_write(void *ctx, const char *p, int n)
+{
+	(void)ctx;
+	return fwrite(p, 1, (size_t)n, stdout) == (size_t)n ? n : -1;
+}
+
+static int
 write_feed(const struct harvest *h, const char *url, int64_t seen)
 {
 	char id[ENTRY_ID_LEN + 1];
 	char *label = convert_source_label(url);
 	struct atom_feed f = {0};
-	struct buf out = BUF_INIT;
 	int rc = -1, web = strncasecmp(url, "http", 4) == 0;
 
 	atom_feed_id(url, id);
@@ -217,14 +223,11 @@ write_feed(const struct harvest *h, const char *url, int64_t seen)
 	for (size_t i = 0; i < h->n; i++)
 		if (h->v[i]->updated > f.updated)
 			f.updated = h->v[i]->updated;
-	if (atom_write(&out, &f, h->v, h->n) == -1) {
-		fprintf(stderr, "feedd convert: cannot write the feed\n");
-	} else if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout) != 0) {
-		fprintf(stderr, "feedd convert: stdout: %s\n", strerror(errno));
-	} else {
+	/* streamed: a large feed is never held twice in memory */
+	if (atom_write_to(stdout_write, NULL, &f, h->v, h->n) == -1 || fflush(stdout) != 0)
+		fprintf(stderr, "feedd convert: cannot write the feed: %s\n", strerror(errno));
+	else
 		rc = 0;
-	}
-	buf_free(&out);
 	free(label);
 	return rc;
 }

@@ -58,22 +58,41 @@ fnv(uint64_t h, const char *s)
 	return h;
 }
 
+/* A change detector, not a defence: mixes 8 bytes at a time. */
+static uint64_t
+mix(uint64_t h, const char *s)
+{
+	size_t n = s ? strlen(s) : 0, i;
+	uint64_t w;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 29;
+	}
+	w = 0;
+	if (i < n)
+		memcpy(&w, s + i, n - i);
+	h = (h ^ w ^ ((uint64_t)n << 56)) * 0x9e3779b97f4a7c15ULL;
+	return h ^ (h >> 32);
+}
+
 void
 entry_rehash(struct entry *e)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 	size_t i;
 
-	h = fnv(h, e->title);
-	h = fnv(h, e->link);
-	h = fnv(h, e->author);
-	h = fnv(h, e->summary);
-	h = fnv(h, e->content);
-	h = fnv(h, e->caption);
+	h = mix(h, e->title);
+	h = mix(h, e->link);
+	h = mix(h, e->author);
+	h = mix(h, e->summary);
+	h = mix(h, e->content);
+	h = mix(h, e->caption);
 	for (i = 0; i < e->n_categories; i++)
-		h = fnv(h, e->categories[i]);
+		h = mix(h, e->categories[i]);
 	for (i = 0; i < e->n_enclosures; i++)
-		h = fnv(h, e->enclosures[i].url);
+		h = mix(h, e->enclosures[i].url);
 	e->hash = h;
 }
 

@@ -130,11 +130,14 @@ find_body(htmlDocPtr d)
 char *
 sanitize_html(const char *html)
 {
-	htmlDocPtr d = parse_fragment(html);
+	htmlDocPtr d;
 	xmlNodePtr body, n;
 	xmlBufferPtr b;
 	char *out;
 
+	if (strpbrk(html, "<&") == NULL)
+		return xstrdup(html); /* no markup, no entities: nothing to remove or re-encode */
+	d = parse_fragment(html);
 	if (d == NULL || (body = find_body(d)) == NULL) {
 		xmlFreeDoc(d);
 		return xstrdup("");

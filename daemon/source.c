@@ -245,11 +245,13 @@ source_run(struct source *src, const struct input *in, struct harvest *out)
 
 		if (cs == NULL)
 			cs = in->charset;
-		if (text_decode(&text, in->data, in->len, cs, NULL) == -1)
-			log_debug("source: unknown charset '%s', detected instead", cs);
-		buf_reserve(&text, 0);
-		fi.data = text.data;
-		fi.len = text.len;
+		if (!text_decode_is_identity(in->data, in->len, cs)) {
+			if (text_decode(&text, in->data, in->len, cs, NULL) == -1)
+				log_debug("source: unknown charset '%s', detected instead", cs);
+			buf_reserve(&text, 0);
+			fi.data = text.data;
+			fi.len = text.len;
+		}
 		fi.charset = "UTF-8";
 	}
 	host_init(&host, &ctx);

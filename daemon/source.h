@@ -53,7 +53,7 @@ void source_close(struct source *);
 
 /* What was fetched.  All borrowed. */
 struct input {
-	const char *data;
+	const char *data; /* data[len] must be a NUL byte (struct buf guarantees it) */
 	size_t len;
 	const char *url;
 	const char *content_type; /* without parameters, or NULL */

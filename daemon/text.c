@@ -99,6 +99,18 @@ xml_unwanted(uint32_t cp)
 	return (cp >= 0x7f && cp <= 0x9f) || cp == 0xfffe || cp == 0xffff;
 }
 
+/* Non-zero if all 8 bytes at p are printable ASCII (0x20..0x7e). */
+static inline int
+word_printable(const unsigned char *p)
+{
+	uint64_t w, lo, del;
+
+	memcpy(&w, p, 8);
+	lo = (w - 0x2020202020202020ULL) & ~w;         /* high bit set where a byte < 0x20 */
+	del = ((w ^ 0x7f7f7f7f7f7f7f7fULL) - 0x0101010101010101ULL) & ~(w ^ 0x7f7f7f7f7f7f7f7fULL);
+	return ((w | lo | del) & 0x8080808080808080ULL) == 0;
+}
+
 int
 text_is_clean(const char *s, size_t n)
 {
@@ -107,6 +119,10 @@ text_is_clean(const char *s, size_t n)
 	uint32_t cp;
 
 	while (i < n) {
+		if (i + 8 <= n && word_printable(p + i)) {
+			i += 8;
+			continue;
+		}
 		if (p[i] >= 0x20 && p[i] < 0x7f) {
 			i++;
 			continue;
@@ -169,6 +185,41 @@ put_text_cp(struct buf *out, uint32_t cp)
 	    (cp >= 0xd800 && cp <= 0xdfff))
 		return;
 	utf8_put(out, cp);
+}
+
+int
+text_decode_is_identity(const char *s, size_t n, const char *charset)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, l;
+	uint32_t cp;
+
+	if (charset != NULL && *charset && strcasecmp(charset, "utf-8") != 0 &&
+	    strcasecmp(charset, "utf8") != 0)
+		return 0;
+	if (n >= 2 && ((p[0] == 0xff && p[1] == 0xfe) || (p[0] == 0xfe && p[1] == 0xff)))
+		return 0;
+	while (i < n) {
+		if (i + 8 <= n && word_printable(p + i)) {
+			i += 8;
+			continue;
+		}
+		if (p[i] >= 0x20 && p[i] < 0x7f) {
+			i++;
+			continue;
+		}
+		if (p[i] < 0x20) {
+			if (p[i] != '\t' && p[i] != '\n' && p[i] != '\r' && p[i] != '\v' && p[i] != '\f')
+				return 0;
+			i++;
+			continue;
+		}
+		if ((l = utf8_seq(p + i, n - i, &cp)) == 0 || (cp >= 0x7f && cp <= 0x9f) ||
+		    cp == 0xfeff || cp == 0xfffd || cp == 0xfffe || cp == 0xffff)
+			return 0;
+		i += l;
+	}
+	return 1;
 }
 
 static const uint16_t cp1252_high[32] = {

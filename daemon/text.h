@@ -34,4 +34,8 @@ int text_is_clean(const char *s, size_t n);
  */
 int text_decode(struct buf *out, const char *s, size_t n, const char *charset, const char **used);
 
+/* Non-zero if text_decode(s, n, charset) would give s unchanged (valid UTF-8 without a BOM
+ * or anything it drops), so the caller may use s as it is. */
+int text_decode_is_identity(const char *s, size_t n, const char *charset);
+
 #endif

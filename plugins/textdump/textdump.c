@@ -219,9 +219,11 @@ td_close(void *state)
 
 /* Length of a white-space character at p (ASCII blanks, NBSP, U+2000..U+200A, U+2028/9,
  * U+202F, U+205F, U+3000, NEL), or 0.  The host guarantees valid UTF-8. */
-static size_t
+static inline size_t
 space_at(const unsigned char *p, const unsigned char *end)
 {
+	if (*p > ' ' && *p < 0xc2)
+		return 0; /* the common case: printable ASCII or a continuation byte */
 	if (*p == ' ' || *p == '\t' || *p == '\v' || *p == '\f')
 		return 1;
 	if (*p < 0xc2)
@@ -321,7 +323,7 @@ struct doc {
 };
 
 static int
-add_line(struct doc *d, size_t off, size_t len, int blank_before)
+add_line(struct doc *d, size_t off, size_t len, size_t chars, int blank_before)
 {
 	if (d->n_lines == d->cap_lines) {
 		size_t cap = d->cap_lines ? d->cap_lines * 2 : 256;
@@ -334,52 +336,68 @@ add_line(struct doc *d, size_t off, size_t len, int blank_before)
 	}
 	d->lines[d->n_lines].off = off;
 	d->lines[d->n_lines].len = len;
-	d->lines[d->n_lines].chars = u8len(d->folded.p + off, len);
+	d->lines[d->n_lines].chars = chars;
 	d->lines[d->n_lines].blank_before = blank_before;
 	d->n_lines++;
 	return 0;
 }
 
-/* Rules 1 and 2: splits at LF, CRLF, CR; trims and folds white space. */
+/* Rules 1 and 2: splits at LF, CRLF, CR; trims and folds white space.  One pass, writing
+ * into a buffer sized for the worst case, so the hot loop has no calls. */
 static int
 split_lines(struct doc *d, const char *data, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)data, *end = p + len;
+	char *out = malloc(len + 1), *w = out;
 	int blank = 0;
 
+	if (out == NULL)
+		return -1;
+	d->folded.p = out;
+	d->folded.cap = len + 1;
 	while (p < end) {
-		size_t start = d->folded.len, sp;
-		int pending_space = 0;
+		char *start = w;
+		size_t chars = 0, sp;
+		int pending = 0;
 
 		while (p < end && *p != '\n' && *p != '\r') {
-			const unsigned char *run = p;
-
+			if (*p > ' ' && *p < 0x80) {
+				if (pending) {
+					*w++ = ' ';
+					chars++;
+					pending = 0;
+				}
+				*w++ = (char)*p++;
+				chars++;
+				continue;
+			}
 			if ((sp = space_at(p, end)) != 0) {
-				pending_space = d->folded.len > start;
+				pending = w > start;
 				p += sp;
 				continue;
 			}
-			while (p < end && *p != '\n' && *p != '\r' && space_at(p, end) == 0)
-				p++;
-			if (pending_space)
-				str_add(&d->folded, " ", 1);
-			pending_space = 0;
-			str_add(&d->folded, (const char *)run, (size_t)(p - run));
+			if (pending) {
+				*w++ = ' ';
+				chars++;
+				pending = 0;
+			}
+			chars += (*p & 0xc0) != 0x80;
+			*w++ = (char)*p++;
 		}
 		if (p < end && *p == '\r' && p + 1 < end && p[1] == '\n')
 			p++;
 		if (p < end)
 			p++;
-		if (d->folded.oom)
-			return -1;
-		if (d->folded.len == start) {
+		if (w == start) {
 			blank = 1;
 			continue;
 		}
-		if (add_line(d, start, d->folded.len - start, blank) == -1)
+		if (add_line(d, (size_t)(start - out), (size_t)(w - start), chars, blank) == -1)
 			return -1;
 		blank = 0;
 	}
+	*w = '\0';
+	d->folded.len = (size_t)(w - out);
 	return 0;
 }
 
@@ -423,11 +441,12 @@ static int
 is_credit(const struct opts *o, const char *s, size_t n)
 {
 	const char *colon = memchr(s, ':', n < 40 ? n : 40);
-	size_t label, i, words = count_words(s, n);
+	size_t label, i, words;
 
-	if (colon == NULL || colon == s || (size_t)(colon - s) + 2 > n || colon[1] != ' ')
+	if (colon == NULL || colon == s || (size_t)(colon - s) + 2 > n || colon[1] != ' ' ||
+	    n > 240)
 		return 0;
-	if (words > 25 || n > 240)
+	if ((words = count_words(s, n)) > 25)
 		return 0;
 	label = (size_t)(colon - s);
 	for (i = 0; i < o->n_credit; i++)
@@ -582,12 +601,14 @@ sentence_end(const char *s, size_t n, size_t i)
 static void
 derive_title(struct str *t, const char *s, size_t n, size_t max)
 {
-	size_t i, end = n, cut;
+	size_t i, end = n, cut, limit = n < max + 4 ? n : max + 4;
 
-	for (i = 0; i < n; i++) {
-		size_t e = sentence_end(s, n, i);
+	for (i = 0; i < limit; i++) {
+		size_t e;
 
-		if (e) {
+		if (s[i] != '.' && s[i] != '?' && s[i] != '!' && (unsigned char)s[i] != 0xe2)
+			continue;
+		if ((e = sentence_end(s, n, i)) != 0) {
 			end = s[i] == '.' ? i : e; /* keep ? ! …, drop a final full stop */
 			break;
 		}
@@ -617,7 +638,7 @@ make_id_key(struct str *k, const char *s, size_t n, long words)
 	int in = 0;
 
 	str_adds(k, "textdump:");
-	for (i = 0; i < n && w < words; i++) {
+	for (i = 0; i < n; i++) { /* the break below ends it after the last word */
 		unsigned char c = (unsigned char)s[i];
 
 		if (c == ' ') {
@@ -647,8 +668,27 @@ make_id_key(struct str *k, const char *s, size_t n, long words)
 			if (w > words)
 				break;
 		}
-		c = (unsigned char)tolower(c);
-		str_add(k, (const char *)&c, 1);
+		{
+			size_t j = i;
+			char low[64];
+			size_t m = 0;
+
+			/* copy the rest of this run of word bytes at once */
+			while (j < n && m < sizeof(low) && s[j] != ' ' &&
+			       ((unsigned char)s[j] >= 0x80 ? (unsigned char)s[j] != 0xe2 &&
+			                                          (unsigned char)s[j] != 0xc2
+			                                    : isalnum((unsigned char)s[j]))) {
+				low[m++] = (char)tolower((unsigned char)s[j]);
+				j++;
+			}
+			if (m == 0) {
+				c = (unsigned char)tolower(c);
+				str_add(k, (const char *)&c, 1);
+			} else {
+				str_add(k, low, m);
+				i = j - 1;
+			}
+		}
 	}
 }
 
