@@ -22,6 +22,7 @@ FEEDD = os.environ.get("FEEDD", os.path.join(BUILD, "feedd"))
 SAMPLE = os.path.join(TOP, "tests", "data", "news-page-dump.txt")
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 TMP = tempfile.mkdtemp(prefix="feedd-bench-")
+os.chmod(TMP, 0o755)  # nginx workers run as another user
 
 
 def gen(*args):
@@ -97,9 +98,10 @@ def bench_serve():
     furl = "http://127.0.0.1:%d/feeds/bench.atom" % port
     body, fh = wait_http(furl)
     root = os.path.join(TMP, "www")
-    os.makedirs(root)
+    os.makedirs(root, 0o755)
     with open(os.path.join(root, "bench.atom"), "wb") as f:
         f.write(body)
+    os.chmod(os.path.join(root, "bench.atom"), 0o644)
     nconf = os.path.join(TMP, "nginx.conf")
     with open(nconf, "w") as f:
         f.write("worker_processes 1; daemon off; pid %s/nginx.pid; error_log %s/nginx.err;\n"
@@ -109,9 +111,9 @@ def bench_serve():
                 "server { listen 127.0.0.1:%d; root %s; } }\n" % (TMP, TMP, nport, root))
     n = subprocess.Popen(["nginx", "-c", nconf, "-p", TMP], stderr=subprocess.DEVNULL)
     nurl = "http://127.0.0.1:%d/bench.atom" % nport
-    _, nh = wait_http(nurl)
     res = {"feedd 200": [], "nginx 200": [], "feedd 304": [], "nginx 304": []}
     try:
+        _, nh = wait_http(nurl)
         for _ in range(ROUNDS):
             res["feedd 200"].append(wrk(furl))
             res["nginx 200"].append(wrk(nurl))

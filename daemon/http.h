@@ -10,13 +10,20 @@
 struct feedd;
 struct event_base;
 
-/* A feed's response, built once when the feed changes and shared by reference. */
+struct evbuffer_file_segment;
+
+/*
+ * A feed's response, built once when the feed changes.  The bytes also live in a memfd each,
+ * so that every request sends them with sendfile(2) from one shared file segment: no copy
+ * per request, and none through user space.
+ */
 struct response {
 	int refs;
 	char *body; /* Atom */
 	size_t len;
 	char *gz; /* gzip of body, or NULL if it would not be smaller */
 	size_t gzlen;
+	struct evbuffer_file_segment *seg, *gzseg; /* or NULL: then sent by reference */
 	char etag[24];          /* "\"<16 hex>\"" */
 	char last_modified[40]; /* IMF-fixdate */
 	int64_t mtime;

@@ -34,12 +34,14 @@ notify_send(const char *msg)
 	if (path[0] == '@')
 		sa.sun_path[0] = '\0';
 	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + (path[0] == '/'));
-	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1) {
+	/* never block the loop on a supervisor that does not read */
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) == -1) {
 		log_warn("notify: socket");
 		return -1;
 	}
-	rc = (int)sendto(fd, msg, strlen(msg), MSG_NOSIGNAL, (struct sockaddr *)&sa, len);
-	if (rc < 0)
+	rc = (int)sendto(fd, msg, strlen(msg), MSG_NOSIGNAL | MSG_DONTWAIT, (struct sockaddr *)&sa,
+	    len);
+	if (rc < 0 && errno != EAGAIN)
 		log_warn("notify: sendto %s", path);
 	close(fd);
 	return rc < 0 ? -1 : 0;
