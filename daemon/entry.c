@@ -25,8 +25,9 @@ entry_make_id(const char *key, char out[ENTRY_ID_LEN + 1])
 	uuid_unparse_lower(u, out + 9);
 }
 
-char *
-entry_strdup_clean(const char *s)
+/* A cleaned copy of s cut to at most max bytes at a character boundary, with "…" if cut. */
+static char *
+strdup_clean_max(const char *s, size_t max)
 {
 	struct buf b = BUF_INIT;
 	size_t n;
@@ -34,14 +35,34 @@ entry_strdup_clean(const char *s)
 	if (s == NULL || *s == '\0')
 		return NULL;
 	n = strlen(s);
-	if (text_is_clean(s, n))
+	if (n <= max && text_is_clean(s, n))
 		return xstrndup(s, n);
 	text_clean(&b, s, n);
+	if (b.len > max) {
+		size_t cut = max - 3;
+
+		while (cut > 0 && ((unsigned char)b.data[cut] & 0xc0) == 0x80)
+			cut--;
+		b.len = cut;
+		buf_adds(&b, "\xe2\x80\xa6");
+	}
 	if (b.len == 0) {
 		buf_free(&b);
 		return NULL;
 	}
 	return buf_steal(&b, NULL);
+}
+
+char *
+entry_strdup_clean(const char *s)
+{
+	return strdup_clean_max(s, ENTRY_SHORT_MAX);
+}
+
+char *
+entry_strdup_text(const char *s)
+{
+	return strdup_clean_max(s, ENTRY_TEXT_MAX);
 }
 
 static uint64_t
@@ -171,10 +192,10 @@ entry_from_plugin(const struct feedd_entry *pe, int safe_html, const char **why)
 	entry_make_id(e->id_key, e->id);
 	e->link = entry_strdup_clean(pe->link);
 	e->author = entry_strdup_clean(pe->author);
-	e->summary = entry_strdup_clean(pe->summary);
+	e->summary = strdup_clean_max(pe->summary, ENTRY_TEXT_MAX);
 	e->caption = entry_strdup_clean(pe->caption);
 	if (pe->content != NULL && pe->content[0] != '\0') {
-		char *clean = entry_strdup_clean(pe->content);
+		char *clean = strdup_clean_max(pe->content, ENTRY_TEXT_MAX);
 
 		e->content = (safe_html || clean == NULL) ? clean : sanitize_html(clean);
 		if (!safe_html)

@@ -8,6 +8,11 @@
 #include <feedd/plugin.h>
 
 #define ENTRY_ID_LEN 45 /* "urn:uuid:" + 36 */
+/* Caps on what one entry may carry, so that no reader meets a text node it refuses (libxml2
+ * stops at 10 MB) and one entry cannot hold the feed hostage: longer text is cut at a
+ * character boundary and ends in "…". */
+#define ENTRY_TEXT_MAX (1024 * 1024)
+#define ENTRY_SHORT_MAX 2048 /* title, author, link, caption, category, id key */
 
 struct enclosure {
 	char *url;
@@ -51,8 +56,10 @@ void entry_rehash(struct entry *);
 void entry_make_id(const char *key, char out[ENTRY_ID_LEN + 1]);
 /* A title from the first words of text (plain), at most max bytes, cut at a word with "…". */
 char *entry_derive_title(const char *text, size_t max);
-/* A cleaned, owned copy of a plugin string (NULL and "" give NULL). */
+/* A cleaned, owned copy of a plugin string (NULL and "" give NULL), cut past ENTRY_SHORT_MAX;
+ * entry_strdup_text cuts past ENTRY_TEXT_MAX (for summaries and content). */
 char *entry_strdup_clean(const char *);
+char *entry_strdup_text(const char *);
 
 /* A set of entry ids for de-duplication, open addressing. */
 struct idset {

@@ -311,8 +311,8 @@ parse_entry(char **f, size_t n)
 	e->title = f[10][0] ? xstrdup(f[10]) : xstrdup("(untitled)");
 	e->link = opt_dup(f[11]);
 	e->author = opt_dup(f[12]);
-	e->summary = opt_dup(f[13]);
-	e->content = opt_dup(f[14]);
+	e->summary = entry_strdup_text(f[13]);
+	e->content = entry_strdup_text(f[14]);
 	e->caption = opt_dup(f[15]);
 	return e;
 }

@@ -58,7 +58,8 @@ struct feedd_enclosure {
 /*
  * One entry, handed to host->emit.  Every pointer is owned by the plugin and needs to stay valid
  * only until emit returns: the host copies what it keeps.  Strings are UTF-8 and NUL-terminated;
- * invalid UTF-8 and characters XML forbids are replaced or dropped by the host, never trusted.
+ * invalid UTF-8 and characters XML forbids are replaced or dropped by the host, never trusted;
+ * summary and content are cut past 1 MiB, the other strings past 2 KiB, ending in "…".
  * Unknown fields are NULL (or 0 for dates).  At least one of summary and content should be set.
  */
 struct feedd_entry {

@@ -117,12 +117,14 @@ static char *
 sniff_meta(const char *data, size_t len)
 {
 	size_t n = len < 4096 ? len : 4096, i;
-	char *head = strndup(data, n), *p, *out = NULL;
+	char *head = malloc(n + 1), *p, *out = NULL;
 
 	if (head == NULL)
 		return NULL;
+	/* a copy of n bytes, not strndup: the page may hold NUL bytes */
 	for (i = 0; i < n; i++)
-		head[i] = (char)tolower((unsigned char)head[i]);
+		head[i] = data[i] ? (char)tolower((unsigned char)data[i]) : ' ';
+	head[n] = '\0';
 	for (p = head; (p = strstr(p, "<meta")) != NULL && out == NULL; p += 5) {
 		char *end = strchr(p, '>'), *cs;
 		size_t l;
