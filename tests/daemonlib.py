@@ -9,7 +9,7 @@ import subprocess
 import tempfile
 import time
 
-from testlib import FEEDD
+from testlib import FEEDD_CMD
 
 
 def free_port():
@@ -43,7 +43,7 @@ class Daemon:
         self.notify.bind(self.notify_path)
         env = dict(os.environ, NOTIFY_SOCKET=self.notify_path)
         self.log = open(os.path.join(self.dir, "feedd.log"), "ab")
-        self.proc = subprocess.Popen([FEEDD, "-c", self.conf], stderr=self.log,
+        self.proc = subprocess.Popen(FEEDD_CMD + ["-c", self.conf], stderr=self.log,
                                      stdout=self.log, env=env)
         if wait_ready:
             return self.wait_message("READY=1", 20)

@@ -5,7 +5,7 @@ import os
 import subprocess
 import tempfile
 
-from testlib import DATA, FEEDD, RNG, checkfeed, done, ok
+from testlib import DATA, FEEDD_CMD, RNG, checkfeed, done, ok
 
 root = os.path.join(DATA, "feedvalidator")
 files = sorted(os.path.join(d, f) for d, _, fs in os.walk(root) for f in fs
@@ -14,7 +14,7 @@ outdir = tempfile.mkdtemp()
 converted, crashes, errors, bad_errors, invalid, samples_failed = [], [], 0, [], [], []
 for i, path in enumerate(files):
     try:
-        p = subprocess.run([FEEDD, "convert", "-p", "feed", path], capture_output=True, timeout=20)
+        p = subprocess.run(FEEDD_CMD + ["convert", "-p", "feed", path], capture_output=True, timeout=20)
     except subprocess.TimeoutExpired:
         crashes.append(path + " (hang)")
         continue

@@ -6,7 +6,7 @@ import random
 import resource
 import subprocess
 
-from testlib import FEEDD, checkfeed, done, ok, relaxng
+from testlib import FEEDD_CMD, checkfeed, done, ok, relaxng
 
 rng = random.Random(7)
 inputs = {
@@ -33,7 +33,7 @@ for name, data in inputs.items():
     for plugin, opts in PLUGINS:
         what = "%s via %s" % (name, plugin)
         try:
-            p = subprocess.run([FEEDD, "convert", "-p", plugin] + opts, input=data,
+            p = subprocess.run(FEEDD_CMD + ["convert", "-p", plugin] + opts, input=data,
                                capture_output=True, timeout=60,
                                preexec_fn=None if asan else limit)
         except subprocess.TimeoutExpired:

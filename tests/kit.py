@@ -6,7 +6,7 @@ import shutil
 import subprocess
 import tempfile
 
-from testlib import BUILDDIR, FEEDD, SRCDIR, done, eq, ok, skip
+from testlib import BUILDDIR, FEEDD_CMD, SRCDIR, done, eq, ok, skip
 
 if shutil.which("pkg-config") is None or shutil.which("cc") is None:
     skip("pkg-config or cc missing")
@@ -45,16 +45,16 @@ p = subprocess.run(["cc", "-shared", "-fPIC", "-Wall", "-Werror"] + cflags +
 ok(p.returncode == 0, "out-of-tree plugin builds: %s" % p.stderr)
 os.chmod(pdir, 0o755)
 env2 = dict(os.environ, FEEDD_PLUGIN_DIR=pdir)
-p = subprocess.run([FEEDD, "plugins"], env=env2, capture_output=True, text=True)
+p = subprocess.run(FEEDD_CMD + ["plugins"], env=env2, capture_output=True, text=True)
 ok(p.stdout.startswith("mylines\t"), "feedd plugins lists it: %r" % p.stdout)
-p = subprocess.run([FEEDD, "convert", "-p", "mylines", "-s", "prefix=* "], env=env2,
+p = subprocess.run(FEEDD_CMD + ["convert", "-p", "mylines", "-s", "prefix=* "], env=env2,
                    input=b"one\ntwo\n", capture_output=True)
 eq((p.returncode, p.stdout.count(b"<entry>")), (0, 2), "feedd convert runs it")
 ok(b"<title>* one</title>" in p.stdout, "its option reaches it")
 
 # a plugin folder writable by others is refused
 os.chmod(pdir, 0o777)
-p = subprocess.run([FEEDD, "plugins"], env=env2, capture_output=True, text=True)
+p = subprocess.run(FEEDD_CMD + ["plugins"], env=env2, capture_output=True, text=True)
 ok(p.returncode != 0 and "writable" in p.stderr, "a world-writable plugin folder is refused")
 shutil.rmtree(tmp)
 done()

@@ -1,5 +1,6 @@
 """Helpers for feedd's integration tests: running feedd, validating output, skipping."""
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -9,6 +10,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import checkfeed  # noqa: E402
 
 FEEDD = os.environ.get("FEEDD", "feedd")
+# make check-valgrind sets FEEDD_WRAPPER to run every feedd under valgrind memcheck
+FEEDD_CMD = shlex.split(os.environ.get("FEEDD_WRAPPER", "")) + [FEEDD]
 SRCDIR = os.environ.get("top_srcdir", os.path.join(os.path.dirname(__file__), ".."))
 BUILDDIR = os.environ.get("top_builddir", ".")
 RNG = os.path.join(SRCDIR, "tests", "atom.rng")
@@ -46,7 +49,7 @@ def done():
 
 
 def run(args, stdin=None, timeout=60):
-    return subprocess.run([FEEDD] + args, input=stdin, capture_output=True, timeout=timeout)
+    return subprocess.run(FEEDD_CMD + args, input=stdin, capture_output=True, timeout=timeout)
 
 
 def convert(args, stdin=None):
