@@ -34,7 +34,6 @@ struct config {
 	char *export_dir;  /* or NULL */
 	long max_parallel;
 	long max_per_host;
-	long max_connections;
 	struct feed_conf *feeds;
 	size_t n_feeds;
 };

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
 #include <zlib.h>
 
 #include "atom.h"
@@ -33,6 +35,8 @@
 struct http {
 	struct evhttp *ev;
 	struct feedd *d;
+	struct evconnlistener *listener;
+	struct event *resume; /* re-enables accepting after running out of descriptors */
 	char origin[300];
 };
 
@@ -477,14 +481,38 @@ make_bev(struct event_base *base, void *arg)
 	return bev;
 }
 
+static void
+resume_accept(evutil_socket_t fd, short what, void *arg)
+{
+	struct http *h = arg;
+
+	(void)fd;
+	(void)what;
+	evconnlistener_enable(h->listener);
+}
+
+/* Out of file descriptors: stop accepting for a moment instead of spinning on a listener that
+ * stays readable; the kernel's backlog holds the waiting clients meanwhile. */
+static void
+accept_error(struct evconnlistener *lev, void *arg)
+{
+	struct http *h = arg;
+	struct timeval tv = {0, 200000};
+	int err = EVUTIL_SOCKET_ERROR();
+
+	if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM) {
+		log_warnx("http: out of descriptors (%s), pausing accept", strerror(err));
+		evconnlistener_disable(lev);
+		evtimer_add(h->resume, &tv);
+	}
+}
+
 struct http *
-http_new(struct event_base *base, struct feedd *d, const char *host, const char *port,
-    long max_connections)
+http_new(struct event_base *base, struct feedd *d, const char *host, const char *port)
 {
 	struct http *h = xcalloc(1, sizeof(*h));
 	struct evhttp_bound_socket *s;
 
-	(void)max_connections;
 	h->d = d;
 	if ((h->ev = evhttp_new(base)) == NULL)
 		fatalx("evhttp_new failed");
@@ -503,6 +531,9 @@ http_new(struct event_base *base, struct feedd *d, const char *host, const char 
 		free(h);
 		return NULL;
 	}
+	h->listener = evhttp_bound_socket_get_listener(s);
+	h->resume = evtimer_new(base, resume_accept, h);
+	evconnlistener_set_error_cb(h->listener, accept_error);
 	{
 		int one = 1;
 
@@ -535,6 +566,8 @@ http_free(struct http *h)
 	if (h == NULL)
 		return;
 	evhttp_free(h->ev);
+	if (h->resume)
+		event_free(h->resume);
 	free(h);
 }
 

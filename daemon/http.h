@@ -37,8 +37,7 @@ void response_unref(struct response *);
 
 struct http;
 /* Binds host:port.  Returns NULL with a logged reason. */
-struct http *http_new(struct event_base *, struct feedd *, const char *host, const char *port,
-    long max_connections);
+struct http *http_new(struct event_base *, struct feedd *, const char *host, const char *port);
 void http_free(struct http *);
 /* The origin a client would use without base_url, e.g. "http://127.0.0.1:8080". */
 const char *http_origin(const struct http *);

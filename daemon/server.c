@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -162,11 +163,39 @@ commit(evutil_socket_t fd, short what, void *arg)
 	notify_status(d);
 }
 
+static int
+write_file_atomic(const char *dir, const char *name, const char *ext, const char *p, size_t n)
+{
+	char tmp[4096], path[4096];
+	FILE *fp;
+	int ok;
+
+	snprintf(path, sizeof(path), "%s/%s%s", dir, name, ext);
+	snprintf(tmp, sizeof(tmp), "%s/.%s%s.tmp", dir, name, ext);
+	if ((fp = fopen(tmp, "we")) == NULL)
+		return -1;
+	ok = fwrite(p, 1, n, fp) == n;
+	ok = (fclose(fp) == 0) && ok;
+	if (!ok || rename(tmp, path) == -1) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/* export_dir: each feed also as NAME.atom and NAME.atom.gz, replaced atomically, for a static
+ * server or a sync job.  No fsync: the copy can always be made again from the state. */
 void
 feedd_exported(struct feedd *d, struct feed *f)
 {
-	(void)d;
-	(void)f;
+	const struct response *r = f->resp;
+
+	if (d->cfg.export_dir == NULL || r == NULL)
+		return;
+	if (write_file_atomic(d->cfg.export_dir, f->conf->name, ".atom", r->body, r->len) == -1 ||
+	    (r->gz && write_file_atomic(d->cfg.export_dir, f->conf->name, ".atom.gz", r->gz,
+	                                r->gzlen) == -1))
+		log_warn("feed %s: export to %s", f->conf->name, d->cfg.export_dir);
 }
 
 static int
@@ -359,11 +388,12 @@ start(struct feedd *d, const char *conf_path)
 
 	if (load_config(d, conf_path, &cfg, 1) == -1)
 		return -1;
-	if (prepare_state_dir(cfg.state_dir) == -1) {
+	if (prepare_state_dir(cfg.state_dir) == -1 ||
+	    (cfg.export_dir && prepare_state_dir(cfg.export_dir) == -1)) {
 		config_free(&cfg);
 		return -1;
 	}
-	d->http = http_new(d->base, d, cfg.listen_host, cfg.listen_port, cfg.max_connections);
+	d->http = http_new(d->base, d, cfg.listen_host, cfg.listen_port);
 	if (d->http == NULL) {
 		config_free(&cfg);
 		return -1;
@@ -383,6 +413,14 @@ server_main(const char *conf_path, int verbose)
 	memset(&d, 0, sizeof(d));
 	log_init(verbose, "feedd");
 	signal(SIGPIPE, SIG_IGN);
+	{
+		struct rlimit rl; /* connections and transfers both need descriptors */
+
+		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+			rl.rlim_cur = rl.rlim_max;
+			setrlimit(RLIMIT_NOFILE, &rl);
+		}
+	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if ((d.base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");

@@ -105,9 +105,17 @@ size_t
 store_merge(struct store *s, struct harvest *h, int64_t now, size_t max_entries)
 {
 	struct index ix;
-	size_t i, changed = 0;
+	size_t i, changed = 0, k = 0, j = 0;
+	int64_t latest = 0, base;
 
 	index_build(&ix, s->v, s->n);
+	for (i = 0; i < s->n; i++)
+		if (s->v[i]->published > latest)
+			latest = s->v[i]->published;
+	for (i = 0; i < h->n; i++)
+		k += index_find(&ix, h->v[i]->id) == NULL;
+	/* new entries sort above everything seen before, in page order among themselves */
+	base = now > latest + (int64_t)k ? now : latest + (int64_t)k;
 	s->v = xreallocarray(s->v, s->n + h->n, sizeof(*s->v));
 	for (i = 0; i < h->n; i++) {
 		struct entry *e = h->v[i], *old = index_find(&ix, e->id);
@@ -122,7 +130,8 @@ store_merge(struct store *s, struct harvest *h, int64_t now, size_t max_entries)
 		}
 		e->published = e->src_published ? e->src_published
 		             : e->src_updated  ? e->src_updated
-		                               : now - (int64_t)i;
+		                               : base - (int64_t)j;
+		j++;
 		e->updated = e->src_updated > e->published ? e->src_updated : e->published;
 		e->seq = s->seq++;
 		s->v[s->n++] = e;

@@ -83,8 +83,10 @@ ok(new is not None, "the new teaser appears")
 if new:
     kept = {e["id"]: e["published"] for e in new["entries"]}
     ok(all(kept.get(i) == p for i, p in first_ids), "old entries keep ids and published")
-    eq(new["entries"][-1]["summary"][:20] if new["entries"] else None, TEASER[:20],
-       "the teaser found last on the page sorts last")
+    eq(new["entries"][0]["summary"][:20] if new["entries"] else None, TEASER[:20],
+       "an entry first seen in a later fetch sorts first")
+    eq([e["id"] for e in new["entries"][1:]], [i for i, _ in first_ids],
+       "the earlier entries keep their page order below it")
 
 # the teaser disappears from the page: it stays in the feed (history)
 shutil.copy(SAMPLE, src)
@@ -209,6 +211,20 @@ if t1 and t2 and t2["entries"]:
     ok(b["summary"] is None and "<p>Russian forces" in b["content"], "content replaces summary")
     eq(b["title"], "Signs of escalation in Donbas", "the headline is the title")
 d3.cleanup()
+
+# export_dir: every feed also as NAME.atom and NAME.atom.gz
+d4 = Daemon()
+exp = os.path.join(d4.dir, "export")
+d4.write_config("[feed x]\nplugin = textdump\nsource = %s\ninterval = 1h\n" % SAMPLE,
+                "export_dir = %s\n" % exp)
+ok(d4.start(), "export daemon ready")
+d4.wait_for(lambda: d4.feed("x")[0] == 200)
+served = d4.feed("x")[2]
+ok(os.path.exists(os.path.join(exp, "x.atom")) and open(os.path.join(exp, "x.atom"), "rb").read()
+   == served, "export_dir holds the served bytes")
+ok(gzip.decompress(open(os.path.join(exp, "x.atom.gz"), "rb").read()) == served,
+   "export_dir holds the gzip copy")
+d4.cleanup()
 
 # newsboat subscribed across a restart stores no duplicates
 if shutil.which("newsboat"):
