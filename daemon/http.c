@@ -78,15 +78,35 @@ http_date(int64_t t, char out[40])
 	strftime(out, 40, "%a, %d %b %Y %H:%M:%S GMT", &tm);
 }
 
-/* The bytes in a memfd, as a libevent file segment sent with sendfile. */
+/*
+ * sendfile pays off for large bodies; every segment holds a descriptor, so only bodies of at
+ * least SEGMENT_MIN bytes get one, and at most SEGMENTS_MAX exist at once (10,000 feeds must
+ * not eat 20,000 descriptors).  The rest are sent by reference from memory.
+ */
+#define SEGMENT_MIN 16384
+#define SEGMENTS_MAX 256
+static int live_segments;
+
+static void
+segment_free(struct evbuffer_file_segment *seg)
+{
+	if (seg == NULL)
+		return;
+	evbuffer_file_segment_free(seg); /* in-flight buffers hold their own reference */
+	live_segments--;
+}
+
+/* The bytes in a memfd, as a libevent file segment sent with sendfile; or NULL. */
 static struct evbuffer_file_segment *
 file_segment(const char *p, size_t n)
 {
 	struct evbuffer_file_segment *seg;
-	int fd = memfd_create("feedd-response", MFD_CLOEXEC);
+	int fd;
 	size_t off = 0;
 
-	if (fd == -1)
+	if (n < SEGMENT_MIN || live_segments >= SEGMENTS_MAX)
+		return NULL;
+	if ((fd = memfd_create("feedd-response", MFD_CLOEXEC)) == -1)
 		return NULL;
 	while (off < n) {
 		ssize_t w = write(fd, p + off, n - off);
@@ -101,6 +121,8 @@ file_segment(const char *p, size_t n)
 	    EVBUF_FS_CLOSE_ON_FREE | EVBUF_FS_DISABLE_MMAP | EVBUF_FS_DISABLE_LOCKING);
 	if (seg == NULL)
 		close(fd);
+	else
+		live_segments++;
 	return seg;
 }
 
@@ -142,10 +164,8 @@ response_unref(struct response *r)
 {
 	if (--r->refs > 0)
 		return;
-	if (r->seg)
-		evbuffer_file_segment_free(r->seg); /* in-flight buffers hold their own reference */
-	if (r->gzseg)
-		evbuffer_file_segment_free(r->gzseg);
+	segment_free(r->seg);
+	segment_free(r->gzseg);
 	free(r->body);
 	free(r->gz);
 	free(r);
@@ -493,13 +513,17 @@ resume_accept(evutil_socket_t fd, short what, void *arg)
 
 /* Out of file descriptors: stop accepting for a moment instead of spinning on a listener that
  * stays readable; the kernel's backlog holds the waiting clients meanwhile. */
+/* The listener's error callback gets evhttp's argument, not ours: the one endpoint is here. */
+static struct http *the_http;
+
 static void
 accept_error(struct evconnlistener *lev, void *arg)
 {
-	struct http *h = arg;
+	struct http *h = the_http;
 	struct timeval tv = {0, 200000};
 	int err = EVUTIL_SOCKET_ERROR();
 
+	(void)arg;
 	if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM) {
 		log_warnx("http: out of descriptors (%s), pausing accept", strerror(err));
 		evconnlistener_disable(lev);
@@ -533,6 +557,7 @@ http_new(struct event_base *base, struct feedd *d, const char *host, const char 
 	}
 	h->listener = evhttp_bound_socket_get_listener(s);
 	h->resume = evtimer_new(base, resume_accept, h);
+	the_http = h;
 	evconnlistener_set_error_cb(h->listener, accept_error);
 	{
 		int one = 1;
@@ -566,6 +591,8 @@ http_free(struct http *h)
 	if (h == NULL)
 		return;
 	evhttp_free(h->ev);
+	if (the_http == h)
+		the_http = NULL;
 	if (h->resume)
 		event_free(h->resume);
 	free(h);

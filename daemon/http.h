@@ -13,9 +13,9 @@ struct event_base;
 struct evbuffer_file_segment;
 
 /*
- * A feed's response, built once when the feed changes.  The bytes also live in a memfd each,
- * so that every request sends them with sendfile(2) from one shared file segment: no copy
- * per request, and none through user space.
+ * A feed's response, built once when the feed changes.  A large body also lives in a memfd,
+ * so that every request sends it with sendfile(2) from one shared file segment: no copy per
+ * request, and none through user space (see SEGMENTS_MAX in http.c for the bound).
  */
 struct response {
 	int refs;

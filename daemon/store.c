@@ -495,62 +495,76 @@ write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
-/* The fsyncs are what make this durable; a batch shares them (see store.h). */
+/* Writes s to path, flushing it with fdatasync unless sync is 0.  Holds one descriptor. */
+static int
+write_state(const struct store *s, const char *path, struct buf *b, int sync)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+	buf_reset(b);
+	serialize(b, s);
+	if (fd == -1 || write_all(fd, b->data, b->len) == -1 || (sync && fdatasync(fd) == -1)) {
+		log_warn("store: %s", path);
+		if (fd != -1)
+			close(fd);
+		unlink(path);
+		return -1;
+	}
+	return close(fd);
+}
+
+static int
+flush_file(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
+
+	if (fd == -1)
+		return -1;
+	rc = fdatasync(fd);
+	close(fd);
+	return rc;
+}
+
+/* The flushes are what make this durable; a batch shares them (see store.h).  At most two
+ * descriptors are open at any time, whatever the batch size. */
 size_t
 store_save_batch(struct store_job *jobs, size_t n, const char *dir)
 {
 	struct buf b = BUF_INIT;
 	char tmp[4096];
-	int *fds = xcalloc(n, sizeof(int)), dfd, use_syncfs = n > 8;
+	int dfd, use_syncfs = n > 8;
 	size_t i, failed = 0;
 
 	for (i = 0; i < n; i++) {
-		jobs[i].ok = 0;
-		buf_reset(&b);
-		serialize(&b, jobs[i].s);
 		snprintf(tmp, sizeof(tmp), "%s.tmp", jobs[i].path);
-		fds[i] = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-		if (fds[i] == -1 || write_all(fds[i], b.data, b.len) == -1 ||
-		    (!use_syncfs && fdatasync(fds[i]) == -1)) {
-			log_warn("store: %s", tmp);
-			if (fds[i] != -1)
-				close(fds[i]);
-			fds[i] = -1;
-			unlink(tmp);
-		}
+		jobs[i].ok = write_state(jobs[i].s, tmp, &b, !use_syncfs) == 0;
 	}
 	buf_free(&b);
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (use_syncfs && (dfd == -1 || syncfs(dfd) == -1)) {
 		log_warn("store: syncfs %s, flushing each file instead", dir);
-		use_syncfs = 0;
-		for (i = 0; i < n; i++)
-			if (fds[i] != -1 && fdatasync(fds[i]) == -1) {
-				log_warn("store: fdatasync %s", jobs[i].path);
-				close(fds[i]);
-				fds[i] = -1;
+		for (i = 0; i < n; i++) {
+			snprintf(tmp, sizeof(tmp), "%s.tmp", jobs[i].path);
+			if (jobs[i].ok && flush_file(tmp) == -1) {
+				log_warn("store: fdatasync %s", tmp);
+				unlink(tmp);
+				jobs[i].ok = 0;
 			}
+		}
 	}
 	for (i = 0; i < n; i++) {
-		if (fds[i] == -1) {
-			failed++;
-			continue;
-		}
-		close(fds[i]);
 		snprintf(tmp, sizeof(tmp), "%s.tmp", jobs[i].path);
-		if (rename(tmp, jobs[i].path) == -1) {
+		if (jobs[i].ok && rename(tmp, jobs[i].path) == -1) {
 			log_warn("store: rename %s", tmp);
 			unlink(tmp);
-			failed++;
-			continue;
+			jobs[i].ok = 0;
 		}
-		jobs[i].ok = 1;
+		failed += !jobs[i].ok;
 	}
 	if (dfd != -1) {
 		if (fsync(dfd) == -1)
 			log_warn("store: fsync %s", dir);
 		close(dfd);
 	}
-	free(fds);
 	return failed;
 }
