@@ -139,7 +139,8 @@ store_merge(struct store *s, struct harvest *h, int64_t now, size_t max_entries)
 	}
 	free(ix.slots);
 	h->n = 0;
-	qsort(s->v, s->n, sizeof(*s->v), cmp_entries);
+	if (s->n > 1)
+		qsort(s->v, s->n, sizeof(*s->v), cmp_entries);
 	while (s->n > max_entries)
 		entry_free(s->v[--s->n]);
 	if (changed)
@@ -425,7 +426,8 @@ parse_state(struct store *s, char *data, size_t len, char *err, size_t errlen)
 	for (n = 0; n < s->n; n++)
 		if (s->v[n]->seq >= s->seq)
 			s->seq = s->v[n]->seq + 1;
-	qsort(s->v, s->n, sizeof(*s->v), cmp_entries);
+	if (s->n > 1) /* qsort's base must not be NULL, even for no elements (found by fuzz_state) */
+		qsort(s->v, s->n, sizeof(*s->v), cmp_entries);
 	return 0;
 bad:
 	snprintf(err, errlen, "bad line %zu", lineno);
