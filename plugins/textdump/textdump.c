@@ -5,8 +5,9 @@
  * The rules, in the order they apply:
  *  1. Lines break at LF, CRLF and CR only; VT, FF, tab, NEL and U+2028/9 are spaces.
  *  2. Lines are trimmed and their runs of white space folded to one space.
- *  3. Blank lines separate blocks.  Soft wraps are joined: if the document has blocks of
- *     several lines that are all at most wrap_max characters long, the wrap width W is the
+ *  3. Blank lines separate blocks.  Soft wraps are joined in blocks that look hard-wrapped
+ *     (several lines, none over wrap_max, at most half of them ending a sentence): if the
+ *     document has blocks of several lines that are all at most wrap_max long, the wrap width W is the
  *     longest such line, and a line in such a block joins the next when the next line's first
  *     word would not have fitted after it within W (so a short line, e.g. a headline or a
  *     paragraph's last line, ends there), and, in a document without blank lines, when it
@@ -486,12 +487,34 @@ add_para(struct doc *d, const struct opts *o, size_t off)
 	return 0;
 }
 
+/*
+ * Rule 3's block test: a block from line `first` is hard-wrapped text only if it has several
+ * lines, none longer than wrap_max, and at most half of its lines but the last end a sentence
+ * (short paragraphs one per line end nearly every line with one; wrapped text rarely does).
+ */
+static int
+block_is_wrapped(const struct doc *d, size_t first, long wrap_max)
+{
+	size_t j, lines = 0, complete = 0;
+
+	for (j = first; j < d->n_lines && (j == first || !d->lines[j].blank_before); j++) {
+		if (d->lines[j].chars > (size_t)wrap_max)
+			return 0;
+		lines++;
+	}
+	if (lines < 2)
+		return 0;
+	for (j = first; j + 1 < first + lines; j++)
+		complete += ends_complete(d->folded.p + d->lines[j].off, d->lines[j].len);
+	return complete * 2 <= lines - 1;
+}
+
 /* Rules 3 and 4: joins soft-wrapped lines into paragraphs and classifies them. */
 static int
 build_paras(struct doc *d, const struct opts *o)
 {
 	size_t w = wrap_width(d, o->wrap_max), i, off = 0;
-	int blank_mode = 0;
+	int blank_mode = 0, wrapped = 0;
 
 	/* blank lines between paragraphs make every single newline in a block a soft wrap */
 	for (i = 1; i < d->n_lines && !blank_mode; i++)
@@ -502,7 +525,9 @@ build_paras(struct doc *d, const struct opts *o)
 		const char *s = d->folded.p + l->off;
 		int join = 0;
 
-		if (i > 0 && !l->blank_before && w > 0) {
+		if (l->blank_before || i == 0)
+			wrapped = block_is_wrapped(d, i, o->wrap_max);
+		if (i > 0 && !l->blank_before && w > 0 && wrapped) {
 			const struct line *prev = &d->lines[i - 1];
 
 			join = prev->chars + 1 + first_word_chars(d, l) > w &&

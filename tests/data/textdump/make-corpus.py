@@ -86,6 +86,18 @@ add("blank-lines-wrapped", "\n\n".join(wrap(l) for l in SAMPLE_LINES) + "\n", SA
 add("blank-lines-wrapped-crlf", "\r\n\r\n".join(wrap(l, 60).replace("\n", "\r\n")
                                                 for l in SAMPLE_LINES), SAMPLE_EXPECT)
 
+add("one-per-line-then-blank", "\n".join(HARBOUR) + "\n\n" + "\n".join(TEASERS[:2]) + "\n",
+    [art(HARBOUR)] + [tea(t) for t in TEASERS[:2]],
+    note="short paragraphs one per line in a document that has blank lines elsewhere")
+SHORTLEAD = [l for l in LEAD if len(l) <= 200]
+add("short-paragraphs-then-blank", "\n".join(SHORTLEAD) + "\n\n" + "\n".join(TEASERS[:2]),
+    [art(SHORTLEAD)] + [tea(t) for t in TEASERS[:2]],
+    note="paragraphs of similar length one per line look like wrapped text, but end sentences")
+add("mixed-blank-lines", "\n".join(HARBOUR[:3]) + "\n\n" + "\n".join(HARBOUR[3:]) +
+    "\n\nAirport runway closes for repairs\n" + "\n".join(AIRPORT) + "\n\n" + TEASERS[0],
+    [art(HARBOUR), art(AIRPORT, "Airport runway closes for repairs"), tea(TEASERS[0])],
+    note="one paragraph per line, with blank lines between some of them")
+
 # --- encodings
 body = "\n".join(SAMPLE_LINES)
 add("utf8-bom", "\ufeff" + body, SAMPLE_EXPECT)
