@@ -53,6 +53,7 @@ def check(data, allow_fffd=False):
         entries.append({
             "id": eid,
             "title": e.findtext(A + "title"),
+            "author": e.findtext(A + "author/" + A + "name"),
             "summary": e.findtext(A + "summary"),
             "content": content.text if content is not None else None,
             "link": links[0].get("href") if links else None,

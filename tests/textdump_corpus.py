@@ -47,6 +47,8 @@ for path in sorted(glob.glob(os.path.join(DATA, "textdump", "*.json"))):
             ok(g["link"] is not None and "#" in g["link"], what + " links with a fragment")
         ok(body.startswith(w["start"]), what + " starts %r (got %r)" % (w["start"], body[:40]))
         eq(plain(caps[0]) if caps else None, w["credits"], what + " credits")
+        if w.get("author"):
+            eq(g["author"], w["author"], what + " author from the byline")
         if w["title"] is not None:
             eq(g["title"], w["title"], what + " title")
         else:

@@ -15,8 +15,10 @@
  *  4. Each resulting paragraph is a credit (`Photo: A / B`: a label from credit_prefixes, or a
  *     short label-colon line holding " / "), complete (ends in . ? ! … with optional closing
  *     quotes or brackets) or incomplete.
- *  5. A short incomplete paragraph (at most headline_max_words) followed, past any credits, by a
- *     complete one is the headline of a new article.
+ *  5. A byline ("By Ana Ruiz") is the article's author; a dateline (short, unfinished, with a
+ *     month name, an ISO date or a clock time) is dropped.  A short incomplete paragraph (at
+ *     most headline_max_words) followed, past credits, bylines and datelines, by a complete one
+ *     is the headline of a new article.
  *  6. Consecutive complete paragraphs form one article; credits join the open article (or the
  *     next one) as its caption.
  *  7. An incomplete paragraph of at least teaser_min_words is a teaser: one entry, summary only,
@@ -310,7 +312,7 @@ struct line {
 
 struct para {
 	size_t off, len; /* into the paragraph arena */
-	enum { P_COMPLETE, P_INCOMPLETE, P_CREDIT } kind;
+	enum { P_COMPLETE, P_INCOMPLETE, P_CREDIT, P_BYLINE, P_DATE } kind;
 	size_t words;
 };
 
@@ -458,6 +460,50 @@ is_credit(const struct opts *o, const char *s, size_t n)
 	       memmem(colon, n - label, " / ", 3) != NULL && isupper((unsigned char)s[0]);
 }
 
+/* "By Ana Ruiz and Li Wei": a short unfinished line opening with "By " and a capital. */
+static int
+is_byline(const char *s, size_t n)
+{
+	return n > 4 && strncasecmp(s, "by ", 3) == 0 && isupper((unsigned char)s[3]) &&
+	       count_words(s, n) <= 10 && !ends_complete(s, n);
+}
+
+/* "Tuesday, December 1, 2026 09:12" or "Updated: 2026-12-01": short, unfinished, a digit and a
+ * month name, an ISO date or a clock time. */
+static int
+is_dateline(const char *s, size_t n)
+{
+	static const char *const months[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug",
+	    "sep", "oct", "nov", "dec", NULL};
+	size_t i, k;
+	int digit = 0, month = 0, iso = 0, clock = 0;
+
+	if (n > 80 || count_words(s, n) > 8 || ends_complete(s, n))
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (isdigit((unsigned char)s[i])) {
+			digit = 1;
+			if (i + 9 < n && isdigit((unsigned char)s[i + 3]) && s[i + 4] == '-' &&
+			    s[i + 7] == '-')
+				iso = 1;
+			if (i + 2 < n && s[i + 1] == ':' && isdigit((unsigned char)s[i + 2]))
+				clock = 1;
+		}
+		if ((i == 0 || !isalpha((unsigned char)s[i - 1])) && i + 3 <= n) {
+			for (k = 0; months[k]; k++) {
+				if (strncasecmp(s + i, months[k], 3) != 0)
+					continue;
+				/* "may" counts only as "May 4": it is a verb too */
+				if (k == 4 && !(i + 4 < n && s[i + 3] == ' ' &&
+				                isdigit((unsigned char)s[i + 4])))
+					continue;
+				month = 1;
+			}
+		}
+	}
+	return digit && (month || iso || clock);
+}
+
 static int
 add_para(struct doc *d, const struct opts *o, size_t off)
 {
@@ -480,6 +526,10 @@ add_para(struct doc *d, const struct opts *o, size_t off)
 	p->words = count_words(d->arena.p + off, p->len);
 	if (is_credit(o, d->arena.p + off, p->len))
 		p->kind = P_CREDIT;
+	else if (is_byline(d->arena.p + off, p->len))
+		p->kind = P_BYLINE;
+	else if (is_dateline(d->arena.p + off, p->len))
+		p->kind = P_DATE;
 	else if (ends_complete(d->arena.p + off, p->len))
 		p->kind = P_COMPLETE;
 	else
@@ -720,13 +770,14 @@ make_id_key(struct str *k, const char *s, size_t n, long words)
 struct article {
 	size_t first, end;   /* paragraph range [first, end) */
 	long headline;       /* paragraph index, or -1 */
+	long byline;         /* paragraph index, or -1 */
 	struct str captions; /* credits, "; "-separated */
 };
 
 static int
 emit_entry(const struct feedd_host *h, const struct opts *o, const char *title_src,
     size_t title_len, const char *text, size_t text_len, const char *content,
-    const char *caption, int teaser)
+    const char *caption, const char *author, int teaser)
 {
 	struct str title = {0}, key = {0}, summary = {0};
 	struct feedd_entry e = {0};
@@ -764,6 +815,7 @@ emit_entry(const struct feedd_host *h, const struct opts *o, const char *title_s
 	e.summary = teaser ? summary.p : NULL;
 	e.content = content;
 	e.caption = caption;
+	e.author = author;
 	e.truncated = teaser;
 	rc = h->emit(h->ctx, &e);
 done:
@@ -785,7 +837,8 @@ emit_article(const struct feedd_host *h, const struct opts *o, const struct doc 
 	for (i = a->first; i < a->end; i++) {
 		const struct para *p = &d->paras[i];
 
-		if (p->kind == P_CREDIT || (long)i == a->headline)
+		if (p->kind == P_CREDIT || p->kind == P_BYLINE || p->kind == P_DATE ||
+		    (long)i == a->headline)
 			continue;
 		if (first == NULL)
 			first = p;
@@ -801,14 +854,23 @@ emit_article(const struct feedd_host *h, const struct opts *o, const struct doc 
 		h->error(h->ctx, "textdump: out of memory");
 		rc = -2;
 	} else {
+		char *author = NULL;
+
+		if (a->byline >= 0) { /* "By Ana Ruiz" -> "Ana Ruiz" */
+			const struct para *b = &d->paras[a->byline];
+
+			author = strndup(d->arena.p + b->off + 3, b->len - 3);
+		}
 		rc = emit_entry(h, o, hl ? d->arena.p + hl->off : NULL, hl ? hl->len : 0,
 		    d->arena.p + first->off, first->len, html.p,
-		    a->captions.len ? a->captions.p : NULL, 0);
+		    a->captions.len ? a->captions.p : NULL, author, 0);
+		free(author);
 	}
 	free(html.p);
 	free(a->captions.p);
 	memset(a, 0, sizeof(*a));
 	a->headline = -1;
+	a->byline = -1;
 	return rc;
 }
 
@@ -820,7 +882,9 @@ is_headline(const struct doc *d, const struct opts *o, size_t i)
 
 	if (d->paras[i].kind != P_INCOMPLETE || d->paras[i].words > (size_t)o->headline_max_words)
 		return 0;
-	for (j = i + 1; j < d->n_paras && d->paras[j].kind == P_CREDIT; j++)
+	for (j = i + 1; j < d->n_paras && (d->paras[j].kind == P_CREDIT ||
+	                                    d->paras[j].kind == P_BYLINE ||
+	                                    d->paras[j].kind == P_DATE); j++)
 		;
 	return j < d->n_paras && d->paras[j].kind == P_COMPLETE;
 }
@@ -842,11 +906,17 @@ segment_paras(const struct feedd_host *h, const struct opts *o, const struct doc
 	int open = 0, rc = 0;
 
 	a.headline = -1;
+	a.byline = -1;
 	for (i = 0; i < d->n_paras && rc == 0; i++) {
 		const struct para *p = &d->paras[i];
 
 		if (p->kind == P_CREDIT) {
 			add_caption(&a, d, p);
+		} else if (p->kind == P_BYLINE) {
+			if (a.byline < 0) /* the open article's, or the next one's */
+				a.byline = (long)i;
+		} else if (p->kind == P_DATE) {
+			/* a dateline: not body text */
 		} else if (p->kind == P_COMPLETE) {
 			if (!open)
 				a.first = i;
@@ -863,7 +933,7 @@ segment_paras(const struct feedd_host *h, const struct opts *o, const struct doc
 			if (open && (rc = emit_article(h, o, d, &a)) != 0)
 				break;
 			open = 0;
-			rc = emit_entry(h, o, NULL, 0, d->arena.p + p->off, p->len, NULL, NULL, 1);
+			rc = emit_entry(h, o, NULL, 0, d->arena.p + p->off, p->len, NULL, NULL, NULL, 1);
 		} /* else a label such as "Related stories" or "Advertisement": dropped */
 	}
 	if (rc == 0 && open)

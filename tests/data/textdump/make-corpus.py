@@ -44,9 +44,9 @@ def teaser(subject, n=40):
     return subject + " " + " ".join(words[:n - 1])
 
 
-def art(paras, title=None, credits=None):
+def art(paras, title=None, credits=None, author=None):
     return {"kind": "article", "start": paras[0][:40], "paragraphs": len(paras),
-            "title": title, "credits": credits}
+            "title": title, "credits": credits, "author": author}
 
 
 def tea(text, title=None):
@@ -153,6 +153,14 @@ add("long-complete-paragraph", "\n".join([long_para, HARBOUR[1]]),
 add("closing-quotes", "\n".join(['He said: "We build."', "She asked, ‘Why now?’",
                                  "They left (for good).", "“Never,” he said.”"]),
     [art(["He said:", "", "", ""])], note="final punctuation followed by quotes or brackets")
+
+add("bylines-datelines", "\n".join(
+    ["Harbour pier to be rebuilt", "By Ana Ruiz and Li Wei", "Tuesday, December 1, 2026 09:12",
+     "Photo: AFP"] + HARBOUR + ["More news", "Airport runway closes for repairs", "By Kim",
+                                "Updated: 2026-12-01 10:00"] + AIRPORT + [TEASERS[0]]),
+    [art(HARBOUR, "Harbour pier to be rebuilt", "Photo: AFP", "Ana Ruiz and Li Wei"),
+     art(AIRPORT, "Airport runway closes for repairs", None, "Kim"), tea(TEASERS[0])],
+    note="a byline is the author and a dateline is dropped; a label before a headline goes")
 
 # --- teasers and kickers
 kickers = ["‘WE’RE STILL HERE’: " + teaser("Residents"), "“NO DEAL”: " + teaser("Union leaders"),
