@@ -16,6 +16,7 @@
 #include "xmalloc.h"
 
 #define STATE_MAGIC "feedd-state 1"
+#define STORE_MAX_SKEW 60 /* seconds a new entry may be dated ahead of now */
 
 /* ---- merging ---- */
 
@@ -114,8 +115,12 @@ store_merge(struct store *s, struct harvest *h, int64_t now, size_t max_entries)
 			latest = s->v[i]->published;
 	for (i = 0; i < h->n; i++)
 		k += index_find(&ix, h->v[i]->id) == NULL;
-	/* new entries sort above everything seen before, in page order among themselves */
+	/* new entries sort above everything seen before, in page order among themselves; the
+	 * push past `latest` is capped so that a source changing faster than one entry a second
+	 * cannot walk dates into the future */
 	base = now > latest + (int64_t)k ? now : latest + (int64_t)k;
+	if (base > now + STORE_MAX_SKEW)
+		base = now + STORE_MAX_SKEW;
 	s->v = xreallocarray(s->v, s->n + h->n, sizeof(*s->v));
 	for (i = 0; i < h->n; i++) {
 		struct entry *e = h->v[i], *old = index_find(&ix, e->id);

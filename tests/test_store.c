@@ -67,6 +67,21 @@ test_merge_order_and_history(void **state)
 	add(&h, mk("a", "A again", NULL, 1));
 	assert_int_equal(store_merge(&s, &h, 3000, 10), 0);
 	assert_string_equal(s.v[1]->content, "<p>full</p>");
+	/* a source faster than one entry a second cannot push dates far into the future */
+	{
+		struct store f = {0};
+		char key[16];
+
+		for (int round = 0; round < 50; round++) {
+			for (int k = 0; k < 5; k++) {
+				snprintf(key, sizeof(key), "r%dk%d", round, k);
+				add(&h, mk(key, key, NULL, 1));
+			}
+			store_merge(&f, &h, 10000 + round, 1000);
+		}
+		assert_true(f.v[0]->published <= 10049 + 60);
+		store_clear(&f);
+	}
 	/* max_entries drops the oldest */
 	add(&h, mk("d", "D", NULL, 1));
 	store_merge(&s, &h, 4000, 3);
