@@ -67,6 +67,7 @@ static void
 fail(struct feed *f, const char *msg, long status, long retry_after)
 {
 	f->failures++;
+	f->fetches_failed++;
 	set_error(f, msg ? msg : "unknown error", status);
 	log_warnx("feed %s: %s", f->conf->name, f->store.last_error);
 	schedule_next(f, retry_after);
@@ -139,6 +140,10 @@ fetched(struct fetch_result *r, void *arg)
 	f->store.http_status = r->status;
 	f->store.last_success = now;
 	f->failures = 0;
+	if (r->not_modified)
+		f->fetches_not_modified++;
+	else
+		f->fetches_ok++;
 	if (changed)
 		log_info("feed %s: %zu new or changed entries", f->conf->name, changed);
 	if (changed || meta || f->pinned || f->resp == NULL)
@@ -192,9 +197,16 @@ feed_new(struct feedd *d, const struct feed_conf *conf, const struct plugin *pl)
 	if (rc == 0)
 		feed_publish(f);
 	f->timer = evtimer_new(feedd_base(d), feed_fetch, f);
-	schedule_in(f, (long)arc4random_uniform(conf->interval * 1000 < FIRST_SPREAD_MS
-	                                            ? (uint32_t)conf->interval * 1000
-	                                            : FIRST_SPREAD_MS));
+	{
+		/* a few feeds start at once; thousands are spread over up to FIRST_SPREAD_MS */
+		uint32_t spread = (uint32_t)(feedd_config(d)->n_feeds * 2);
+
+		if (spread > FIRST_SPREAD_MS)
+			spread = FIRST_SPREAD_MS;
+		if (spread > (uint32_t)conf->interval * 1000)
+			spread = (uint32_t)conf->interval * 1000;
+		schedule_in(f, (long)arc4random_uniform(spread + 1));
+	}
 	return f;
 }
 

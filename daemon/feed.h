@@ -29,6 +29,7 @@ struct feed {
 	struct feed *dirty_next;
 	int pinned;           /* state changed in a way only a save makes durable */
 	int kept;             /* scratch mark while a reload sorts feeds */
+	uint64_t fetches_ok, fetches_not_modified, fetches_failed; /* for /metrics */
 };
 
 /* Creates a feed: loads its state (moving a corrupt one aside), opens its plugin, publishes

@@ -32,7 +32,12 @@
 #define MAX_HEADERS 8192
 #define IO_TIMEOUT 10
 
+/* Responses sent, by status, for /metrics. */
+enum { RC_200, RC_304, RC_404, RC_405, RC_503, RC_OTHER, RC_N };
+static const char *const rc_names[RC_N] = {"200", "304", "404", "405", "503", "other"};
+
 struct http {
+	uint64_t responses[RC_N];
 	struct evhttp *ev;
 	struct feedd *d;
 	struct evconnlistener *listener;
@@ -451,6 +456,17 @@ serve_healthz(struct http *h, struct evhttp_request *req)
 	buf_free(&b);
 }
 
+static void serve_metrics(struct http *, struct evhttp_request *);
+
+static void
+count_response(struct http *h, struct evhttp_request *req)
+{
+	int code = evhttp_request_get_response_code(req);
+
+	h->responses[code == 200 ? RC_200 : code == 304 ? RC_304 : code == 404 ? RC_404
+	           : code == 405 ? RC_405 : code == 503 ? RC_503 : RC_OTHER]++;
+}
+
 static void
 route(struct evhttp_request *req, void *arg)
 {
@@ -463,6 +479,7 @@ route(struct evhttp_request *req, void *arg)
 	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD) {
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", "GET, HEAD");
 		send_status(req, 405, "Method Not Allowed");
+		count_response(h, req);
 		return;
 	}
 	if (path == NULL) {
@@ -473,6 +490,8 @@ route(struct evhttp_request *req, void *arg)
 		serve_opml(h, req);
 	} else if (strcmp(path, "/healthz") == 0) {
 		serve_healthz(h, req);
+	} else if (strcmp(path, "/metrics") == 0) {
+		serve_metrics(h, req);
 	} else if (strncmp(path, "/feeds/", 7) == 0 && (n = strlen(path)) > 12 &&
 	           strcmp(path + n - 5, ".atom") == 0) {
 		struct feed *f = feedd_find(h->d, path + 7, n - 12);
@@ -484,6 +503,51 @@ route(struct evhttp_request *req, void *arg)
 	} else {
 		send_status(req, 404, "Not Found");
 	}
+	count_response(h, req);
+}
+
+/* Prometheus text format; feed names need no escaping ([A-Za-z0-9._-]). */
+static void
+serve_metrics(struct http *h, struct evhttp_request *req)
+{
+	struct buf b = BUF_INIT;
+	struct feed **v;
+	size_t n, i, k;
+
+	v = feedd_feeds(h->d, &n);
+	buf_printf(&b, "# HELP feedd_feeds Configured feeds.\n# TYPE feedd_feeds gauge\n"
+	               "feedd_feeds %zu\n", n);
+	buf_adds(&b, "# HELP feedd_http_responses_total Responses sent, by status.\n"
+	             "# TYPE feedd_http_responses_total counter\n");
+	for (k = 0; k < RC_N; k++)
+		buf_printf(&b, "feedd_http_responses_total{code=\"%s\"} %llu\n", rc_names[k],
+		    (unsigned long long)h->responses[k]);
+	buf_adds(&b, "# HELP feedd_feed_entries Entries in the feed.\n"
+	             "# TYPE feedd_feed_entries gauge\n");
+	for (i = 0; i < n; i++)
+		buf_printf(&b, "feedd_feed_entries{feed=\"%s\"} %zu\n", v[i]->conf->name,
+		    v[i]->store.n);
+	buf_adds(&b, "# HELP feedd_feed_fetches_total Fetches since start, by result.\n"
+	             "# TYPE feedd_feed_fetches_total counter\n");
+	for (i = 0; i < n; i++)
+		buf_printf(&b, "feedd_feed_fetches_total{feed=\"%s\",result=\"ok\"} %llu\n"
+		               "feedd_feed_fetches_total{feed=\"%s\",result=\"not_modified\"} %llu\n"
+		               "feedd_feed_fetches_total{feed=\"%s\",result=\"error\"} %llu\n",
+		    v[i]->conf->name, (unsigned long long)v[i]->fetches_ok, v[i]->conf->name,
+		    (unsigned long long)v[i]->fetches_not_modified, v[i]->conf->name,
+		    (unsigned long long)v[i]->fetches_failed);
+	buf_adds(&b, "# HELP feedd_feed_failures Consecutive failed fetches.\n"
+	             "# TYPE feedd_feed_failures gauge\n");
+	for (i = 0; i < n; i++)
+		buf_printf(&b, "feedd_feed_failures{feed=\"%s\"} %d\n", v[i]->conf->name,
+		    v[i]->failures);
+	buf_adds(&b, "# HELP feedd_feed_last_success_seconds Time of the last good fetch.\n"
+	             "# TYPE feedd_feed_last_success_seconds gauge\n");
+	for (i = 0; i < n; i++)
+		buf_printf(&b, "feedd_feed_last_success_seconds{feed=\"%s\"} %lld\n",
+		    v[i]->conf->name, (long long)v[i]->store.last_success);
+	send_text(req, 200, "OK", "text/plain; version=0.0.4; charset=utf-8", b.data, b.len);
+	buf_free(&b);
 }
 
 /* Each connection's bufferevent, made here so that a response leaves in one write: libevent's

@@ -3,6 +3,7 @@ restart, SIGHUP, config errors, an http origin with ETags, newsboat across a res
 import gzip
 import http.server
 import json
+import re
 import os
 import shutil
 import signal
@@ -73,6 +74,14 @@ j = json.loads(hz)
 ok(j["status"] == "ok" and j["feeds"]["news"]["entries"] == 5
    and j["feeds"]["news"]["last_error"] is None and j["feeds"]["news"]["last_success"],
    "healthz JSON")
+
+s, hm, metrics = d.request("/metrics")
+mt = metrics.decode()
+ok(s == 200 and hm["content-type"].startswith("text/plain; version=0.0.4"), "/metrics is served")
+ok('feedd_feed_entries{feed="news"} 5' in mt and "feedd_feeds 1" in mt, "/metrics: entries")
+ok(re.search(r'feedd_http_responses_total\{code="304"\} [1-9]', mt) and
+   re.search(r'feedd_http_responses_total\{code="405"\} [1-9]', mt), "/metrics: responses")
+ok(re.search(r'feedd_feed_fetches_total\{feed="news",result="ok"\} [1-9]', mt), "/metrics: fetches")
 
 # a changed source is picked up on the next interval; old entries keep ids and dates
 with open(src, "a") as f:
