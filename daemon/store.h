@@ -25,7 +25,8 @@ struct store {
 /*
  * Merges one fetch's entries into s, taking them out of h.  A new entry's published date is
  * the source's, else now minus its position among the new ones (pushed past the newest entry
- * already kept, so new entries sort first and in page order); a known entry whose text changed gets
+ * already kept, at most 60 s ahead of now, so new entries sort first and in page order); a
+ * known entry whose text changed gets
  * the new text and updated = now (published stays), except that a teaser never replaces a
  * full text.  Entries beyond max_entries are dropped, oldest first.  Returns the number of
  * entries added or changed.
