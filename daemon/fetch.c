@@ -34,7 +34,6 @@ struct fetcher {
 	CURLM *multi;
 	struct event *timer;
 	struct xfer *xfers;
-	size_t running;
 	uint64_t next_id;
 };
 
@@ -246,7 +245,6 @@ check_multi_info(struct fetcher *f)
 			f->xfers = x->next;
 		if (x->next)
 			x->next->prev = x->prev;
-		f->running--;
 		x->cb(&x->r, x->arg);
 		xfer_free(x);
 	}
@@ -374,7 +372,6 @@ fetch_start(struct fetcher *f, const struct fetch_opts *o, fetch_done_cb cb, voi
 	if (f->xfers)
 		f->xfers->prev = x;
 	f->xfers = x;
-	f->running++;
 	if (curl_multi_add_handle(f->multi, x->easy) != CURLM_OK)
 		fatalx("fetch: curl_multi_add_handle failed");
 	return x->id;
@@ -395,14 +392,7 @@ fetch_cancel(struct fetcher *f, uint64_t id)
 			f->xfers = x->next;
 		if (x->next)
 			x->next->prev = x->prev;
-		f->running--;
 		xfer_free(x);
 		return;
 	}
-}
-
-size_t
-fetcher_running(const struct fetcher *f)
-{
-	return f->running;
 }

@@ -52,6 +52,5 @@ void fetcher_free(struct fetcher *); /* aborts running transfers without calling
 uint64_t fetch_start(struct fetcher *, const struct fetch_opts *, fetch_done_cb, void *arg);
 /* Aborts transfer id without calling back (no-op if it has finished). */
 void fetch_cancel(struct fetcher *, uint64_t id);
-size_t fetcher_running(const struct fetcher *);
 
 #endif

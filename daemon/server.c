@@ -39,7 +39,6 @@ struct feedd {
 	struct feed *dirty;
 	struct event *commit_ev, *sig_hup, *sig_term, *sig_int, *watchdog;
 	char *base_url;
-	int64_t started;
 };
 
 struct event_base *feedd_base(struct feedd *d) { return d->base; }
@@ -47,7 +46,6 @@ struct fetcher *feedd_fetcher(struct feedd *d) { return d->fetcher; }
 const char *feedd_state_dir(const struct feedd *d) { return d->cfg.state_dir; }
 const char *feedd_base_url(const struct feedd *d) { return d->base_url; }
 const struct config *feedd_config(const struct feedd *d) { return &d->cfg; }
-int64_t feedd_started(const struct feedd *d) { return d->started; }
 
 struct feed **
 feedd_feeds(const struct feedd *d, size_t *n)
@@ -424,7 +422,6 @@ server_main(const char *conf_path, int verbose)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if ((d.base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
-	d.started = time(NULL);
 	d.commit_ev = event_new(d.base, -1, 0, commit, &d);
 	d.sig_hup = evsignal_new(d.base, SIGHUP, on_hup, &d);
 	d.sig_term = evsignal_new(d.base, SIGTERM, on_term, &d);

@@ -32,6 +32,5 @@ struct feed **feedd_feeds(const struct feedd *, size_t *n);
 void feedd_mark_dirty(struct feedd *, struct feed *);
 /* Called after f's response is rebuilt: writes the export_dir copy if configured. */
 void feedd_exported(struct feedd *, struct feed *);
-int64_t feedd_started(const struct feedd *);
 
 #endif

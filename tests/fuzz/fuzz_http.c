@@ -31,7 +31,6 @@ struct fetcher *feedd_fetcher(struct feedd *d) { (void)d; return NULL; }
 const char *feedd_state_dir(const struct feedd *d) { (void)d; return "/nonexistent"; }
 const char *feedd_base_url(const struct feedd *d) { (void)d; return "http://127.0.0.1:1"; }
 const struct config *feedd_config(const struct feedd *d) { (void)d; return &cfg; }
-int64_t feedd_started(const struct feedd *d) { (void)d; return 1; }
 void feedd_mark_dirty(struct feedd *d, struct feed *f) { (void)d; (void)f; }
 void feedd_exported(struct feedd *d, struct feed *f) { (void)d; (void)f; }
 
