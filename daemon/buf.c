@@ -134,3 +134,14 @@ buf_add_json(struct buf *b, const char *s)
 	}
 	buf_addc(b, '"');
 }
+
+uint64_t
+hash_bytes(const void *p, size_t n)
+{
+	const unsigned char *c = p;
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	while (n--)
+		h = (h ^ *c++) * 0x100000001b3ULL;
+	return h;
+}

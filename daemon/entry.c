@@ -65,20 +65,6 @@ entry_strdup_text(const char *s)
 	return strdup_clean_max(s, ENTRY_TEXT_MAX);
 }
 
-static uint64_t
-fnv(uint64_t h, const char *s)
-{
-	if (s == NULL)
-		s = "";
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 0x100000001b3ULL;
-	}
-	h ^= 0xff; /* field separator */
-	h *= 0x100000001b3ULL;
-	return h;
-}
-
 /* A change detector, not a defence: mixes 8 bytes at a time. */
 static uint64_t
 mix(uint64_t h, const char *s)
@@ -263,29 +249,43 @@ entry_free(struct entry *e)
 static uint64_t
 idhash(const char *id)
 {
-	return fnv(0xcbf29ce484222325ULL, id);
+	return hash_bytes(id, strlen(id));
+}
+
+struct entry *
+idset_find(const struct idset *s, const char *id)
+{
+	size_t i, mask;
+
+	if (s->cap == 0)
+		return NULL;
+	mask = s->cap - 1;
+	for (i = idhash(id) & mask; s->slots[i]; i = (i + 1) & mask)
+		if (strcmp(s->slots[i]->id, id) == 0)
+			return s->slots[i];
+	return NULL;
 }
 
 int
-idset_add(struct idset *s, const char *id)
+idset_add(struct idset *s, struct entry *e)
 {
 	size_t i, mask;
 
 	if ((s->n + 1) * 2 > s->cap) {
 		struct idset g = {NULL, s->cap ? s->cap * 2 : 64, 0};
 
-		g.keys = xcalloc(g.cap, sizeof(char *));
+		g.slots = xcalloc(g.cap, sizeof(*g.slots));
 		for (i = 0; i < s->cap; i++)
-			if (s->keys[i])
-				idset_add(&g, s->keys[i]);
-		free(s->keys);
+			if (s->slots[i])
+				idset_add(&g, s->slots[i]);
+		free(s->slots);
 		*s = g;
 	}
 	mask = s->cap - 1;
-	for (i = idhash(id) & mask; s->keys[i]; i = (i + 1) & mask)
-		if (strcmp(s->keys[i], id) == 0)
+	for (i = idhash(e->id) & mask; s->slots[i]; i = (i + 1) & mask)
+		if (strcmp(s->slots[i]->id, e->id) == 0)
 			return 0;
-	s->keys[i] = id;
+	s->slots[i] = e;
 	s->n++;
 	return 1;
 }
@@ -293,7 +293,7 @@ idset_add(struct idset *s, const char *id)
 void
 idset_free(struct idset *s)
 {
-	free(s->keys);
-	s->keys = NULL;
+	free(s->slots);
+	s->slots = NULL;
 	s->cap = s->n = 0;
 }

@@ -61,13 +61,16 @@ char *entry_derive_title(const char *text, size_t max);
 char *entry_strdup_clean(const char *);
 char *entry_strdup_text(const char *);
 
-/* A set of entry ids for de-duplication, open addressing. */
+/* Entries by id, open addressing: de-duplication in a harvest, lookups in a merge.  The set
+ * borrows the entries; they must outlive it. */
 struct idset {
-	const char **keys;
+	struct entry **slots;
 	size_t cap, n;
 };
-/* Adds id (not copied: it must outlive the set); returns 1 if it was new, 0 if present. */
-int idset_add(struct idset *, const char *id);
+/* Adds e under e->id; returns 1 if the id was new, 0 if present (e not added). */
+int idset_add(struct idset *, struct entry *e);
+/* The entry with this id, or NULL. */
+struct entry *idset_find(const struct idset *, const char *id);
 void idset_free(struct idset *);
 
 #endif

@@ -135,22 +135,23 @@ struct response *
 response_new(struct buf *atom, int64_t mtime, long max_age)
 {
 	struct response *r = xcalloc(1, sizeof(*r));
-	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t i;
+	uint64_t h;
 
 	r->refs = 1;
 	r->body = buf_steal(atom, &r->len);
-	for (i = 0; i < r->len; i++)
-		h = (h ^ (unsigned char)r->body[i]) * 0x100000001b3ULL;
+	h = hash_bytes(r->body, r->len);
 	snprintf(r->etag, sizeof(r->etag), "\"%016llx\"", (unsigned long long)h);
 	r->mtime = mtime;
 	http_date(mtime, r->last_modified);
 	r->max_age = max_age;
+	snprintf(r->cache_control, sizeof(r->cache_control), "max-age=%ld", max_age);
 	r->gz = gzip_bytes(r->body, r->len, &r->gzlen);
 	if (r->gz && r->gzlen >= r->len) {
 		free(r->gz);
 		r->gz = NULL;
 	}
+	snprintf(r->len_text, sizeof(r->len_text), "%zu", r->len);
+	snprintf(r->gzlen_text, sizeof(r->gzlen_text), "%zu", r->gzlen);
 	if (r->len > 0)
 		r->seg = file_segment(r->body, r->len);
 	if (r->gz)
@@ -254,7 +255,6 @@ serve_feed(struct http *h, struct evhttp_request *req, struct feed *f)
 	struct response *r = f->resp;
 	const char *inm, *ims, *ae;
 	struct evbuffer *b;
-	char cc[40];
 	int gz;
 
 	(void)h;
@@ -263,10 +263,10 @@ serve_feed(struct http *h, struct evhttp_request *req, struct feed *f)
 		send_status(req, 503, "Feed Not Fetched Yet");
 		return;
 	}
-	snprintf(cc, sizeof(cc), "max-age=%ld", r->max_age);
+	/* everything here was formatted when the response was built, not per request */
 	evhttp_add_header(out, "ETag", r->etag);
 	evhttp_add_header(out, "Last-Modified", r->last_modified);
-	evhttp_add_header(out, "Cache-Control", cc);
+	evhttp_add_header(out, "Cache-Control", r->cache_control);
 	evhttp_add_header(out, "Vary", "Accept-Encoding");
 	inm = evhttp_find_header(in, "If-None-Match");
 	ims = evhttp_find_header(in, "If-Modified-Since");
@@ -281,10 +281,7 @@ serve_feed(struct http *h, struct evhttp_request *req, struct feed *f)
 	if (gz)
 		evhttp_add_header(out, "Content-Encoding", "gzip");
 	if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD) {
-		char len[24];
-
-		snprintf(len, sizeof(len), "%zu", gz ? r->gzlen : r->len);
-		evhttp_add_header(out, "Content-Length", len);
+		evhttp_add_header(out, "Content-Length", gz ? r->gzlen_text : r->len_text);
 		evhttp_send_reply(req, 200, "OK", NULL);
 		return;
 	}

@@ -26,6 +26,8 @@ struct response {
 	struct evbuffer_file_segment *seg, *gzseg; /* or NULL: then sent by reference */
 	char etag[24];          /* "\"<16 hex>\"" */
 	char last_modified[40]; /* IMF-fixdate */
+	char cache_control[32]; /* "max-age=N" */
+	char len_text[24], gzlen_text[24]; /* Content-Length values, for HEAD */
 	int64_t mtime;
 	long max_age;
 };

@@ -54,16 +54,6 @@ feedd_feeds(const struct feedd *d, size_t *n)
 	return d->feeds;
 }
 
-static uint64_t
-name_hash(const char *s, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	while (n--)
-		h = (h ^ (unsigned char)*s++) * 0x100000001b3ULL;
-	return h;
-}
-
 static void
 index_rebuild(struct feedd *d)
 {
@@ -77,7 +67,7 @@ index_rebuild(struct feedd *d)
 	for (i = 0; i < d->n_feeds; i++) {
 		const char *name = d->feeds[i]->conf->name;
 
-		j = name_hash(name, strlen(name)) & (d->index_cap - 1);
+		j = hash_bytes(name, strlen(name)) & (d->index_cap - 1);
 		while (d->index[j])
 			j = (j + 1) & (d->index_cap - 1);
 		d->index[j] = d->feeds[i];
@@ -91,7 +81,7 @@ feedd_find(const struct feedd *d, const char *name, size_t len)
 
 	if (d->index_cap == 0)
 		return NULL;
-	for (j = name_hash(name, len) & (d->index_cap - 1); d->index[j];
+	for (j = hash_bytes(name, len) & (d->index_cap - 1); d->index[j];
 	     j = (j + 1) & (d->index_cap - 1)) {
 		const char *n = d->index[j]->conf->name;
 

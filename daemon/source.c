@@ -116,7 +116,7 @@ host_emit(void *ctx, const struct feedd_entry *pe)
 		out->cap = out->cap ? out->cap * 2 : 32;
 		out->v = xreallocarray(out->v, out->cap, sizeof(*out->v));
 	}
-	if (!idset_add(&h->ids, e->id)) {
+	if (!idset_add(&h->ids, e)) {
 		out->dropped++;
 		entry_free(e);
 		return 0;

@@ -59,62 +59,20 @@ take_text(struct entry *old, struct entry *fresh, int64_t now)
 		old->updated = old->published;
 }
 
-/* Index from id to entry for large stores; small ones are searched linearly. */
-struct index {
-	struct entry **slots;
-	size_t cap;
-};
-
-static uint64_t
-hash_id(const char *id)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (; *id; id++)
-		h = (h ^ (unsigned char)*id) * 0x100000001b3ULL;
-	return h;
-}
-
-static void
-index_build(struct index *ix, struct entry **v, size_t n)
-{
-	size_t i, j;
-
-	ix->cap = 16;
-	while (ix->cap < n * 2)
-		ix->cap *= 2;
-	ix->slots = xcalloc(ix->cap, sizeof(*ix->slots));
-	for (i = 0; i < n; i++) {
-		for (j = hash_id(v[i]->id) & (ix->cap - 1); ix->slots[j]; j = (j + 1) & (ix->cap - 1))
-			;
-		ix->slots[j] = v[i];
-	}
-}
-
-static struct entry *
-index_find(const struct index *ix, const char *id)
-{
-	size_t j;
-
-	for (j = hash_id(id) & (ix->cap - 1); ix->slots[j]; j = (j + 1) & (ix->cap - 1))
-		if (strcmp(ix->slots[j]->id, id) == 0)
-			return ix->slots[j];
-	return NULL;
-}
-
 size_t
 store_merge(struct store *s, struct harvest *h, int64_t now, size_t max_entries)
 {
-	struct index ix;
+	struct idset ix = {NULL, 0, 0};
 	size_t i, changed = 0, k = 0, j = 0;
 	int64_t latest = 0, base;
 
-	index_build(&ix, s->v, s->n);
+	for (i = 0; i < s->n; i++)
+		idset_add(&ix, s->v[i]);
 	for (i = 0; i < s->n; i++)
 		if (s->v[i]->published > latest)
 			latest = s->v[i]->published;
 	for (i = 0; i < h->n; i++)
-		k += index_find(&ix, h->v[i]->id) == NULL;
+		k += idset_find(&ix, h->v[i]->id) == NULL;
 	/* new entries sort above everything seen before, in page order among themselves; the
 	 * push past `latest` is capped so that a source changing faster than one entry a second
 	 * cannot walk dates into the future */
@@ -123,7 +81,7 @@ store_merge(struct store *s, struct harvest *h, int64_t now, size_t max_entries)
 		base = now + STORE_MAX_SKEW;
 	s->v = xreallocarray(s->v, s->n + h->n, sizeof(*s->v));
 	for (i = 0; i < h->n; i++) {
-		struct entry *e = h->v[i], *old = index_find(&ix, e->id);
+		struct entry *e = h->v[i], *old = idset_find(&ix, e->id);
 
 		if (old != NULL) {
 			if (old->hash != e->hash && !(e->truncated && !old->truncated && old->content)) {
@@ -142,7 +100,7 @@ store_merge(struct store *s, struct harvest *h, int64_t now, size_t max_entries)
 		s->v[s->n++] = e;
 		changed++;
 	}
-	free(ix.slots);
+	idset_free(&ix);
 	h->n = 0;
 	if (s->n > 1)
 		qsort(s->v, s->n, sizeof(*s->v), cmp_entries);

@@ -111,8 +111,12 @@ word_printable(const unsigned char *p)
 	return ((w | lo | del) & 0x8080808080808080ULL) == 0;
 }
 
-int
-text_is_clean(const char *s, size_t n)
+/*
+ * Non-zero if s[0..n) is valid UTF-8 and reject() refuses none of its code points.  Printable
+ * ASCII, the common case, is skipped 8 bytes at a time without asking reject().
+ */
+static int
+scan_utf8(const char *s, size_t n, int (*reject)(uint32_t cp))
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, l;
@@ -127,11 +131,23 @@ text_is_clean(const char *s, size_t n)
 			i++;
 			continue;
 		}
-		if ((l = utf8_seq(p + i, n - i, &cp)) == 0 || xml_unwanted(cp) || cp == '\r')
+		if ((l = utf8_seq(p + i, n - i, &cp)) == 0 || reject(cp))
 			return 0;
 		i += l;
 	}
 	return 1;
+}
+
+static int
+reject_for_xml(uint32_t cp)
+{
+	return xml_unwanted(cp) || cp == '\r';
+}
+
+int
+text_is_clean(const char *s, size_t n)
+{
+	return scan_utf8(s, n, reject_for_xml);
 }
 
 size_t
@@ -187,39 +203,27 @@ put_text_cp(struct buf *out, uint32_t cp)
 	utf8_put(out, cp);
 }
 
+/* What text_decode would drop or change in valid UTF-8 (see put_text_cp). */
+static int
+reject_for_identity(uint32_t cp)
+{
+	if (cp < 0x20)
+		return cp != '\t' && cp != '\n' && cp != '\r' && cp != '\v' && cp != '\f';
+	return (cp >= 0x7f && cp <= 0x9f) || cp == 0xfeff || cp == 0xfffd || cp == 0xfffe ||
+	       cp == 0xffff;
+}
+
 int
 text_decode_is_identity(const char *s, size_t n, const char *charset)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, l;
-	uint32_t cp;
 
 	if (charset != NULL && *charset && strcasecmp(charset, "utf-8") != 0 &&
 	    strcasecmp(charset, "utf8") != 0)
 		return 0;
 	if (n >= 2 && ((p[0] == 0xff && p[1] == 0xfe) || (p[0] == 0xfe && p[1] == 0xff)))
 		return 0;
-	while (i < n) {
-		if (i + 8 <= n && word_printable(p + i)) {
-			i += 8;
-			continue;
-		}
-		if (p[i] >= 0x20 && p[i] < 0x7f) {
-			i++;
-			continue;
-		}
-		if (p[i] < 0x20) {
-			if (p[i] != '\t' && p[i] != '\n' && p[i] != '\r' && p[i] != '\v' && p[i] != '\f')
-				return 0;
-			i++;
-			continue;
-		}
-		if ((l = utf8_seq(p + i, n - i, &cp)) == 0 || (cp >= 0x7f && cp <= 0x9f) ||
-		    cp == 0xfeff || cp == 0xfffd || cp == 0xfffe || cp == 0xffff)
-			return 0;
-		i += l;
-	}
-	return 1;
+	return scan_utf8(s, n, reject_for_identity);
 }
 
 static const uint16_t cp1252_high[32] = {
