@@ -252,6 +252,8 @@ server_key(struct parse *p, const char *k, const char *v)
 		return set_long(p, k, v, 1, 10000, &c->max_parallel);
 	} else if (strcmp(k, "max_per_host") == 0) {
 		return set_long(p, k, v, 1, 10000, &c->max_per_host);
+	} else if (strcmp(k, "max_connections") == 0) {
+		return set_long(p, k, v, 1, 1000000, &c->max_connections);
 	} else {
 		perr(p, "unknown key '%s' in [server]", k);
 		return 0;
@@ -364,6 +366,8 @@ defaults(struct config *c)
 		c->max_parallel = 16;
 	if (c->max_per_host == 0)
 		c->max_per_host = 4;
+	if (c->max_connections == 0)
+		c->max_connections = CONFIG_MAX_CONNECTIONS_DEFAULT;
 }
 
 int

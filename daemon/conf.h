@@ -9,6 +9,7 @@
 
 #define CONFIG_MAX_ENTRIES_DEFAULT 200
 #define CONFIG_INTERVAL_DEFAULT (15 * 60)
+#define CONFIG_MAX_CONNECTIONS_DEFAULT 1024
 
 struct feed_conf {
 	char *name;
@@ -34,6 +35,7 @@ struct config {
 	char *export_dir;  /* or NULL */
 	long max_parallel;
 	long max_per_host;
+	long max_connections; /* HTTP clients at once */
 	struct feed_conf *feeds;
 	size_t n_feeds;
 };

@@ -23,6 +23,7 @@
 #include <zlib.h>
 
 #include "atom.h"
+#include "conf.h"
 #include "feed.h"
 #include "http.h"
 #include "log.h"
@@ -42,6 +43,14 @@ struct http {
 	struct feedd *d;
 	struct evconnlistener *listener;
 	struct event *resume; /* re-enables accepting after running out of descriptors */
+	/* The connection cap.  evhttp 2.1 has no limit of its own, so feedd counts: a connection
+	 * is counted when make_bev gives it its bufferevent, and uncounted by evhttp's close
+	 * callback, which adopt() sets once evhttp has finished making the connection. */
+	long conns, max_conns;
+	int full; /* accepting paused because conns reached max_conns */
+	struct event *adopt_ev;
+	struct bufferevent **fresh; /* made by make_bev, waiting for adopt() */
+	size_t n_fresh, cap_fresh;
 	char origin[300];
 };
 
@@ -514,6 +523,13 @@ serve_metrics(struct http *h, struct evhttp_request *req)
 	v = feedd_feeds(h->d, &n);
 	buf_printf(&b, "# HELP feedd_feeds Configured feeds.\n# TYPE feedd_feeds gauge\n"
 	               "feedd_feeds %zu\n", n);
+	buf_printf(&b, "# HELP feedd_http_connections Clients connected now.\n"
+	               "# TYPE feedd_http_connections gauge\n"
+	               "feedd_http_connections %ld\n"
+	               "# HELP feedd_http_connections_max The connection cap.\n"
+	               "# TYPE feedd_http_connections_max gauge\n"
+	               "feedd_http_connections_max %ld\n",
+	    h->conns, h->max_conns);
 	buf_adds(&b, "# HELP feedd_http_responses_total Responses sent, by status.\n"
 	             "# TYPE feedd_http_responses_total counter\n");
 	for (k = 0; k < RC_N; k++)
@@ -547,19 +563,103 @@ serve_metrics(struct http *h, struct evhttp_request *req)
 	buf_free(&b);
 }
 
+static void
+conn_gone(struct http *h)
+{
+	h->conns--;
+	if (h->full && h->conns < h->max_conns && h->listener) {
+		h->full = 0;
+		if (!evtimer_pending(h->resume, NULL)) /* else out of descriptors: it resumes */
+			evconnlistener_enable(h->listener);
+	}
+}
+
+static void
+conn_closed(struct evhttp_connection *evcon, void *arg)
+{
+	(void)evcon;
+	conn_gone(arg);
+}
+
+/* Runs right after the accepts that made the fresh bufferevents, in the same loop pass.  evhttp
+ * made each one's connection and set it as the callback argument, which is how the connection
+ * is found without a hook libevent 2.1 does not have.  The reference make_bev took keeps the
+ * bufferevent alive even if evhttp gave up on it; its callbacks are then cleared. */
+static void
+adopt(evutil_socket_t fd, short what, void *arg)
+{
+	struct http *h = arg;
+	size_t i;
+
+	(void)fd;
+	(void)what;
+	for (i = 0; i < h->n_fresh; i++) {
+		struct bufferevent *bev = h->fresh[i];
+		bufferevent_data_cb rd = NULL;
+		void *evcon = NULL;
+
+		bufferevent_getcb(bev, &rd, NULL, NULL, &evcon);
+		if (rd != NULL && evcon != NULL)
+			evhttp_connection_set_closecb(evcon, conn_closed, h);
+		else
+			conn_gone(h);
+		bufferevent_decref(bev);
+	}
+	h->n_fresh = 0;
+}
+
 /* Each connection's bufferevent, made here so that a response leaves in one write: libevent's
- * default of 16 KB per write costs an epoll round trip per 16 KB. */
+ * default of 16 KB per write costs an epoll round trip per 16 KB.  Also where connections are
+ * counted: at the cap the listener stops accepting (the accept loop checks right after this
+ * call), and waiting clients stay in the kernel's backlog until a connection closes. */
 static struct bufferevent *
 make_bev(struct event_base *base, void *arg)
 {
-	struct bufferevent *bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+	struct http *h = arg;
+	struct bufferevent *bev;
 
-	(void)arg;
-	if (bev) {
-		bufferevent_set_max_single_write(bev, 1 << 20);
-		bufferevent_set_max_single_read(bev, 16384);
+	if (h->n_fresh == h->cap_fresh) {
+		size_t n = h->cap_fresh ? 2 * h->cap_fresh : 16;
+		struct bufferevent **v = realloc(h->fresh, n * sizeof(*v));
+
+		if (v == NULL)
+			return NULL; /* evhttp makes its own: served, but not counted */
+		h->fresh = v;
+		h->cap_fresh = n;
+	}
+	if ((bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE)) == NULL)
+		return NULL;
+	bufferevent_set_max_single_write(bev, 1 << 20);
+	bufferevent_set_max_single_read(bev, 16384);
+	bufferevent_incref(bev);
+	h->fresh[h->n_fresh++] = bev;
+	event_active(h->adopt_ev, EV_READ, 1);
+	if (++h->conns >= h->max_conns && !h->full) {
+		h->full = 1;
+		evconnlistener_disable(h->listener);
+		log_warnx("http: %ld connections, the most allowed; pausing accept", h->conns);
 	}
 	return bev;
+}
+
+void
+http_set_max_connections(struct http *h, long n)
+{
+	h->max_conns = n > 0 ? n : 1;
+	if (h->full && h->conns < h->max_conns) {
+		h->full = 0;
+		if (!evtimer_pending(h->resume, NULL))
+			evconnlistener_enable(h->listener);
+	} else if (!h->full && h->conns >= h->max_conns) {
+		h->full = 1;
+		evconnlistener_disable(h->listener);
+	}
+}
+
+long
+http_connections(const struct http *h)
+{
+	return h->conns;
 }
 
 static void
@@ -569,7 +669,8 @@ resume_accept(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	evconnlistener_enable(h->listener);
+	if (!h->full)
+		evconnlistener_enable(h->listener);
 }
 
 /* Out of file descriptors: stop accepting for a moment instead of spinning on a listener that
@@ -599,6 +700,7 @@ http_new(struct event_base *base, struct feedd *d, const char *host, const char 
 	struct evhttp_bound_socket *s;
 
 	h->d = d;
+	h->max_conns = CONFIG_MAX_CONNECTIONS_DEFAULT;
 	if ((h->ev = evhttp_new(base)) == NULL)
 		fatalx("evhttp_new failed");
 	evhttp_set_allowed_methods(h->ev, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST |
@@ -618,6 +720,7 @@ http_new(struct event_base *base, struct feedd *d, const char *host, const char 
 	}
 	h->listener = evhttp_bound_socket_get_listener(s);
 	h->resume = evtimer_new(base, resume_accept, h);
+	h->adopt_ev = event_new(base, -1, 0, adopt, h);
 	the_http = h;
 	evconnlistener_set_error_cb(h->listener, accept_error);
 	{
@@ -651,11 +754,17 @@ http_free(struct http *h)
 {
 	if (h == NULL)
 		return;
+	h->listener = NULL; /* evhttp_free frees it, then closes the connections */
 	evhttp_free(h->ev);
 	if (the_http == h)
 		the_http = NULL;
 	if (h->resume)
 		event_free(h->resume);
+	if (h->adopt_ev) {
+		adopt(-1, 0, h); /* drops the references of connections evhttp_free closed */
+		event_free(h->adopt_ev);
+	}
+	free(h->fresh);
 	free(h);
 }
 

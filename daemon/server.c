@@ -282,6 +282,26 @@ apply_config(struct feedd *d, struct config *cfg)
 		config_free(&old);
 }
 
+/* max_connections, less what the descriptor limit cannot give: the rest is kept for transfers,
+ * state saves, response memfds (SEGMENTS_MAX), plugins and logs. */
+static long
+connection_cap(const struct config *c)
+{
+	struct rlimit rl;
+	long n = c->max_connections, reserve = 2 * c->max_parallel + 256 + 64;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    (long)rl.rlim_cur - reserve < n) {
+		n = (long)rl.rlim_cur - reserve;
+		if (n < 16)
+			n = 16;
+		if (c->max_connections != CONFIG_MAX_CONNECTIONS_DEFAULT) /* else quietly */
+			log_warnx("max_connections %ld is more than %llu open files allow: using %ld",
+		    c->max_connections, (unsigned long long)rl.rlim_cur, n);
+	}
+	return n;
+}
+
 static void
 on_hup(evutil_socket_t fd, short what, void *arg)
 {
@@ -302,6 +322,7 @@ on_hup(evutil_socket_t fd, short what, void *arg)
 		if ((cfg.plugin_dir == NULL) != (d->cfg.plugin_dir == NULL) ||
 		    (cfg.plugin_dir && strcmp(cfg.plugin_dir, d->cfg.plugin_dir)))
 			log_warnx("reload: a new plugin_dir takes a restart");
+		http_set_max_connections(d->http, connection_cap(&cfg));
 		apply_config(d, &cfg);
 	}
 	free(path);
@@ -386,6 +407,7 @@ start(struct feedd *d, const char *conf_path)
 		config_free(&cfg);
 		return -1;
 	}
+	http_set_max_connections(d->http, connection_cap(&cfg));
 	d->base_url = xstrdup(cfg.base_url ? cfg.base_url : http_origin(d->http));
 	d->fetcher = fetcher_new(d->base, cfg.max_parallel, cfg.max_per_host);
 	apply_config(d, &cfg);

@@ -2,6 +2,7 @@
 import gzip
 import http.client
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -36,15 +37,19 @@ class Daemon:
                     % (self.port, self.state, server_extra))
             f.write(feeds)
 
-    def start(self, wait_ready=True):
+    def start(self, wait_ready=True, nofile=None):
         if os.path.exists(self.notify_path):
             os.unlink(self.notify_path)
         self.notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         self.notify.bind(self.notify_path)
         env = dict(os.environ, NOTIFY_SOCKET=self.notify_path)
         self.log = open(os.path.join(self.dir, "feedd.log"), "ab")
+        def limit():
+            resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
+
         self.proc = subprocess.Popen(FEEDD_CMD + ["-c", self.conf], stderr=self.log,
-                                     stdout=self.log, env=env)
+                                     stdout=self.log, env=env,
+                                     preexec_fn=limit if nofile else None)
         if wait_ready:
             return self.wait_message("READY=1", 20)
         return True
