@@ -93,8 +93,11 @@ convert_source_url(const char *source, const char *base_dir)
 static int
 read_fd(int fd, struct buf *b)
 {
+	struct stat st;
 	ssize_t n;
 
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		buf_reserve(b, (size_t)st.st_size + 1); /* one allocation for a file */
 	for (;;) {
 		buf_reserve(b, 65536);
 		n = read(fd, b->data + b->len, b->cap - b->len - 1);

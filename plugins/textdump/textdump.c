@@ -304,29 +304,39 @@ ends_complete(const char *s, size_t n)
 
 /* ---- lines and paragraphs ---- */
 
+/*
+ * Lines and paragraphs point into the input where it is already in its folded form (the common
+ * case: one space between words, none at the ends), else into `folded`, which holds only the
+ * lines that needed folding; a paragraph joined from several lines lives in `arena`.  A dump is
+ * then read once and copied only where it changes.
+ */
 struct line {
-	size_t off, len; /* into the folded text */
-	size_t chars;    /* code points */
+	const char *s;
+	size_t len;
+	size_t chars; /* code points */
 	int blank_before;
 };
 
 struct para {
-	size_t off, len; /* into the paragraph arena */
+	const char *s; /* set once every paragraph is made (the arena moves while it grows) */
+	size_t off, len;
+	int in_arena;
 	enum { P_COMPLETE, P_INCOMPLETE, P_CREDIT, P_BYLINE, P_DATE } kind;
 	size_t words;
 };
 
 struct doc {
-	struct str folded; /* every line, trimmed and folded, back to back */
+	char *folded; /* lines that needed folding, back to back; sized for the worst case */
+	size_t folded_len;
 	struct line *lines;
 	size_t n_lines, cap_lines;
-	struct str arena; /* paragraphs */
+	struct str arena; /* paragraphs joined from several lines */
 	struct para *paras;
 	size_t n_paras, cap_paras;
 };
 
 static int
-add_line(struct doc *d, size_t off, size_t len, size_t chars, int blank_before)
+add_line(struct doc *d, const char *s, size_t len, size_t chars, int blank_before)
 {
 	if (d->n_lines == d->cap_lines) {
 		size_t cap = d->cap_lines ? d->cap_lines * 2 : 256;
@@ -337,7 +347,7 @@ add_line(struct doc *d, size_t off, size_t len, size_t chars, int blank_before)
 		d->lines = nl;
 		d->cap_lines = cap;
 	}
-	d->lines[d->n_lines].off = off;
+	d->lines[d->n_lines].s = s;
 	d->lines[d->n_lines].len = len;
 	d->lines[d->n_lines].chars = chars;
 	d->lines[d->n_lines].blank_before = blank_before;
@@ -345,62 +355,122 @@ add_line(struct doc *d, size_t off, size_t len, size_t chars, int blank_before)
 	return 0;
 }
 
-/* Rules 1 and 2: splits at LF, CRLF, CR; trims and folds white space.  One pass, writing
- * into a buffer sized for the worst case, so the hot loop has no calls. */
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+/* The high bit of each byte of x that is 0x20, exactly. */
+static inline uint64_t
+space_bytes(uint64_t x)
+{
+	uint64_t t = x ^ (ONES * ' ');
+
+	return ~(((t & ~HIGHS) + ~HIGHS) | t) & HIGHS;
+}
+
+/*
+ * Finds the end of the line at p (its LF or CR, or end) and whether it is already folded: no
+ * white space but single ASCII spaces between words.  Eight bytes at a time while they are
+ * printable ASCII, which is most text; byte by byte otherwise.
+ */
+static const unsigned char *
+scan_line(const unsigned char *p, const unsigned char *end, size_t *chars, int *folded)
+{
+	size_t c = 0;
+	int ok = 1, prev_space = 1; /* a space at the start is one too many */
+
+	for (;;) {
+		while (end - p >= 8) {
+			uint64_t x, sp;
+
+			memcpy(&x, p, 8);
+			/* any byte >= 0x80, or < 0x20 (the test is exact for presence) */
+			if ((x & HIGHS) || ((x - ONES * 0x20) & ~x & HIGHS))
+				break;
+			sp = space_bytes(x);
+			if ((sp & (sp >> 8)) || (prev_space && (sp & 0x80)))
+				ok = 0;
+			prev_space = (sp >> 63) != 0;
+			c += 8;
+			p += 8;
+		}
+		if (p == end || *p == '\n' || *p == '\r')
+			break;
+		if (*p == ' ') {
+			ok &= !prev_space;
+			prev_space = 1;
+		} else {
+			if (space_at(p, end))
+				ok = 0;
+			prev_space = 0;
+		}
+		c += (*p & 0xc0) != 0x80;
+		p++;
+	}
+	*chars = c;
+	*folded = ok && !prev_space; /* nor one at the end */
+	return p;
+}
+
+/* Rule 2 for a line that needs it: trims and folds white space into out. */
+static char *
+fold_line(const unsigned char *p, const unsigned char *end, char *w, size_t *chars)
+{
+	char *start = w;
+	size_t c = 0, sp;
+	int pending = 0;
+
+	while (p < end) {
+		if ((sp = space_at(p, end)) != 0) {
+			pending = w > start;
+			p += sp;
+			continue;
+		}
+		if (pending) {
+			*w++ = ' ';
+			c++;
+			pending = 0;
+		}
+		c += (*p & 0xc0) != 0x80;
+		*w++ = (char)*p++;
+	}
+	*chars = c;
+	return w;
+}
+
+/* Rules 1 and 2: splits at LF, CRLF, CR; trims and folds white space. */
 static int
 split_lines(struct doc *d, const char *data, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)data, *end = p + len;
-	char *out = malloc(len + 1), *w = out;
 	int blank = 0;
 
-	if (out == NULL)
-		return -1;
-	d->folded.p = out;
-	d->folded.cap = len + 1;
 	while (p < end) {
-		char *start = w;
-		size_t chars = 0, sp;
-		int pending = 0;
+		const unsigned char *start = p;
+		const char *s = (const char *)p;
+		size_t chars, n;
+		int folded;
 
-		while (p < end && *p != '\n' && *p != '\r') {
-			if (*p > ' ' && *p < 0x80) {
-				if (pending) {
-					*w++ = ' ';
-					chars++;
-					pending = 0;
-				}
-				*w++ = (char)*p++;
-				chars++;
-				continue;
-			}
-			if ((sp = space_at(p, end)) != 0) {
-				pending = w > start;
-				p += sp;
-				continue;
-			}
-			if (pending) {
-				*w++ = ' ';
-				chars++;
-				pending = 0;
-			}
-			chars += (*p & 0xc0) != 0x80;
-			*w++ = (char)*p++;
+		p = scan_line(p, end, &chars, &folded);
+		n = (size_t)(p - start);
+		if (!folded) {
+			if (d->folded == NULL && (d->folded = malloc(len + 1)) == NULL)
+				return -1; /* only the pages written to are ever touched */
+			s = d->folded + d->folded_len;
+			n = (size_t)(fold_line(start, p, d->folded + d->folded_len, &chars) - s);
+			d->folded_len += n;
 		}
 		if (p < end && *p == '\r' && p + 1 < end && p[1] == '\n')
 			p++;
 		if (p < end)
 			p++;
-		if (w == start) {
+		if (n == 0) {
 			blank = 1;
 			continue;
 		}
-		if (add_line(d, (size_t)(start - out), (size_t)(w - start), chars, blank) == -1)
+		if (add_line(d, s, n, chars, blank) == -1)
 			return -1;
 		blank = 0;
 	}
-	*w = '\0';
-	d->folded.len = (size_t)(w - out);
 	return 0;
 }
 
@@ -432,9 +502,9 @@ wrap_width(const struct doc *d, long wrap_max)
 }
 
 static size_t
-first_word_chars(const struct doc *d, const struct line *l)
+first_word_chars(const struct line *l)
 {
-	const char *s = d->folded.p + l->off;
+	const char *s = l->s;
 	const char *sp = memchr(s, ' ', l->len);
 
 	return u8len(s, sp ? (size_t)(sp - s) : l->len);
@@ -504,10 +574,29 @@ is_dateline(const char *s, size_t n)
 	return digit && (month || iso || clock);
 }
 
+/* Words in folded text: one more than its spaces, counted eight bytes at a time. */
+static size_t
+folded_words(const char *s, size_t n)
+{
+	size_t i = 0, w = n > 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x;
+
+		memcpy(&x, s + i, 8);
+		w += (size_t)(((space_bytes(x) >> 7) * ONES) >> 56); /* the bytes summed in the top one */
+	}
+	for (; i < n; i++)
+		w += s[i] == ' ';
+	return w;
+}
+
+/* Rule 4: the paragraph from line `first`, in the arena at off if joined from several lines. */
 static int
-add_para(struct doc *d, const struct opts *o, size_t off)
+add_para(struct doc *d, const struct opts *o, size_t first, int joined, size_t off)
 {
 	struct para *p;
+	const char *s;
 
 	if (d->arena.oom)
 		return -1;
@@ -521,16 +610,24 @@ add_para(struct doc *d, const struct opts *o, size_t off)
 		d->cap_paras = cap;
 	}
 	p = &d->paras[d->n_paras++];
+	p->in_arena = joined;
 	p->off = off;
-	p->len = d->arena.len - off;
-	p->words = count_words(d->arena.p + off, p->len);
-	if (is_credit(o, d->arena.p + off, p->len))
+	if (joined) {
+		s = d->arena.p + off;
+		p->len = d->arena.len - off;
+		p->s = NULL;
+	} else {
+		s = p->s = d->lines[first].s;
+		p->len = d->lines[first].len;
+	}
+	p->words = folded_words(s, p->len);
+	if (is_credit(o, s, p->len))
 		p->kind = P_CREDIT;
-	else if (is_byline(d->arena.p + off, p->len))
+	else if (is_byline(s, p->len))
 		p->kind = P_BYLINE;
-	else if (is_dateline(d->arena.p + off, p->len))
+	else if (is_dateline(s, p->len))
 		p->kind = P_DATE;
-	else if (ends_complete(d->arena.p + off, p->len))
+	else if (ends_complete(s, p->len))
 		p->kind = P_COMPLETE;
 	else
 		p->kind = P_INCOMPLETE;
@@ -555,7 +652,7 @@ block_is_wrapped(const struct doc *d, size_t first, long wrap_max)
 	if (lines < 2)
 		return 0;
 	for (j = first; j + 1 < first + lines; j++)
-		complete += ends_complete(d->folded.p + d->lines[j].off, d->lines[j].len);
+		complete += ends_complete(d->lines[j].s, d->lines[j].len);
 	return complete * 2 <= lines - 1;
 }
 
@@ -563,8 +660,8 @@ block_is_wrapped(const struct doc *d, size_t first, long wrap_max)
 static int
 build_paras(struct doc *d, const struct opts *o)
 {
-	size_t w = wrap_width(d, o->wrap_max), i, off = 0;
-	int blank_mode = 0, wrapped = 0;
+	size_t w = wrap_width(d, o->wrap_max), i, first = 0, off = 0;
+	int blank_mode = 0, wrapped = 0, joined = 0;
 
 	/* blank lines between paragraphs make every single newline in a block a soft wrap */
 	for (i = 1; i < d->n_lines && !blank_mode; i++)
@@ -572,7 +669,6 @@ build_paras(struct doc *d, const struct opts *o)
 
 	for (i = 0; i < d->n_lines; i++) {
 		const struct line *l = &d->lines[i];
-		const char *s = d->folded.p + l->off;
 		int join = 0;
 
 		if (l->blank_before || i == 0)
@@ -580,23 +676,33 @@ build_paras(struct doc *d, const struct opts *o)
 		if (i > 0 && !l->blank_before && w > 0 && wrapped) {
 			const struct line *prev = &d->lines[i - 1];
 
-			join = prev->chars + 1 + first_word_chars(d, l) > w &&
-			       (blank_mode || !ends_complete(d->folded.p + prev->off, prev->len)) &&
-			       !is_credit(o, d->folded.p + prev->off, prev->len) &&
-			       !is_credit(o, s, l->len);
+			join = prev->chars + 1 + first_word_chars(l) > w &&
+			       (blank_mode || !ends_complete(prev->s, prev->len)) &&
+			       !is_credit(o, prev->s, prev->len) && !is_credit(o, l->s, l->len);
 		}
 		if (join) {
+			if (!joined) { /* the paragraph's first line moves to the arena */
+				off = d->arena.len;
+				str_add(&d->arena, d->lines[first].s, d->lines[first].len);
+				joined = 1;
+			}
 			str_add(&d->arena, " ", 1);
-		} else {
-			if (i > 0 && add_para(d, o, off) == -1)
-				return -1;
-			off = d->arena.len;
+			str_add(&d->arena, l->s, l->len);
+			continue;
 		}
-		str_add(&d->arena, s, l->len);
+		if (i > 0 && add_para(d, o, first, joined, off) == -1)
+			return -1;
+		first = i;
+		joined = 0;
 	}
-	if (d->n_lines > 0 && add_para(d, o, off) == -1)
+	if (d->n_lines > 0 && add_para(d, o, first, joined, off) == -1)
 		return -1;
-	return d->arena.oom ? -1 : 0;
+	if (d->arena.oom)
+		return -1;
+	for (i = 0; i < d->n_paras; i++)
+		if (d->paras[i].in_arena)
+			d->paras[i].s = d->arena.p + d->paras[i].off;
+	return 0;
 }
 
 /* ---- entries ---- */
@@ -843,7 +949,7 @@ emit_article(const struct feedd_host *h, const struct opts *o, const struct doc 
 		if (first == NULL)
 			first = p;
 		str_adds(&html, "<p>");
-		str_add_html(&html, d->arena.p + p->off, p->len);
+		str_add_html(&html, p->s, p->len);
 		str_adds(&html, "</p>");
 	}
 	if (a->headline >= 0)
@@ -859,10 +965,10 @@ emit_article(const struct feedd_host *h, const struct opts *o, const struct doc 
 		if (a->byline >= 0) { /* "By Ana Ruiz" -> "Ana Ruiz" */
 			const struct para *b = &d->paras[a->byline];
 
-			author = strndup(d->arena.p + b->off + 3, b->len - 3);
+			author = strndup(b->s + 3, b->len - 3);
 		}
-		rc = emit_entry(h, o, hl ? d->arena.p + hl->off : NULL, hl ? hl->len : 0,
-		    d->arena.p + first->off, first->len, html.p,
+		rc = emit_entry(h, o, hl ? hl->s : NULL, hl ? hl->len : 0, first->s, first->len,
+		    html.p,
 		    a->captions.len ? a->captions.p : NULL, author, 0);
 		free(author);
 	}
@@ -890,11 +996,11 @@ is_headline(const struct doc *d, const struct opts *o, size_t i)
 }
 
 static void
-add_caption(struct article *a, const struct doc *d, const struct para *p)
+add_caption(struct article *a, const struct para *p)
 {
 	if (a->captions.len)
 		str_adds(&a->captions, "; ");
-	str_add(&a->captions, d->arena.p + p->off, p->len);
+	str_add(&a->captions, p->s, p->len);
 }
 
 /* Rules 5 to 7.  Credits go to the open article, or wait for the next one. */
@@ -911,7 +1017,7 @@ segment_paras(const struct feedd_host *h, const struct opts *o, const struct doc
 		const struct para *p = &d->paras[i];
 
 		if (p->kind == P_CREDIT) {
-			add_caption(&a, d, p);
+			add_caption(&a, p);
 		} else if (p->kind == P_BYLINE) {
 			if (a.byline < 0) /* the open article's, or the next one's */
 				a.byline = (long)i;
@@ -933,7 +1039,7 @@ segment_paras(const struct feedd_host *h, const struct opts *o, const struct doc
 			if (open && (rc = emit_article(h, o, d, &a)) != 0)
 				break;
 			open = 0;
-			rc = emit_entry(h, o, NULL, 0, d->arena.p + p->off, p->len, NULL, NULL, NULL, 1);
+			rc = emit_entry(h, o, NULL, 0, p->s, p->len, NULL, NULL, NULL, 1);
 		} /* else a label such as "Related stories" or "Advertisement": dropped */
 	}
 	if (rc == 0 && open)
@@ -955,7 +1061,7 @@ td_segment(void *state, const struct feedd_host *h, const struct feedd_input *in
 	}
 	rc = segment_paras(h, o, &d);
 done:
-	free(d.folded.p);
+	free(d.folded);
 	free(d.lines);
 	free(d.arena.p);
 	free(d.paras);
