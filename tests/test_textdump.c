@@ -114,6 +114,36 @@ test_vt_ff_are_spaces(void **state)
 	assert_non_null(strstr(h.v[0]->content, "met on Monday. It was long. Then it ended."));
 }
 
+/* Folding white space gives the same text wherever it falls against the eight-byte steps of the
+ * line scanner: a run of spaces, a tab, NBSP, U+3000 or a space at either end, at every offset. */
+static void
+test_folding_at_every_offset(void **state)
+{
+	static const char *const ws[] = {"  ", "\t", " \t ", "\xc2\xa0", "\xe3\x80\x80", "   "};
+	const char *words = TEASER("Harbour");
+	char *want, line[1024];
+	size_t i, k, n;
+
+	(void)state;
+	assert_int_equal(run(words), 1);
+	want = strdup(h.v[0]->summary);
+	for (i = 0; i < sizeof(ws) / sizeof(ws[0]); i++) {
+		for (k = 0; k < 24; k++) {
+			const char *sp = words + k;
+
+			while (*sp && *sp != ' ')
+				sp++; /* the space after offset k becomes ws[i] */
+			n = (size_t)(sp - words);
+			snprintf(line, sizeof(line), "%s%.*s%s%s%s", k % 2 ? ws[i] : "", (int)n, words,
+			    ws[i], sp + 1, k % 3 ? "" : ws[i]);
+			assert_int_equal(run(line), 1);
+			if (strcmp(h.v[0]->summary, want) != 0)
+				fail_msg("white space %zu at %zu: '%s'", i, k, h.v[0]->summary);
+		}
+	}
+	free(want);
+}
+
 static void
 test_kickers(void **state)
 {
@@ -220,6 +250,7 @@ main(void)
 	    cmocka_unit_test(test_blank_lines_and_wraps),
 	    cmocka_unit_test(test_line_endings),
 	    cmocka_unit_test(test_vt_ff_are_spaces),
+	    cmocka_unit_test(test_folding_at_every_offset),
 	    cmocka_unit_test(test_kickers),
 	    cmocka_unit_test(test_two_articles_with_headlines),
 	    cmocka_unit_test(test_teasers_only_and_empty),
