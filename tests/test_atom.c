@@ -5,7 +5,9 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 #include <libxml/parser.h>
@@ -60,6 +62,60 @@ test_escaping(void **state)
 	entry_free(e);
 }
 
+/* Attribute values (links, categories) come back from a parser exactly as they went in. */
+static void
+test_attribute_round_trip(void **state)
+{
+	static const char *const term = "a\"b<c>&d\te\nf 'g' \xc3\xa9";
+	struct entry *e = mk("k3", "t", "s", "<p>x</p>");
+	struct atom_feed f = {"urn:uuid:00000000-0000-5000-8000-000000000000", "t", NULL, "me",
+	    "http://h/self?a=1&b=\"2\"", NULL, NULL, 1700000000};
+	struct buf out = BUF_INIT;
+	xmlDocPtr d;
+	xmlNodePtr n, c;
+	int seen = 0;
+
+	(void)state;
+	e->link = strdup("http://h/p?x=<1>&y=\"2\"");
+	e->categories = calloc(1, sizeof(char *));
+	e->categories[0] = strdup(term);
+	e->n_categories = 1;
+	assert_int_equal(atom_write(&out, &f, &e, 1), 0);
+	d = xmlReadMemory(out.data, (int)out.len, NULL, NULL, XML_PARSE_NONET);
+	assert_non_null(d);
+	for (n = xmlDocGetRootElement(d)->children; n; n = n->next) {
+		xmlChar *v;
+
+		if (n->type == XML_ELEMENT_NODE && xmlStrEqual(n->name, BAD_CAST "link")) {
+			v = xmlGetProp(n, BAD_CAST "href");
+			assert_string_equal((char *)v, "http://h/self?a=1&b=\"2\"");
+			xmlFree(v);
+			seen++;
+		}
+		if (n->type != XML_ELEMENT_NODE || !xmlStrEqual(n->name, BAD_CAST "entry"))
+			continue;
+		for (c = n->children; c; c = c->next) {
+			if (c->type != XML_ELEMENT_NODE)
+				continue;
+			if (xmlStrEqual(c->name, BAD_CAST "link")) {
+				v = xmlGetProp(c, BAD_CAST "href");
+				assert_string_equal((char *)v, "http://h/p?x=<1>&y=\"2\"");
+				xmlFree(v);
+				seen++;
+			} else if (xmlStrEqual(c->name, BAD_CAST "category")) {
+				v = xmlGetProp(c, BAD_CAST "term");
+				assert_string_equal((char *)v, term);
+				xmlFree(v);
+				seen++;
+			}
+		}
+	}
+	assert_int_equal(seen, 3);
+	xmlFreeDoc(d);
+	buf_free(&out);
+	entry_free(e);
+}
+
 static void
 test_forbidden_and_invalid(void **state)
 {
@@ -86,6 +142,30 @@ test_dates_and_ids(void **state)
 	assert_string_equal(atom_time(0, ts), "1970-01-01T00:00:00Z");
 	assert_string_equal(atom_time(1700000000, ts), "2023-11-14T22:13:20Z");
 	assert_string_equal(atom_time(951782400, ts), "2000-02-29T00:00:00Z");
+	assert_string_equal(atom_time(-5, ts), "1970-01-01T00:00:00Z");
+	assert_string_equal(atom_time(INT64_MAX, ts), "9999-12-31T23:59:59Z");
+	{
+		/* against gmtime_r over the whole range, leap days and centuries included */
+		uint64_t x = 88172645463325252ULL;
+		char want[32];
+		int i;
+
+		for (i = 0; i < 200000; i++) {
+			struct tm tm;
+			time_t tt;
+
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			tt = (time_t)(x % UINT64_C(253402300800));
+			if (i < 4000)
+				tt = (time_t)i * 86400 * 37 + i; /* dense over the first centuries */
+			gmtime_r(&tt, &tm);
+			strftime(want, sizeof(want), "%Y-%m-%dT%H:%M:%SZ", &tm);
+			if (strcmp(atom_time((int64_t)tt, ts), want) != 0)
+				fail_msg("%lld: %s, want %s", (long long)tt, ts, want);
+		}
+	}
 	entry_make_id("same", a);
 	entry_make_id("same", b);
 	assert_string_equal(a, b);
@@ -133,6 +213,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_escaping),
+	    cmocka_unit_test(test_attribute_round_trip),
 	    cmocka_unit_test(test_forbidden_and_invalid),
 	    cmocka_unit_test(test_dates_and_ids),
 	    cmocka_unit_test(test_sanitized_content),
