@@ -84,107 +84,74 @@ out_write(void *ctx, const char *p, int n)
 			goto fail;                                                                 \
 	} while (0)
 
-/* Writes s[0..n) escaped: the characters in `special`, each by its reference in ref(). */
-static int
-escaped(xmlTextWriterPtr w, const char *s, size_t n, const char *special,
-    const char *(*ref)(char))
-{
-	const char *p = s, *end = s + n, *q;
+/* What each special character becomes; text escapes <, >, & and CR, attributes also " and the
+ * white space a parser would normalise away. */
+static const char *const refs[256] = {
+	['<'] = "&lt;", ['>'] = "&gt;", ['&'] = "&amp;", ['\r'] = "&#13;",
+	['"'] = "&quot;", ['\t'] = "&#9;", ['\n'] = "&#10;",
+};
 
-	for (q = p; q < end; q++) {
-		if (strchr(special, *q) == NULL || *q == '\0')
+static void
+escaped(struct buf *b, const char *s, size_t n, int attr)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n, *run = p;
+
+	buf_reserve(b, n);
+	for (; p < end; p++) {
+		const char *r = refs[*p];
+
+		if (r == NULL || (!attr && (*p == '"' || *p == '\t' || *p == '\n')))
 			continue;
-		if (q > p && xmlTextWriterWriteRawLen(w, BAD_CAST p, (int)(q - p)) < 0)
-			return -1;
-		if (xmlTextWriterWriteRaw(w, BAD_CAST ref(*q)) < 0)
-			return -1;
-		p = q + 1;
+		buf_add(b, run, (size_t)(p - run));
+		buf_adds(b, r);
+		run = p + 1;
 	}
-	if (q > p && xmlTextWriterWriteRawLen(w, BAD_CAST p, (int)(q - p)) < 0)
-		return -1;
-	return 0;
+	buf_add(b, run, (size_t)(p - run));
 }
 
-static const char *
-ref(char c)
+/* Text content; the strings are clean already (struct entry's rule).  strpbrk finds the next
+ * special character many bytes at a time. */
+static void
+text(struct buf *b, const char *s)
 {
-	switch (c) {
-	case '<': return "&lt;";
-	case '>': return "&gt;";
-	case '&': return "&amp;";
-	case '"': return "&quot;";
-	case '\t': return "&#9;";
-	case '\n': return "&#10;";
-	default: return "&#13;";
+	const char *q;
+
+	while ((q = strpbrk(s, "<>&\r")) != NULL) {
+		buf_add(b, s, (size_t)(q - s));
+		buf_adds(b, refs[(unsigned char)*q]);
+		s = q + 1;
 	}
+	buf_adds(b, s);
 }
 
-/*
- * Text content.  The strings are clean already (struct entry's rule), so escaping is only <,
- * >, & and CR; doing it here rather than in xmlTextWriterWriteString saves an allocation and a
- * copy per string.  strpbrk finds the next one faster than a loop over every byte.
- */
-static int
-write_text(xmlTextWriterPtr w, const char *s)
+/* <name>text</name> for a name among this file's constants: LEAF(b, "id", text). */
+#define LEAF(b, name, s) leaf(b, "<" name ">", "</" name ">", s)
+
+static void
+leaf(struct buf *b, const char *open, const char *close, const char *s)
 {
-	const char *p = s, *q;
-
-	while ((q = strpbrk(p, "<>&\r")) != NULL) {
-		if (q > p && xmlTextWriterWriteRawLen(w, BAD_CAST p, (int)(q - p)) < 0)
-			return -1;
-		if (xmlTextWriterWriteRaw(w, BAD_CAST ref(*q)) < 0)
-			return -1;
-		p = q + 1;
-	}
-	return *p ? xmlTextWriterWriteRaw(w, BAD_CAST p) : 0;
+	if (s == NULL)
+		return;
+	buf_adds(b, open);
+	text(b, s);
+	buf_adds(b, close);
 }
 
-/* An attribute value (between double quotes): also " and the white space a parser would
- * normalise away. */
-static int
-write_attr(xmlTextWriterPtr w, const char *s, size_t n)
-{
-	return escaped(w, s, n, "<>&\"\t\n\r", ref);
-}
-
-static int
-raw(xmlTextWriterPtr w, const char *s)
-{
-	return xmlTextWriterWriteRaw(w, BAD_CAST s);
-}
-
-/* <name>text</name> for a name among this file's constants: LEAF(w, "id", text). */
-#define LEAF(w, name, text) leaf(w, "<" name ">", "</" name ">", text)
-
-static int
-leaf(xmlTextWriterPtr w, const char *open, const char *close, const char *text)
-{
-	if (text == NULL)
-		return 0;
-	X(raw(w, open));
-	X(write_text(w, text));
-	return raw(w, close);
-fail:
-	return -1;
-}
-
-static int
-leaf_time(xmlTextWriterPtr w, const char *open, const char *close, int64_t t)
+static void
+leaf_time(struct buf *b, const char *open, const char *close, int64_t t)
 {
 	char ts[32];
 
-	return leaf(w, open, close, atom_time(t, ts));
+	leaf(b, open, close, atom_time(t, ts));
 }
 
-/* name="value", with a space before; name is a constant. */
-static int
-attr(xmlTextWriterPtr w, const char *name_eq, const char *value)
+/* name="value" with a space before; name_eq is a constant such as ` rel="`. */
+static void
+attr(struct buf *b, const char *name_eq, const char *value)
 {
-	X(raw(w, name_eq));
-	X(write_attr(w, value, strlen(value)));
-	return raw(w, "\"");
-fail:
-	return -1;
+	buf_adds(b, name_eq);
+	escaped(b, value, strlen(value), 1);
+	buf_addc(b, '"');
 }
 
 static int
@@ -195,101 +162,92 @@ media_type_ok(const char *t)
 	return slash && slash != t && slash[1] != '\0' && strpbrk(t, " \t\n") == NULL;
 }
 
-/* <link .../>; href is `base` up to any '#', then '#' and `fragment` when one is given. */
-static int
-write_link(xmlTextWriterPtr w, const char *rel, const char *href, const char *fragment,
+/* <link .../>; href is `href` up to any '#', then '#' and `fragment` when one is given. */
+static void
+link_el(struct buf *b, const char *rel, const char *href, const char *fragment,
     const char *type, int64_t length)
 {
-	char len[24];
-
-	X(raw(w, "<link"));
+	buf_adds(b, "<link");
 	if (rel)
-		X(attr(w, " rel=\"", rel));
-	if (type && !media_type_ok(type))
-		type = NULL; /* RFC 4287 wants type/subtype; a broken one is dropped */
-	if (type)
-		X(attr(w, " type=\"", type));
-	X(raw(w, " href=\""));
+		attr(b, " rel=\"", rel);
+	if (type && media_type_ok(type)) /* RFC 4287 wants type/subtype; a broken one is dropped */
+		attr(b, " type=\"", type);
+	buf_adds(b, " href=\"");
 	if (fragment) {
-		X(write_attr(w, href, strcspn(href, "#")));
-		X(raw(w, "#"));
-		X(write_attr(w, fragment, strlen(fragment)));
+		escaped(b, href, strcspn(href, "#"), 1);
+		buf_addc(b, '#');
+		escaped(b, fragment, strlen(fragment), 1);
 	} else {
-		X(write_attr(w, href, strlen(href)));
+		escaped(b, href, strlen(href), 1);
 	}
-	X(raw(w, "\""));
-	if (length >= 0) {
-		snprintf(len, sizeof(len), "%lld", (long long)length);
-		X(attr(w, " length=\"", len));
-	}
-	return raw(w, "/>");
-fail:
-	return -1;
+	buf_addc(b, '"');
+	if (length >= 0)
+		buf_printf(b, " length=\"%lld\"", (long long)length);
+	buf_adds(b, "/>");
 }
 
-static int
-person(xmlTextWriterPtr w, const char *name)
+static void
+person(struct buf *b, const char *name)
 {
-	X(raw(w, "<author>"));
-	X(LEAF(w, "name", name));
-	return raw(w, "</author>");
-fail:
-	return -1;
+	buf_adds(b, "<author>");
+	LEAF(b, "name", name);
+	buf_adds(b, "</author>");
 }
 
 /* The content element: the entry's HTML, with its caption as a figcaption after it. */
-static int
-content(xmlTextWriterPtr w, const struct entry *e)
+static void
+content(struct buf *b, struct buf *scratch, const struct entry *e)
 {
-	struct buf cap = BUF_INIT;
-	int rc = -1;
-
-	X(raw(w, "<content type=\"html\">"));
+	buf_adds(b, "<content type=\"html\">");
 	if (e->content)
-		X(write_text(w, e->content));
+		text(b, e->content);
 	if (e->caption) {
-		buf_adds(&cap, "<figure><figcaption>");
-		buf_add_html(&cap, e->caption, strlen(e->caption));
-		buf_adds(&cap, "</figcaption></figure>");
-		X(write_text(w, cap.data));
+		buf_reset(scratch);
+		buf_adds(scratch, "<figure><figcaption>");
+		buf_add_html(scratch, e->caption, strlen(e->caption));
+		buf_adds(scratch, "</figcaption></figure>");
+		escaped(b, scratch->data, scratch->len, 0);
 	}
-	rc = raw(w, "</content>");
-fail:
-	buf_free(&cap);
-	return rc;
+	buf_adds(b, "</content>");
 }
 
-static int
-entry(xmlTextWriterPtr w, const struct atom_feed *f, const struct entry *e)
+/* An entry's children, into b. */
+static void
+entry_body(struct buf *b, struct buf *scratch, const struct atom_feed *f, const struct entry *e)
 {
 	size_t i;
 
-	X(xmlTextWriterStartElement(w, BAD_CAST "entry"));
-	X(LEAF(w, "id", e->id));
-	X(LEAF(w, "title", e->title));
-	X(leaf_time(w, "<updated>", "</updated>", e->updated));
-	X(leaf_time(w, "<published>", "</published>", e->published));
+	LEAF(b, "id", e->id);
+	LEAF(b, "title", e->title);
+	leaf_time(b, "<updated>", "</updated>", e->updated);
+	leaf_time(b, "<published>", "</published>", e->published);
 	if (e->author)
-		X(person(w, e->author));
+		person(b, e->author);
 	if (e->link)
-		X(write_link(w, "alternate", e->link, NULL, NULL, -1));
+		link_el(b, "alternate", e->link, NULL, NULL, -1);
 	else if (e->content == NULL && e->caption == NULL) /* RFC 4287: a link, then */
-		X(write_link(w, "alternate", f->entry_base ? f->entry_base : e->id,
-		    f->entry_base ? e->id + 9 : NULL, NULL, -1));
+		link_el(b, "alternate", f->entry_base ? f->entry_base : e->id,
+		    f->entry_base ? e->id + 9 : NULL, NULL, -1);
 	for (i = 0; i < e->n_enclosures; i++)
-		X(write_link(w, "enclosure", e->enclosures[i].url, NULL, e->enclosures[i].type,
-		    e->enclosures[i].length));
+		link_el(b, "enclosure", e->enclosures[i].url, NULL, e->enclosures[i].type,
+		    e->enclosures[i].length);
 	for (i = 0; i < e->n_categories; i++) {
-		X(raw(w, "<category"));
-		X(attr(w, " term=\"", e->categories[i]));
-		X(raw(w, "/>"));
+		buf_adds(b, "<category");
+		attr(b, " term=\"", e->categories[i]);
+		buf_adds(b, "/>");
 	}
-	X(LEAF(w, "summary", e->summary));
+	LEAF(b, "summary", e->summary);
 	if (e->content || e->caption)
-		X(content(w, e));
-	return xmlTextWriterEndElement(w);
-fail:
-	return -1;
+		content(b, scratch, e);
+}
+
+static int
+flush(xmlTextWriterPtr w, struct buf *b)
+{
+	int r = b->len ? xmlTextWriterWriteRawLen(w, BAD_CAST b->data, (int)b->len) : 0;
+
+	buf_reset(b);
+	return r;
 }
 
 int
@@ -302,6 +260,7 @@ int
 atom_write_to(int (*wr)(void *, const char *, int), void *ctx, const struct atom_feed *f,
     struct entry *const *v, size_t n)
 {
+	struct buf b = BUF_INIT, scratch = BUF_INIT;
 	xmlOutputBufferPtr ob;
 	xmlTextWriterPtr w;
 	size_t i;
@@ -321,25 +280,30 @@ atom_write_to(int (*wr)(void *, const char *, int), void *ctx, const struct atom
 	 * through a UTF-8 to UTF-8 converter */
 	X(xmlTextWriterStartDocument(w, "1.0", NULL, NULL));
 	X(xmlTextWriterStartElementNS(w, NULL, BAD_CAST "feed", BAD_CAST "http://www.w3.org/2005/Atom"));
-	X(LEAF(w, "id", f->id));
-	X(LEAF(w, "title", f->title));
-	if (f->subtitle)
-		X(LEAF(w, "subtitle", f->subtitle));
-	X(leaf_time(w, "<updated>", "</updated>", f->updated));
-	X(person(w, f->author));
+	LEAF(&b, "id", f->id);
+	LEAF(&b, "title", f->title);
+	LEAF(&b, "subtitle", f->subtitle);
+	leaf_time(&b, "<updated>", "</updated>", f->updated);
+	person(&b, f->author);
 	if (f->self_url)
-		X(write_link(w, "self", f->self_url, NULL, "application/atom+xml", -1));
+		link_el(&b, "self", f->self_url, NULL, "application/atom+xml", -1);
 	if (f->alt_url)
-		X(write_link(w, "alternate", f->alt_url, NULL, NULL, -1));
-	X(xmlTextWriterStartElement(w, BAD_CAST "generator"));
-	X(xmlTextWriterWriteAttribute(w, BAD_CAST "version", BAD_CAST PACKAGE_VERSION));
-	X(xmlTextWriterWriteString(w, BAD_CAST "feedd"));
-	X(xmlTextWriterEndElement(w));
-	for (i = 0; i < n; i++)
-		X(entry(w, f, v[i]));
+		link_el(&b, "alternate", f->alt_url, NULL, NULL, -1);
+	buf_adds(&b, "<generator version=\"" PACKAGE_VERSION "\">feedd</generator>");
+	X(flush(w, &b));
+	for (i = 0; i < n; i++) {
+		/* one entry's children reach the writer in one piece: most of an entry is short
+		 * elements, and the writer's cost is per call */
+		X(xmlTextWriterStartElement(w, BAD_CAST "entry"));
+		entry_body(&b, &scratch, f, v[i]);
+		X(flush(w, &b));
+		X(xmlTextWriterEndElement(w));
+	}
 	X(xmlTextWriterEndDocument(w));
 	rc = 0;
 fail:
 	xmlFreeTextWriter(w);
+	buf_free(&b);
+	buf_free(&scratch);
 	return rc;
 }
