@@ -3,26 +3,42 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <uuid/uuid.h>
 
 #include "buf.h"
 #include "entry.h"
 #include "sanitize.h"
+#include "sha1.h"
 #include "text.h"
 #include "xmalloc.h"
 
 /* feedd's UUIDv5 namespace (random, fixed forever: changing it changes every id). */
-static const uuid_t feedd_ns = {0x6b, 0x1e, 0x0c, 0x4a, 0x93, 0x5d, 0x4f, 0x21,
-                                0xa8, 0x07, 0x3c, 0xd2, 0x51, 0x9e, 0x7f, 0x40};
+static const unsigned char feedd_ns[16] = {0x6b, 0x1e, 0x0c, 0x4a, 0x93, 0x5d, 0x4f, 0x21, 0xa8,
+    0x07, 0x3c, 0xd2, 0x51, 0x9e, 0x7f, 0x40};
 
+/* RFC 4122 section 4.3: SHA-1 of the namespace and the name, version 5, variant 10. */
 void
 entry_make_id(const char *key, char out[ENTRY_ID_LEN + 1])
 {
-	uuid_t u;
+	static const char hex[] = "0123456789abcdef";
+	unsigned char d[20];
+	struct sha1 s;
+	char *p = out + 9;
+	int i;
 
-	uuid_generate_sha1(u, feedd_ns, key, strlen(key));
+	sha1_init(&s);
+	sha1_update(&s, feedd_ns, sizeof(feedd_ns));
+	sha1_update(&s, key, strlen(key));
+	sha1_final(&s, d);
+	d[6] = (unsigned char)((d[6] & 0x0f) | 0x50);
+	d[8] = (unsigned char)((d[8] & 0x3f) | 0x80);
 	memcpy(out, "urn:uuid:", 9);
-	uuid_unparse_lower(u, out + 9);
+	for (i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			*p++ = '-';
+		*p++ = hex[d[i] >> 4];
+		*p++ = hex[d[i] & 15];
+	}
+	*p = '\0';
 }
 
 /* A cleaned copy of s cut to at most max bytes at a character boundary, with "…" if cut. */

@@ -6,13 +6,16 @@
 #include <setjmp.h>
 #include <stdlib.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include <cmocka.h>
+#include <uuid/uuid.h>
 #include <libxml/parser.h>
 
 #include "atom.h"
+#include "sha1.h"
 #include "text.h"
 
 static struct entry *
@@ -176,6 +179,84 @@ test_dates_and_ids(void **state)
 }
 
 static void
+hex20(const unsigned char d[20], char out[41])
+{
+	int i;
+
+	for (i = 0; i < 20; i++)
+		sprintf(out + 2 * i, "%02x", d[i]);
+}
+
+/* FIPS 180 vectors, and every way of splitting the input across updates. */
+static void
+test_sha1(void **state)
+{
+	static const struct {
+		const char *in, *hex;
+	} v[] = {{"", "da39a3ee5e6b4b0d3255bfef95601890afd80709"},
+	    {"abc", "a9993e364706816aba3e25717850c26c9cd0d89d"},
+	    {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+	        "84983e441c3bd26ebaae4aa1f95129e5e54670f1"}};
+	unsigned char d[20];
+	char hex[41], *a;
+	struct sha1 s;
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		size_t n = strlen(v[i].in);
+
+		for (k = 0; k <= n; k++) {
+			sha1_init(&s);
+			sha1_update(&s, v[i].in, k);
+			sha1_update(&s, v[i].in + k, n - k);
+			sha1_final(&s, d);
+			hex20(d, hex);
+			assert_string_equal(hex, v[i].hex);
+		}
+	}
+	a = malloc(1000000);
+	memset(a, 'a', 1000000);
+	sha1_init(&s);
+	for (i = 0; i < 1000000; i += 999)
+		sha1_update(&s, a + i, i + 999 <= 1000000 ? 999 : 1000000 - i);
+	sha1_final(&s, d);
+	hex20(d, hex);
+	assert_string_equal(hex, "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
+	free(a);
+}
+
+/* Ids are forever: feedd's UUIDv5 must be libuuid's, for keys of every length around the
+ * block boundaries. */
+static void
+test_ids_match_libuuid(void **state)
+{
+	static const uuid_t ns = {0x6b, 0x1e, 0x0c, 0x4a, 0x93, 0x5d, 0x4f, 0x21, 0xa8, 0x07, 0x3c,
+	    0xd2, 0x51, 0x9e, 0x7f, 0x40};
+	char key[300], got[ENTRY_ID_LEN + 1], want[ENTRY_ID_LEN + 1];
+	uint32_t x = 2463534242u;
+	size_t n, i;
+
+	(void)state;
+	for (n = 1; n < sizeof(key); n++) {
+		uuid_t u;
+
+		for (i = 0; i < n; i++) {
+			x ^= x << 13;
+			x ^= x >> 17;
+			x ^= x << 5;
+			key[i] = (char)(1 + x % 255);
+		}
+		key[n] = '\0';
+		entry_make_id(key, got);
+		uuid_generate_sha1(u, ns, key, n);
+		memcpy(want, "urn:uuid:", 9);
+		uuid_unparse_lower(u, want + 9);
+		assert_string_equal(got, want);
+	}
+}
+
+static void
 test_sanitized_content(void **state)
 {
 	struct entry *e = mk("k3", "t", NULL,
@@ -214,6 +295,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_escaping),
 	    cmocka_unit_test(test_attribute_round_trip),
+	    cmocka_unit_test(test_sha1),
+	    cmocka_unit_test(test_ids_match_libuuid),
 	    cmocka_unit_test(test_forbidden_and_invalid),
 	    cmocka_unit_test(test_dates_and_ids),
 	    cmocka_unit_test(test_sanitized_content),

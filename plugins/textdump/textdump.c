@@ -254,13 +254,14 @@ u8len(const char *s, size_t n)
 	return c;
 }
 
+/* Words in s[0..n), counted up to `most` + 1: the callers only ask whether there are more. */
 static size_t
-count_words(const char *s, size_t n)
+count_words(const char *s, size_t n, size_t most)
 {
 	size_t i, w = 0;
 	int in = 0;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && w <= most; i++) {
 		if (s[i] == ' ') {
 			in = 0;
 		} else if (!in) {
@@ -519,14 +520,14 @@ is_credit(const struct opts *o, const char *s, size_t n)
 	if (colon == NULL || colon == s || (size_t)(colon - s) + 2 > n || colon[1] != ' ' ||
 	    n > 240)
 		return 0;
-	if ((words = count_words(s, n)) > 25)
+	if ((words = count_words(s, n, 25)) > 25)
 		return 0;
 	label = (size_t)(colon - s);
 	for (i = 0; i < o->n_credit; i++)
 		if (strlen(o->credit[i]) == label && strncasecmp(o->credit[i], s, label) == 0)
 			return 1;
 	/* `Word(s): source / source` with an unknown label */
-	return count_words(s, label) <= 3 && !ends_complete(s, n) && words <= 15 &&
+	return count_words(s, label, 3) <= 3 && !ends_complete(s, n) && words <= 15 &&
 	       memmem(colon, n - label, " / ", 3) != NULL && isupper((unsigned char)s[0]);
 }
 
@@ -535,7 +536,7 @@ static int
 is_byline(const char *s, size_t n)
 {
 	return n > 4 && strncasecmp(s, "by ", 3) == 0 && isupper((unsigned char)s[3]) &&
-	       count_words(s, n) <= 10 && !ends_complete(s, n);
+	       count_words(s, n, 10) <= 10 && !ends_complete(s, n);
 }
 
 /* "Tuesday, December 1, 2026 09:12" or "Updated: 2026-12-01": short, unfinished, a digit and a
@@ -548,7 +549,7 @@ is_dateline(const char *s, size_t n)
 	size_t i, k;
 	int digit = 0, month = 0, iso = 0, clock = 0;
 
-	if (n > 80 || count_words(s, n) > 8 || ends_complete(s, n))
+	if (n > 80 || count_words(s, n, 8) > 8 || ends_complete(s, n))
 		return 0;
 	for (i = 0; i < n; i++) {
 		if (isdigit((unsigned char)s[i])) {
