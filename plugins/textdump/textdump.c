@@ -785,10 +785,12 @@ derive_title(struct str *t, const char *s, size_t n, size_t max)
 {
 	size_t i, end = n, cut, limit = n < max + 4 ? n : max + 4;
 
+	static const unsigned char may_end[256] = {['.'] = 1, ['?'] = 1, ['!'] = 1, [0xe2] = 1};
+
 	for (i = 0; i < limit; i++) {
 		size_t e;
 
-		if (s[i] != '.' && s[i] != '?' && s[i] != '!' && (unsigned char)s[i] != 0xe2)
+		if (!may_end[(unsigned char)s[i]]) /* a full stop, ? ! or the lead byte of … */
 			continue;
 		if ((e = sentence_end(s, n, i)) != 0) {
 			end = s[i] == '.' ? i : e; /* keep ? ! …, drop a final full stop */
@@ -811,6 +813,20 @@ derive_title(struct str *t, const char *s, size_t n, size_t max)
 	str_adds(t, "\xe2\x80\xa6");
 }
 
+/* ASCII letters and digits, lower-cased; 0 for everything else. */
+static const char word_ascii[128] = {
+	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4', ['5'] = '5', ['6'] = '6',
+	['7'] = '7', ['8'] = '8', ['9'] = '9',
+	['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e', ['F'] = 'f', ['G'] = 'g',
+	['H'] = 'h', ['I'] = 'i', ['J'] = 'j', ['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n',
+	['O'] = 'o', ['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't', ['U'] = 'u',
+	['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y', ['Z'] = 'z',
+	['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f', ['g'] = 'g',
+	['h'] = 'h', ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n',
+	['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't', ['u'] = 'u',
+	['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y', ['z'] = 'z',
+};
+
 /* Rule 9. */
 static void
 make_id_key(struct str *k, const char *s, size_t n, long words)
@@ -827,7 +843,7 @@ make_id_key(struct str *k, const char *s, size_t n, long words)
 			in = 0;
 			continue;
 		}
-		if (c < 0x80 && !isalnum(c))
+		if (c < 0x80 && !word_ascii[c])
 			continue;
 		if (c >= 0x80) {
 			/* drop typographic punctuation: U+2010..U+206F, U+00AB, U+00BB */
@@ -856,16 +872,18 @@ make_id_key(struct str *k, const char *s, size_t n, long words)
 			size_t m = 0;
 
 			/* copy the rest of this run of word bytes at once */
-			while (j < n && m < sizeof(low) && s[j] != ' ' &&
-			       ((unsigned char)s[j] >= 0x80 ? (unsigned char)s[j] != 0xe2 &&
-			                                          (unsigned char)s[j] != 0xc2
-			                                    : isalnum((unsigned char)s[j]))) {
-				low[m++] = (char)tolower((unsigned char)s[j]);
-				j++;
+			for (; j < n && m < sizeof(low); j++) {
+				unsigned char b = (unsigned char)s[j];
+
+				if (b < 0x80 && word_ascii[b])
+					low[m++] = word_ascii[b];
+				else if (b >= 0x80 && b != 0xe2 && b != 0xc2)
+					low[m++] = (char)b;
+				else
+					break;
 			}
 			if (m == 0) {
-				c = (unsigned char)tolower(c);
-				str_add(k, (const char *)&c, 1);
+				str_add(k, (const char *)&c, 1); /* a lone 0xe2 or 0xc2 */
 			} else {
 				str_add(k, low, m);
 				i = j - 1;
