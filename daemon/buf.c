@@ -135,13 +135,23 @@ buf_add_json(struct buf *b, const char *s)
 	buf_addc(b, '"');
 }
 
+/* Eight bytes per step, then splitmix64's finalizer so that the low bits (table slots) depend
+ * on every input bit. */
 uint64_t
 hash_bytes(const void *p, size_t n)
 {
 	const unsigned char *c = p;
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = 0xcbf29ce484222325ULL ^ n, w;
 
-	while (n--)
-		h = (h ^ *c++) * 0x100000001b3ULL;
-	return h;
+	for (; n >= 8; c += 8, n -= 8) {
+		memcpy(&w, c, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, c, n);
+	h ^= w;
+	h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
+	return h ^ (h >> 31);
 }

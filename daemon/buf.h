@@ -26,7 +26,7 @@ char *buf_steal(struct buf *, size_t *); /* hands the memory to the caller (neve
 void buf_add_html(struct buf *, const char *, size_t);
 /* Appends a JSON string literal with its quotes. */
 void buf_add_json(struct buf *, const char *);
-/* FNV-1a of p[0..n): ETags, id maps and name lookups (not a defence against collisions). */
+/* A 64-bit hash of p[0..n): ETags, id maps and name lookups (not a defence against collisions). */
 uint64_t hash_bytes(const void *p, size_t n);
 
 #endif

@@ -899,66 +899,77 @@ struct article {
 	struct str captions; /* credits, "; "-separated */
 };
 
-static int
-emit_entry(const struct feedd_host *h, const struct opts *o, const char *title_src,
-    size_t title_len, const char *text, size_t text_len, const char *content,
-    const char *caption, const char *author, int teaser)
+/* Strings an entry is built in, kept from one entry to the next. */
+struct scratch {
+	struct str title, key, summary, html;
+};
+
+static void
+str_reset(struct str *s)
 {
-	struct str title = {0}, key = {0}, summary = {0};
+	s->len = 0;
+	s->oom = 0;
+	if (s->p)
+		s->p[0] = '\0';
+}
+
+static int
+emit_entry(const struct feedd_host *h, const struct opts *o, struct scratch *sc,
+    const char *title_src, size_t title_len, const char *text, size_t text_len,
+    const char *content, const char *caption, const char *author, int teaser)
+{
+	struct str *title = &sc->title, *key = &sc->key, *summary = &sc->summary;
 	struct feedd_entry e = {0};
 	size_t ks, kl, kick = kicker(text, text_len, &ks, &kl);
-	int rc;
 
+	str_reset(title);
+	str_reset(key);
+	str_reset(summary);
 	if (title_src != NULL) {
-		str_add(&title, title_src, title_len);
+		str_add(title, title_src, title_len);
 	} else if (kick) {
-		str_add(&title, text + ks, kl);
+		str_add(title, text + ks, kl);
 	}
 	if (kick) {
 		text += kick;
 		text_len -= kick;
 	}
 	if (title_src == NULL && !kick)
-		derive_title(&title, text, text_len, (size_t)o->title_max);
-	make_id_key(&key, text, text_len, o->id_words);
+		derive_title(title, text, text_len, (size_t)o->title_max);
+	make_id_key(key, text, text_len, o->id_words);
 	if (teaser) {
 		size_t n = text_len;
 
 		while (n > 0 && strchr(" ,;:-", text[n - 1]))
 			n--;
-		str_add(&summary, text, n);
+		str_add(summary, text, n);
 		if (!(n >= 3 && memcmp(text + n - 3, "\xe2\x80\xa6", 3) == 0))
-			str_adds(&summary, "\xe2\x80\xa6");
+			str_adds(summary, "\xe2\x80\xa6");
 	}
-	if (title.oom || key.oom || summary.oom) {
+	if (title->oom || key->oom || summary->oom) {
 		h->error(h->ctx, "textdump: out of memory");
-		rc = -2;
-		goto done;
+		return -2;
 	}
-	e.id_key = key.p;
-	e.title = title.p;
-	e.summary = teaser ? summary.p : NULL;
+	e.id_key = key->p;
+	e.title = title->len ? title->p : NULL;
+	e.summary = teaser ? summary->p : NULL;
 	e.content = content;
 	e.caption = caption;
 	e.author = author;
 	e.truncated = teaser;
-	rc = h->emit(h->ctx, &e);
-done:
-	free(title.p);
-	free(key.p);
-	free(summary.p);
-	return rc;
+	return h->emit(h->ctx, &e);
 }
 
 static int
-emit_article(const struct feedd_host *h, const struct opts *o, const struct doc *d,
-    struct article *a)
+emit_article(const struct feedd_host *h, const struct opts *o, struct scratch *sc,
+    const struct doc *d, struct article *a)
 {
-	struct str html = {0};
+	struct str *html = &sc->html;
 	const struct para *first = NULL, *hl = NULL;
 	size_t i;
 	int rc;
 
+	str_reset(html);
 	for (i = a->first; i < a->end; i++) {
 		const struct para *p = &d->paras[i];
 
@@ -967,15 +978,15 @@ emit_article(const struct feedd_host *h, const struct opts *o, const struct doc 
 			continue;
 		if (first == NULL)
 			first = p;
-		str_adds(&html, "<p>");
-		str_add_html(&html, p->s, p->len);
-		str_adds(&html, "</p>");
+		str_adds(html, "<p>");
+		str_add_html(html, p->s, p->len);
+		str_adds(html, "</p>");
 	}
 	if (a->headline >= 0)
 		hl = &d->paras[a->headline];
 	if (first == NULL) {
 		rc = 0; /* credits only: nothing to say */
-	} else if (html.oom || a->captions.oom) {
+	} else if (html->oom || a->captions.oom) {
 		h->error(h->ctx, "textdump: out of memory");
 		rc = -2;
 	} else {
@@ -986,12 +997,11 @@ emit_article(const struct feedd_host *h, const struct opts *o, const struct doc 
 
 			author = strndup(b->s + 3, b->len - 3);
 		}
-		rc = emit_entry(h, o, hl ? hl->s : NULL, hl ? hl->len : 0, first->s, first->len,
-		    html.p,
+		rc = emit_entry(h, o, sc, hl ? hl->s : NULL, hl ? hl->len : 0, first->s, first->len,
+		    html->p,
 		    a->captions.len ? a->captions.p : NULL, author, 0);
 		free(author);
 	}
-	free(html.p);
 	free(a->captions.p);
 	memset(a, 0, sizeof(*a));
 	a->headline = -1;
@@ -1026,10 +1036,12 @@ add_caption(struct article *a, const struct para *p)
 static int
 segment_paras(const struct feedd_host *h, const struct opts *o, const struct doc *d)
 {
+	struct scratch sc;
 	struct article a = {0};
 	size_t i;
 	int open = 0, rc = 0;
 
+	memset(&sc, 0, sizeof(sc));
 	a.headline = -1;
 	a.byline = -1;
 	for (i = 0; i < d->n_paras && rc == 0; i++) {
@@ -1048,22 +1060,26 @@ segment_paras(const struct feedd_host *h, const struct opts *o, const struct doc
 			open = 1;
 			a.end = i + 1;
 		} else if (is_headline(d, o, i)) {
-			if (open && (rc = emit_article(h, o, d, &a)) != 0)
+			if (open && (rc = emit_article(h, o, &sc, d, &a)) != 0)
 				break;
 			open = 1;
 			a.first = i;
 			a.headline = (long)i;
 			a.end = i + 1;
 		} else if (p->words >= (size_t)o->teaser_min_words) {
-			if (open && (rc = emit_article(h, o, d, &a)) != 0)
+			if (open && (rc = emit_article(h, o, &sc, d, &a)) != 0)
 				break;
 			open = 0;
-			rc = emit_entry(h, o, NULL, 0, p->s, p->len, NULL, NULL, NULL, 1);
+			rc = emit_entry(h, o, &sc, NULL, 0, p->s, p->len, NULL, NULL, NULL, 1);
 		} /* else a label such as "Related stories" or "Advertisement": dropped */
 	}
 	if (rc == 0 && open)
-		rc = emit_article(h, o, d, &a);
+		rc = emit_article(h, o, &sc, d, &a);
 	free(a.captions.p);
+	free(sc.title.p);
+	free(sc.key.p);
+	free(sc.summary.p);
+	free(sc.html.p);
 	return rc == -2 ? -1 : 0;
 }
 
