@@ -199,14 +199,8 @@ pc_parse_date(const char *s)
 	return parse_rfc822(s);
 }
 
-struct sb {
-	char *p;
-	size_t len, cap;
-	int oom;
-};
-
-static void
-sb_add(struct sb *b, const char *s, size_t n)
+void
+pc_buf_add(struct pc_buf *b, const char *s, size_t n)
 {
 	if (b->oom)
 		return;
@@ -229,11 +223,11 @@ sb_add(struct sb *b, const char *s, size_t n)
 }
 
 static void
-collect(struct sb *b, xmlNodePtr n, int depth)
+collect(struct pc_buf *b, xmlNodePtr n, int depth)
 {
 	for (; n && depth < 256; n = n->next) {
 		if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) && n->content)
-			sb_add(b, (const char *)n->content, strlen((const char *)n->content));
+			pc_buf_add(b, (const char *)n->content, strlen((const char *)n->content));
 		else if (n->type == XML_ELEMENT_NODE)
 			collect(b, n->children, depth + 1);
 		/* entity references are skipped on purpose: no expansion, no external fetch */
@@ -243,7 +237,7 @@ collect(struct sb *b, xmlNodePtr n, int depth)
 char *
 pc_node_text(xmlNodePtr n)
 {
-	struct sb b = {0};
+	struct pc_buf b = {0};
 
 	if (n == NULL)
 		return NULL;
@@ -283,7 +277,7 @@ char *
 pc_html_text(const char *html)
 {
 	htmlDocPtr d;
-	struct sb b = {0};
+	struct pc_buf b = {0};
 	char *out, *w, *r;
 	int space = 0;
 

@@ -15,6 +15,14 @@
  */
 int64_t pc_parse_date(const char *s);
 
+/* A growable string; every append can fail (then oom is set and appends stop). */
+struct pc_buf {
+	char *p;
+	size_t len, cap;
+	int oom;
+};
+void pc_buf_add(struct pc_buf *, const char *, size_t);
+
 /* The text of a node and its descendants, without expanding entity references (so no
  * entity, internal or external, can inflate or leak into it).  malloc'd; NULL on no memory. */
 char *pc_node_text(xmlNodePtr n);

@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 
 #include <feedd/plugin.h>
@@ -138,87 +139,6 @@ emit_item(const struct feedd_host *h, struct item *it, const char *feed_author)
 	return rc;
 }
 
-/* ---- XML ---- */
-
-static int
-is(xmlNodePtr n, const char *ns, const char *name)
-{
-	const char *href;
-
-	if (n == NULL || n->type != XML_ELEMENT_NODE || strcmp((const char *)n->name, name) != 0)
-		return 0;
-	href = n->ns ? (const char *)n->ns->href : NULL;
-	if (ns == NULL)
-		return href == NULL;
-	return href && strcmp(href, ns) == 0;
-}
-
-static xmlNodePtr
-child(xmlNodePtr n, const char *ns, const char *name)
-{
-	for (n = n ? n->children : NULL; n; n = n->next)
-		if (is(n, ns, name))
-			return n;
-	return NULL;
-}
-
-static char *
-child_text(xmlNodePtr n, const char *ns, const char *name)
-{
-	xmlNodePtr c = child(n, ns, name);
-
-	return c ? pc_trim(pc_node_text(c)) : NULL;
-}
-
-/* The text of child NAME with HTML tags dropped. */
-static char *
-child_plain(xmlNodePtr n, const char *ns, const char *name)
-{
-	char *t = child_text(n, ns, name), *out = t ? pc_html_text(t) : NULL;
-
-	free(t);
-	return out;
-}
-
-/* The text of child NAME as a link resolved against base. */
-static char *
-child_link(xmlNodePtr n, const char *ns, const char *name, const char *base)
-{
-	char *t = child_text(n, ns, name), *out = NULL;
-
-	if (t && *t)
-		out = pc_resolve(t, base);
-	free(t);
-	return out;
-}
-
-static char *
-attr(xmlNodePtr n, const char *name)
-{
-	xmlAttrPtr a;
-
-	for (a = n ? n->properties : NULL; a; a = a->next)
-		if (strcmp((const char *)a->name, name) == 0 && a->ns == NULL)
-			return pc_trim(pc_node_text((xmlNodePtr)a));
-	return NULL;
-}
-
-/* The base for relative links at n: xml:base (resolved upwards), else fallback. */
-static char *
-base_of(xmlDocPtr doc, xmlNodePtr n, const char *fallback)
-{
-	xmlChar *b = xmlNodeGetBase(doc, n);
-	char *out;
-
-	if (b == NULL || doc->URL == NULL || strcmp((const char *)b, (const char *)doc->URL) == 0) {
-		xmlFree(b);
-		return fallback ? strdup(fallback) : NULL;
-	}
-	out = pc_resolve((const char *)b, fallback);
-	xmlFree(b);
-	return out;
-}
-
 static void
 add_cat(struct item *it, char *term)
 {
@@ -245,258 +165,758 @@ add_enc(struct item *it, char *url, char *type, const char *len, const char *bas
 	it->n_encs++;
 }
 
-/* An Atom text construct as plain text (title) or as HTML (summary, content). */
-static char *
-atom_text(xmlDocPtr doc, xmlNodePtr n, int want_html)
+/* ---- XML, streamed ----
+ *
+ * A SAX parser: no document tree is built.  Each item's fields are collected while it is read
+ * and the item is emitted at its end tag, so memory holds one item, never the whole feed.
+ * Feed-level fields (the channel's link, which relative item links resolve against, and the
+ * author items inherit) are the ones read so far, which in practice means all of them: feeds
+ * put them before their items.  No entity is ever declared (the DTD handlers are absent), so
+ * only the predefined entities and character references are expanded.
+ */
+
+enum kind { K_NONE, K_RSS, K_RDF, K_ATOM, K_ENTRY, K_NOTFEED };
+
+/* What the text being collected will become. */
+enum field {
+	F_NONE,
+	F_TITLE, F_LINK, F_GUID, F_SUMMARY, F_CONTENT, F_PUBLISHED, F_UPDATED, F_AUTHOR, F_CAT,
+	F_ID, F_PERSON_NAME, /* an Atom author's name, of the item or the feed */
+	F_FEED_TITLE, F_FEED_LINK, F_FEED_SUB, F_FEED_AUTHOR, F_FEED_CREATOR,
+};
+
+#define MAX_DEPTH 300 /* libxml2 stops at 256 */
+#define TEXT_CAP ((size_t)4 << 20) /* the host keeps at most 1 MiB of any field */
+
+struct sax {
+	const struct feedd_host *h;
+	xmlParserCtxtPtr ctx;
+	enum kind kind;
+	const char *ns; /* the namespace of items and their fields (NULL: none) */
+	int depth;
+	/* xml:base in scope at each depth, resolved; NULL where none is */
+	char *base[MAX_DEPTH];
+	const char *url; /* the document's URL, or NULL for stdin */
+	int chan_depth, chan_seen, root_ns_atom;
+
+	/* feed level */
+	char *title, *link, *author, *sub, *creator;
+	int feed_author_depth; /* depth of the feed's first <author>, or 0 */
+	int feed_author_seen;
+
+	/* the item being read */
+	int item_depth;
+	struct item it;
+	int link_seen;           /* RSS: the first <link> was read (only it counts) */
+	char *guid_link;         /* RSS: the first guid usable as a link, unresolved */
+	char *item_base;         /* base of the item's links */
+	int author_depth;        /* Atom: depth of the item's first <author>, or 0 */
+	int author_seen;
+
+	/* the text being collected */
+	enum field field;
+	int field_depth;
+	int atype; /* Atom text construct: 0 text, 1 html, 2 xhtml */
+	int perma; /* guid isPermaLink is not "false" */
+	struct pc_buf text;
+	/* xhtml: markup of the construct's children, and of its first child if that is a div */
+	struct pc_buf div;
+	int first_child_seen, first_is_div, in_div;
+	size_t open_at[MAX_DEPTH]; /* text.len after each open start tag, for <x/> */
+	int rc;
+};
+
+static const char *
+base_at(const struct sax *x, int depth)
 {
-	char *type = attr(n, "type"), *t, *out;
-	int html = type && (strcasecmp(type, "html") == 0 || strcasecmp(type, "text/html") == 0);
-	int xhtml = type && (strcasecmp(type, "xhtml") == 0 ||
-	                     strcasecmp(type, "application/xhtml+xml") == 0);
+	return depth >= 0 && depth < MAX_DEPTH ? x->base[depth] : NULL;
+}
 
-	free(type);
-	if (xhtml) {
-		xmlNodePtr div = n->children;
+/* base_of() of the tree version: the xml:base chain if there is one, else the fallback. */
+static const char *
+chain_or(const struct sax *x, int depth, const char *fallback)
+{
+	const char *b = base_at(x, depth);
 
-		while (div && div->type != XML_ELEMENT_NODE)
-			div = div->next;
-		t = pc_node_inner_html(doc, div && strcmp((const char *)div->name, "div") == 0 ? div : n);
-		html = 1;
-	} else {
-		t = pc_node_text(n);
-	}
-	if (t == NULL)
+	return b ? b : fallback;
+}
+
+static int
+el_is(const xmlChar *local, const xmlChar *uri, const char *ns, const char *name)
+{
+	if (strcmp((const char *)local, name) != 0)
+		return 0;
+	if (ns == NULL)
+		return uri == NULL;
+	return uri && strcmp((const char *)uri, ns) == 0;
+}
+
+/* Attribute `name` without a namespace: trimmed, malloc'd, or NULL. */
+static char *
+att(int n, const xmlChar **a, const char *name)
+{
+	int i;
+
+	for (i = 0; i < n; i++, a += 5)
+		if (a[2] == NULL && strcmp((const char *)a[0], name) == 0)
+			return pc_trim(strndup((const char *)a[3], (size_t)(a[4] - a[3])));
+	return NULL;
+}
+
+static void
+begin(struct sax *x, enum field f)
+{
+	x->field = f;
+	x->field_depth = x->depth;
+	x->text.len = 0;
+	x->text.oom = 0;
+	x->div.len = 0;
+	x->first_child_seen = x->first_is_div = x->in_div = 0;
+}
+
+/* The collected text, malloc'd. */
+static char *
+take(struct sax *x)
+{
+	struct pc_buf *b = x->atype == 2 && x->first_is_div ? &x->div : &x->text;
+	char *t;
+
+	if (b->oom)
 		return NULL;
-	if (want_html == html)
+	t = b->p ? strndup(b->p, b->len) : strdup("");
+	b->len = 0;
+	return t;
+}
+
+/* An Atom text construct as plain text (want_html 0) or as HTML. */
+static char *
+atom_value(struct sax *x, int want_html)
+{
+	int html = x->atype != 0;
+	char *t = take(x), *out;
+
+	if (t == NULL || want_html == html)
 		return t;
 	out = want_html ? escape_html(t) : pc_html_text(t);
 	free(t);
 	return out;
 }
 
-static void
-rss_item(xmlDocPtr doc, xmlNodePtr n, const char *ns, const char *base, struct item *it)
+static int
+atom_type(int n, const xmlChar **a)
 {
-	char *b = base_of(doc, n, base);
-	xmlNodePtr c;
+	char *type = att(n, a, "type");
+	int t = 0;
 
-	set(&it->title, child_text(n, ns, "title"));
-	set(&it->link, child_link(n, ns, "link", b));
-	for (c = n->children; c; c = c->next) {
-		if (is(c, ns, "guid") && ns == NULL) {
-			char *perma = attr(c, "isPermaLink"), *g = pc_trim(pc_node_text(c));
+	if (type && (strcasecmp(type, "html") == 0 || strcasecmp(type, "text/html") == 0))
+		t = 1;
+	else if (type && (strcasecmp(type, "xhtml") == 0 ||
+	                     strcasecmp(type, "application/xhtml+xml") == 0))
+		t = 2;
+	free(type);
+	return t;
+}
 
-			if (g && it->link == NULL && (perma == NULL || strcmp(perma, "false") != 0) &&
-			    strstr(g, "://"))
-				it->link = pc_resolve(g, b);
-			set(&it->id, g);
-			free(perma);
-		} else if (is(c, ns, "description")) {
-			set(&it->summary, pc_node_text(c));
-		} else if (is(c, NS_CONTENT, "encoded")) {
-			set(&it->content, pc_node_text(c));
-		} else if (is(c, ns, "pubDate") || is(c, NS_DC, "date")) {
-			set(&it->published, pc_node_text(c));
-		} else if ((is(c, ns, "author") && ns == NULL) || is(c, NS_DC, "creator")) {
-			set(&it->author, pc_node_text(c));
-		} else if ((is(c, ns, "category") && ns == NULL) || is(c, NS_DC, "subject")) {
-			add_cat(it, pc_node_text(c));
-		} else if (is(c, ns, "enclosure") && ns == NULL) {
-			char *len = attr(c, "length");
+static void
+add_markup(struct sax *x, const char *s, size_t n)
+{
+	if (x->text.len + n > TEXT_CAP)
+		return;
+	pc_buf_add(&x->text, s, n);
+	if (x->in_div)
+		pc_buf_add(&x->div, s, n);
+}
 
-			add_enc(it, attr(c, "url"), attr(c, "type"), len, b);
+static void
+add_escaped(struct sax *x, const char *s, size_t n, int attr)
+{
+	size_t i, start = 0;
+
+	for (i = 0; i < n; i++) {
+		const char *r = s[i] == '<' ? "&lt;" : s[i] == '>' ? "&gt;" : s[i] == '&' ? "&amp;"
+		              : attr && s[i] == '"' ? "&quot;" : NULL;
+
+		if (r == NULL)
+			continue;
+		add_markup(x, s + start, i - start);
+		add_markup(x, r, strlen(r));
+		start = i + 1;
+	}
+	add_markup(x, s + start, n - start);
+}
+
+static void
+add_qname(struct sax *x, const xmlChar *prefix, const xmlChar *local)
+{
+	if (prefix) {
+		add_markup(x, (const char *)prefix, strlen((const char *)prefix));
+		add_markup(x, ":", 1);
+	}
+	add_markup(x, (const char *)local, strlen((const char *)local));
+}
+
+/* Inside xhtml content: the start tag written back out. */
+static void
+xhtml_start(struct sax *x, const xmlChar *local, const xmlChar *prefix, int nns,
+    const xmlChar **ns, int natt, const xmlChar **a)
+{
+	int i;
+
+	if (x->depth == x->field_depth + 1 && !x->first_child_seen) {
+		x->first_child_seen = 1;
+		if (strcmp((const char *)local, "div") == 0) {
+			x->first_is_div = 1; /* its own tags are not part of the content */
+			x->in_div = 1;
+			return;
+		}
+	}
+	add_markup(x, "<", 1);
+	add_qname(x, prefix, local);
+	for (i = 0; i < nns; i++) {
+		add_markup(x, ns[2 * i] ? " xmlns:" : " xmlns", ns[2 * i] ? 7 : 6);
+		if (ns[2 * i])
+			add_markup(x, (const char *)ns[2 * i], strlen((const char *)ns[2 * i]));
+		add_markup(x, "=\"", 2);
+		if (ns[2 * i + 1])
+			add_escaped(x, (const char *)ns[2 * i + 1], strlen((const char *)ns[2 * i + 1]), 1);
+		add_markup(x, "\"", 1);
+	}
+	for (i = 0; i < natt; i++, a += 5) {
+		add_markup(x, " ", 1);
+		add_qname(x, a[1], a[0]);
+		add_markup(x, "=\"", 2);
+		add_escaped(x, (const char *)a[3], (size_t)(a[4] - a[3]), 1);
+		add_markup(x, "\"", 1);
+	}
+	add_markup(x, ">", 1);
+	if (x->depth < MAX_DEPTH)
+		x->open_at[x->depth] = x->text.len;
+}
+
+static void
+xhtml_end(struct sax *x, const xmlChar *local, const xmlChar *prefix)
+{
+	if (x->in_div && x->depth == x->field_depth + 1) {
+		x->in_div = 0;
+		return;
+	}
+	if (x->depth < MAX_DEPTH && x->open_at[x->depth] == x->text.len && x->text.len > 0 &&
+	    !x->text.oom) {
+		/* nothing inside: <br/> rather than <br></br> */
+		x->text.len--;
+		if (x->in_div && x->div.len > 0)
+			x->div.len--;
+		add_markup(x, "/>", 2);
+		return;
+	}
+	add_markup(x, "</", 2);
+	add_qname(x, prefix, local);
+	add_markup(x, ">", 1);
+}
+
+static void
+item_reset(struct sax *x)
+{
+	item_free(&x->it);
+	free(x->guid_link);
+	free(x->item_base);
+	x->guid_link = x->item_base = NULL;
+	x->link_seen = x->author_depth = x->author_seen = 0;
+}
+
+static void
+stop(struct sax *x, int rc)
+{
+	x->rc = rc;
+	xmlStopParser(x->ctx);
+}
+
+static void
+item_end(struct sax *x)
+{
+	int rc;
+
+	if (x->kind != K_ATOM && x->kind != K_ENTRY) {
+		/* RSS: the first <link>, else the first permalink guid; then rdf:about as the id */
+		if (x->it.link)
+			set(&x->it.link, pc_resolve(x->it.link, x->item_base));
+		else if (x->guid_link)
+			x->it.link = pc_resolve(x->guid_link, x->item_base);
+	}
+	rc = emit_item(x->h, &x->it, x->kind == K_ENTRY ? NULL : x->author ? x->author
+	                                                                    : x->creator);
+	if (rc != 0)
+		stop(x, rc == -2 ? -1 : 0); /* -1 from the host: it wants no more */
+	item_reset(x);
+	x->item_depth = 0;
+}
+
+/* The end of a collected field: where its text goes. */
+static void
+field_end(struct sax *x)
+{
+	struct item *it = &x->it;
+	char *t;
+
+	switch (x->field) {
+	case F_TITLE:
+		if (x->kind == K_ATOM || x->kind == K_ENTRY)
+			set(&it->title, atom_value(x, 0));
+		else if (it->title == NULL)
+			set(&it->title, take(x));
+		break;
+	case F_LINK: /* RSS: resolved at the item's end */
+		if (!x->link_seen) {
+			x->link_seen = 1;
+			set(&it->link, take(x));
+		}
+		break;
+	case F_GUID:
+		t = pc_trim(take(x));
+		if (t && *t && x->perma && x->guid_link == NULL && strstr(t, "://"))
+			x->guid_link = strdup(t);
+		set(&it->id, t);
+		break;
+	case F_SUMMARY:
+		set(&it->summary, x->kind == K_ATOM || x->kind == K_ENTRY ? atom_value(x, 1) : take(x));
+		break;
+	case F_CONTENT:
+		set(&it->content, x->kind == K_ATOM || x->kind == K_ENTRY ? atom_value(x, 1) : take(x));
+		break;
+	case F_PUBLISHED:
+		set(&it->published, take(x));
+		break;
+	case F_UPDATED:
+		set(&it->updated, take(x));
+		break;
+	case F_AUTHOR:
+		set(&it->author, take(x));
+		break;
+	case F_CAT:
+		add_cat(it, take(x));
+		break;
+	case F_ID:
+		set(&it->id, take(x));
+		break;
+	case F_PERSON_NAME:
+		if (x->item_depth)
+			set(&it->author, take(x));
+		else
+			set(&x->author, take(x));
+		break;
+	case F_FEED_TITLE:
+		if (x->kind == K_ATOM)
+			set(&x->title, atom_value(x, 0));
+		else if (x->title == NULL)
+			set(&x->title, take(x));
+		break;
+	case F_FEED_LINK:
+		if (x->link == NULL && (t = pc_trim(take(x))) != NULL) {
+			x->link = *t ? pc_resolve(t, x->url) : NULL;
+			free(t);
+		}
+		break;
+	case F_FEED_SUB:
+		if (x->kind == K_ATOM) {
+			set(&x->sub, atom_value(x, 0));
+		} else if (x->sub == NULL && (t = take(x)) != NULL) {
+			set(&x->sub, pc_html_text(pc_trim(t)));
+			free(t);
+		}
+		break;
+	case F_FEED_AUTHOR:
+		if (x->author == NULL)
+			set(&x->author, take(x));
+		break;
+	case F_FEED_CREATOR:
+		if (x->creator == NULL)
+			set(&x->creator, take(x));
+		break;
+	case F_NONE:
+		break;
+	}
+	x->field = F_NONE;
+}
+
+/* Where an RSS item's relative links resolve: its xml:base chain, else the channel's link,
+ * else the document's URL. */
+static char *
+rss_item_base(const struct sax *x)
+{
+	const char *b = base_at(x, x->depth);
+
+	return b ? strdup(b) : x->link ? strdup(x->link) : x->url ? strdup(x->url) : NULL;
+}
+
+static void
+rss_field(struct sax *x, const xmlChar *local, const xmlChar *uri, int natt, const xmlChar **a)
+{
+	const char *ns = x->ns;
+	int rss2 = x->kind == K_RSS;
+
+	if (el_is(local, uri, ns, "title")) {
+		begin(x, F_TITLE);
+	} else if (el_is(local, uri, ns, "link")) {
+		begin(x, F_LINK);
+	} else if (rss2 && el_is(local, uri, NULL, "guid")) {
+		char *perma = att(natt, a, "isPermaLink");
+
+		begin(x, F_GUID);
+		x->perma = perma == NULL || strcmp(perma, "false") != 0;
+		free(perma);
+	} else if (el_is(local, uri, ns, "description")) {
+		begin(x, F_SUMMARY);
+	} else if (el_is(local, uri, NS_CONTENT, "encoded")) {
+		begin(x, F_CONTENT);
+	} else if (el_is(local, uri, ns, "pubDate") || el_is(local, uri, NS_DC, "date")) {
+		begin(x, F_PUBLISHED);
+	} else if ((rss2 && el_is(local, uri, NULL, "author")) ||
+	           el_is(local, uri, NS_DC, "creator")) {
+		begin(x, F_AUTHOR);
+	} else if ((rss2 && el_is(local, uri, NULL, "category")) ||
+	           el_is(local, uri, NS_DC, "subject")) {
+		begin(x, F_CAT);
+	} else if (rss2 && el_is(local, uri, NULL, "enclosure")) {
+		char *len = att(natt, a, "length"), *b = rss_item_base(x);
+
+		add_enc(&x->it, att(natt, a, "url"), att(natt, a, "type"), len, b);
+		free(len);
+		free(b);
+	}
+}
+
+static void
+atom_field(struct sax *x, const xmlChar *local, const xmlChar *uri, int natt, const xmlChar **a)
+{
+	const char *ns = x->ns;
+	struct item *it = &x->it;
+
+	x->atype = 0;
+	if (el_is(local, uri, ns, "id")) {
+		begin(x, F_ID);
+	} else if (el_is(local, uri, ns, "title")) {
+		x->atype = atom_type(natt, a);
+		begin(x, F_TITLE);
+	} else if (el_is(local, uri, ns, "link")) {
+		char *rel = att(natt, a, "rel"), *href = att(natt, a, "href");
+		const char *lb = chain_or(x, x->depth, x->base[1] ? x->base[1] : x->url);
+
+		if (href && (rel == NULL || strcmp(rel, "alternate") == 0) && it->link == NULL) {
+			it->link = pc_resolve(href, lb);
+		} else if (href && rel && strcmp(rel, "enclosure") == 0) {
+			char *len = att(natt, a, "length");
+
+			add_enc(it, href, att(natt, a, "type"), len, lb);
+			href = NULL;
 			free(len);
 		}
-	}
-	if (ns != NULL && it->id == NULL) {
-		char *about = NULL;
-		xmlAttrPtr a;
+		free(href);
+		free(rel);
+	} else if (el_is(local, uri, ns, "summary")) {
+		x->atype = atom_type(natt, a);
+		begin(x, F_SUMMARY);
+	} else if (el_is(local, uri, ns, "content")) {
+		char *src = att(natt, a, "src");
 
-		for (a = n->properties; a; a = a->next)
-			if (strcmp((const char *)a->name, "about") == 0)
-				about = pc_node_text((xmlNodePtr)a);
-		set(&it->id, about);
+		if (src && it->link == NULL)
+			it->link = pc_resolve(src, x->item_base);
+		if (src == NULL) {
+			x->atype = atom_type(natt, a);
+			begin(x, F_CONTENT);
+		}
+		free(src);
+	} else if (el_is(local, uri, ns, "published") || el_is(local, uri, ns, "issued")) {
+		begin(x, F_PUBLISHED);
+	} else if (el_is(local, uri, ns, "updated") || el_is(local, uri, ns, "modified")) {
+		begin(x, F_UPDATED);
+	} else if (el_is(local, uri, ns, "category")) {
+		add_cat(it, att(natt, a, "term"));
+	} else if (el_is(local, uri, ns, "author") && !x->author_seen) {
+		x->author_seen = 1;
+		x->author_depth = x->depth;
 	}
-	free(b);
 }
 
 static void
-atom_person(xmlNodePtr n, const char *ns, char **dst)
+item_start(struct sax *x, int natt, const xmlChar **a)
 {
-	xmlNodePtr a = child(n, ns, "author");
+	item_reset(x);
+	x->item_depth = x->depth;
+	if (x->kind == K_ATOM || x->kind == K_ENTRY) {
+		const char *fb = x->base[1] ? x->base[1] : x->url;
 
-	if (a)
-		set(dst, child_text(a, ns, "name"));
-}
+		x->item_base = (fb = chain_or(x, x->depth, fb)) ? strdup(fb) : NULL;
+	} else {
+		x->item_base = rss_item_base(x);
+		if (x->kind == K_RDF) { /* rdf:about, the id when there is no other */
+			int i;
 
-static void
-atom_entry(xmlDocPtr doc, xmlNodePtr n, const char *ns, const char *base, struct item *it)
-{
-	char *b = base_of(doc, n, base);
-	xmlNodePtr c;
-
-	for (c = n->children; c; c = c->next) {
-		if (is(c, ns, "id")) {
-			set(&it->id, pc_node_text(c));
-		} else if (is(c, ns, "title")) {
-			set(&it->title, atom_text(doc, c, 0));
-		} else if (is(c, ns, "link")) {
-			char *rel = attr(c, "rel"), *href = attr(c, "href"), *lb = base_of(doc, c, base);
-
-			if (href && (rel == NULL || strcmp(rel, "alternate") == 0) && it->link == NULL)
-				it->link = pc_resolve(href, lb);
-			else if (href && rel && strcmp(rel, "enclosure") == 0) {
-				char *len = attr(c, "length");
-
-				add_enc(it, href, attr(c, "type"), len, lb);
-				href = NULL;
-				free(len);
-			}
-			free(href);
-			free(rel);
-			free(lb);
-		} else if (is(c, ns, "summary")) {
-			set(&it->summary, atom_text(doc, c, 1));
-		} else if (is(c, ns, "content")) {
-			char *src = attr(c, "src");
-
-			if (src && it->link == NULL)
-				it->link = pc_resolve(src, b);
-			else if (src == NULL)
-				set(&it->content, atom_text(doc, c, 1));
-			free(src);
-		} else if (is(c, ns, "published") || is(c, ns, "issued")) {
-			set(&it->published, pc_node_text(c));
-		} else if (is(c, ns, "updated") || is(c, ns, "modified")) {
-			set(&it->updated, pc_node_text(c));
-		} else if (is(c, ns, "category")) {
-			add_cat(it, attr(c, "term"));
+			for (i = 0; i < natt; i++)
+				if (strcmp((const char *)a[5 * i], "about") == 0)
+					set(&x->it.id, strndup((const char *)a[5 * i + 3],
+					                  (size_t)(a[5 * i + 4] - a[5 * i + 3])));
 		}
 	}
-	atom_person(n, ns, &it->author);
-	free(b);
 }
 
-static int
-walk_items(const struct feedd_host *h, xmlDocPtr doc, xmlNodePtr parent, const char *ns,
-    const char *iname, const char *base, const char *author, int atom)
+static void
+root_start(struct sax *x, const xmlChar *local, const xmlChar *uri)
 {
-	xmlNodePtr n;
-	int rc = 0;
-
-	for (n = parent->children; n && rc == 0; n = n->next) {
-		struct item it = {0};
-
-		if (!is(n, ns, iname))
-			continue;
-		if (atom)
-			atom_entry(doc, n, ns, base, &it);
-		else
-			rss_item(doc, n, ns, base, &it);
-		rc = emit_item(h, &it, author);
-		item_free(&it);
+	if (el_is(local, uri, NULL, "rss")) {
+		x->kind = K_RSS;
+	} else if (el_is(local, uri, NULL, "channel")) {
+		x->kind = K_RSS;
+		x->chan_depth = 1;
+		x->chan_seen = 1;
+	} else if (el_is(local, uri, NS_RDF, "RDF")) {
+		x->kind = K_RDF;
+		x->ns = NS_RSS1;
+	} else if (el_is(local, uri, NS_ATOM, "feed") || el_is(local, uri, NS_ATOM03, "feed")) {
+		x->kind = K_ATOM;
+		x->ns = strcmp((const char *)uri, NS_ATOM) == 0 ? NS_ATOM : NS_ATOM03;
+	} else if (el_is(local, uri, NS_ATOM, "entry")) {
+		x->kind = K_ENTRY;
+		x->ns = NS_ATOM;
+	} else {
+		x->kind = K_NOTFEED;
+		x->h->error(x->h->ctx, "feed: XML, but not RSS, RDF or Atom (root element <%s>)",
+		    (const char *)local);
+		stop(x, -1);
 	}
-	return rc == -2 ? -1 : 0;
+}
+
+static void
+on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri, int nns,
+    const xmlChar **ns, int natt, int ndef, const xmlChar **a)
+{
+	struct sax *x = ctx;
+	int i, d;
+
+	(void)ndef;
+	d = ++x->depth;
+	if (d < MAX_DEPTH) {
+		const char *parent = base_at(x, d - 1);
+
+		x->base[d] = NULL;
+		for (i = 0; i < natt + ndef; i++)
+			if (a[5 * i + 2] && strcmp((const char *)a[5 * i], "base") == 0 &&
+			    strcmp((const char *)a[5 * i + 2], (const char *)XML_XML_NAMESPACE) == 0) {
+				char *v = strndup((const char *)a[5 * i + 3],
+				    (size_t)(a[5 * i + 4] - a[5 * i + 3]));
+
+				x->base[d] = pc_resolve(v, parent ? parent : x->url);
+				free(v);
+			}
+		if (x->base[d] == NULL && parent)
+			x->base[d] = strdup(parent);
+	}
+	if (x->field != F_NONE) {
+		if (x->atype == 2)
+			xhtml_start(x, local, prefix, nns, ns, natt, a);
+		return; /* text of descendants is collected */
+	}
+	if (d == 1) {
+		root_start(x, local, uri);
+		if (x->kind == K_ENTRY)
+			item_start(x, natt, a);
+		return;
+	}
+	if (x->item_depth) {
+		if (d == x->item_depth + 1) {
+			if (x->kind == K_ATOM || x->kind == K_ENTRY)
+				atom_field(x, local, uri, natt, a);
+			else
+				rss_field(x, local, uri, natt, a);
+		} else if (x->author_depth && d == x->author_depth + 1 &&
+		           el_is(local, uri, x->ns, "name") && x->it.author == NULL) {
+			begin(x, F_PERSON_NAME);
+		}
+		return;
+	}
+	switch (x->kind) {
+	case K_RSS:
+		if (!x->chan_seen && d == 2 && el_is(local, uri, NULL, "channel")) {
+			x->chan_seen = 1;
+			x->chan_depth = 2;
+		} else if (x->chan_depth && d == x->chan_depth + 1) {
+			if (el_is(local, uri, NULL, "item"))
+				item_start(x, natt, a);
+			else if (el_is(local, uri, NULL, "title"))
+				begin(x, F_FEED_TITLE);
+			else if (el_is(local, uri, NULL, "link"))
+				begin(x, F_FEED_LINK);
+			else if (el_is(local, uri, NULL, "description"))
+				begin(x, F_FEED_SUB);
+			else if (el_is(local, uri, NULL, "managingEditor"))
+				begin(x, F_FEED_AUTHOR);
+			else if (el_is(local, uri, NS_DC, "creator"))
+				begin(x, F_FEED_CREATOR);
+		}
+		break;
+	case K_RDF:
+		if (d == 2 && el_is(local, uri, NS_RSS1, "item")) {
+			item_start(x, natt, a);
+		} else if (d == 2 && !x->chan_seen && el_is(local, uri, NS_RSS1, "channel")) {
+			x->chan_seen = 1;
+			x->chan_depth = 2;
+		} else if (x->chan_depth && d == 3) {
+			if (el_is(local, uri, NS_RSS1, "title"))
+				begin(x, F_FEED_TITLE);
+			else if (el_is(local, uri, NS_RSS1, "link"))
+				begin(x, F_FEED_LINK);
+			else if (el_is(local, uri, NS_RSS1, "description"))
+				begin(x, F_FEED_SUB);
+			else if (el_is(local, uri, NS_DC, "creator"))
+				begin(x, F_FEED_CREATOR);
+		}
+		break;
+	case K_ATOM:
+		if (d == 2) {
+			x->atype = 0;
+			if (el_is(local, uri, x->ns, "entry")) {
+				item_start(x, natt, a);
+			} else if (el_is(local, uri, x->ns, "title")) {
+				x->atype = atom_type(natt, a);
+				begin(x, F_FEED_TITLE);
+			} else if (el_is(local, uri, x->ns, "subtitle") ||
+			           el_is(local, uri, x->ns, "tagline")) {
+				x->atype = atom_type(natt, a);
+				begin(x, F_FEED_SUB);
+			} else if (el_is(local, uri, x->ns, "link") && x->link == NULL) {
+				char *rel = att(natt, a, "rel"), *href = att(natt, a, "href");
+
+				if (href && (rel == NULL || strcmp(rel, "alternate") == 0))
+					x->link = pc_resolve(href, x->base[1] ? x->base[1] : x->url);
+				free(rel);
+				free(href);
+			} else if (el_is(local, uri, x->ns, "author") && !x->feed_author_seen) {
+				x->feed_author_seen = 1;
+				x->feed_author_depth = 2;
+			}
+		} else if (x->feed_author_depth && d == 3 && el_is(local, uri, x->ns, "name") &&
+		           x->author == NULL) {
+			begin(x, F_PERSON_NAME);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+on_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
+{
+	struct sax *x = ctx;
+	int d = x->depth;
+
+	(void)uri;
+	if (x->field != F_NONE) {
+		if (d == x->field_depth)
+			field_end(x);
+		else if (x->atype == 2)
+			xhtml_end(x, local, prefix);
+	} else if (x->item_depth && d == x->item_depth) {
+		item_end(x);
+	} else if (x->item_depth && d == x->author_depth) {
+		x->author_depth = 0;
+	} else if (d == x->feed_author_depth) {
+		x->feed_author_depth = 0;
+	} else if (d == x->chan_depth) {
+		x->chan_depth = 0; /* later channels are not read */
+	}
+	if (d < MAX_DEPTH) {
+		free(x->base[d]);
+		x->base[d] = NULL;
+	}
+	x->depth--;
+}
+
+static void
+on_text(void *ctx, const xmlChar *s, int n)
+{
+	struct sax *x = ctx;
+
+	if (x->field == F_NONE || n <= 0)
+		return;
+	if (x->atype == 2) { /* xhtml: text is markup's text, escaped again */
+		if (x->depth > x->field_depth && x->first_is_div && !x->in_div)
+			return; /* after the div */
+		add_escaped(x, (const char *)s, (size_t)n, 0);
+	} else if (x->text.len + (size_t)n <= TEXT_CAP) {
+		pc_buf_add(&x->text, (const char *)s, (size_t)n);
+	}
+}
+
+static void
+quiet(void *ctx, xmlErrorPtr e)
+{
+	(void)ctx;
+	(void)e;
 }
 
 static int
 parse_xml(const struct feedd_host *h, const struct feedd_input *in)
 {
-	xmlDocPtr doc;
-	xmlNodePtr root, chan;
+	struct sax x;
+	xmlSAXHandler sh;
 	struct feedd_feed_info fi = {0};
-	char *title = NULL, *link = NULL, *author = NULL, *sub = NULL, *base = NULL;
-	const char *ns;
-	int rc = -1;
+	int i;
 
-	doc = xmlReadMemory(in->data, (int)in->len, in->url, in->charset,
-	    XML_PARSE_NONET | XML_PARSE_RECOVER | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-	        XML_PARSE_NOCDATA);
-	if (doc == NULL || (root = xmlDocGetRootElement(doc)) == NULL) {
-		const xmlError *e = xmlGetLastError();
+	memset(&x, 0, sizeof(x));
+	memset(&sh, 0, sizeof(sh));
+	sh.initialized = XML_SAX2_MAGIC;
+	sh.startElementNs = on_start;
+	sh.endElementNs = on_end;
+	sh.characters = on_text;
+	sh.ignorableWhitespace = on_text;
+	sh.cdataBlock = on_text;
+	sh.serror = quiet;
+	x.h = h;
+	x.url = strncmp(in->url, "stdin:", 6) ? in->url : NULL;
+	x.ctx = xmlCreatePushParserCtxt(&sh, &x, NULL, 0, in->url);
+	if (x.ctx == NULL) {
+		h->error(h->ctx, "feed: out of memory");
+		return -1;
+	}
+	xmlCtxtUseOptions(x.ctx, XML_PARSE_NONET | XML_PARSE_RECOVER | XML_PARSE_NOERROR |
+	                             XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
+	if (in->charset) {
+		xmlCharEncodingHandlerPtr enc = xmlFindCharEncodingHandler(in->charset);
+
+		if (enc)
+			xmlSwitchToEncoding(x.ctx, enc);
+	}
+	xmlParseChunk(x.ctx, in->data, (int)in->len, 1);
+	if (x.kind == K_NONE) {
+		const xmlError *e = xmlCtxtGetLastError(x.ctx);
 		char msg[200] = "";
 
 		if (e && e->message)
 			snprintf(msg, sizeof(msg), ": %s", e->message);
 		h->error(h->ctx, "feed: not XML%s", pc_trim(msg));
-		xmlFreeDoc(doc);
-		return -1;
+		x.rc = -1;
+	} else if (x.kind == K_RSS && !x.chan_seen) {
+		h->error(h->ctx, "feed: XML, but not RSS, RDF or Atom (root element <rss>)");
+		x.rc = -1;
+	} else if (x.kind != K_NOTFEED) {
+		fi.title = x.title;
+		fi.link = x.link;
+		fi.author = x.author ? x.author : x.creator;
+		fi.subtitle = x.sub;
+		h->feed_info(h->ctx, &fi);
 	}
-	base = strncmp(in->url, "stdin:", 6) ? strdup(in->url) : NULL;
-	if (is(root, NULL, "rss") || is(root, NULL, "channel")) {
-		chan = is(root, NULL, "channel") ? root : child(root, NULL, "channel");
-		if (chan == NULL)
-			goto notfeed;
-		title = child_text(chan, NULL, "title");
-		link = child_link(chan, NULL, "link", base);
-		set(&sub, child_plain(chan, NULL, "description"));
-		author = child_text(chan, NULL, "managingEditor");
-		if (author == NULL)
-			author = child_text(chan, NS_DC, "creator");
-		if (link) {
-			free(base);
-			base = strdup(link);
-		}
-		rc = walk_items(h, doc, chan, NULL, "item", base, author, 0);
-	} else if (is(root, NS_RDF, "RDF")) {
-		chan = child(root, NS_RSS1, "channel");
-		title = child_text(chan, NS_RSS1, "title");
-		link = child_link(chan, NS_RSS1, "link", base);
-		set(&sub, child_plain(chan, NS_RSS1, "description"));
-		author = child_text(chan, NS_DC, "creator");
-		rc = walk_items(h, doc, root, NS_RSS1, "item", link ? link : base, author, 0);
-	} else if (is(root, NS_ATOM, "feed") || is(root, NS_ATOM03, "feed")) {
-		xmlNodePtr c;
-		char *fb;
-
-		ns = (const char *)root->ns->href;
-		fb = base_of(doc, root, base);
-		for (c = root->children; c; c = c->next) {
-			if (is(c, ns, "title"))
-				set(&title, atom_text(doc, c, 0));
-			else if (is(c, ns, "subtitle") || is(c, ns, "tagline"))
-				set(&sub, atom_text(doc, c, 0));
-			else if (is(c, ns, "link") && link == NULL) {
-				char *rel = attr(c, "rel"), *href = attr(c, "href");
-
-				if (href && (rel == NULL || strcmp(rel, "alternate") == 0))
-					link = pc_resolve(href, fb);
-				free(rel);
-				free(href);
-			}
-		}
-		atom_person(root, ns, &author);
-		rc = walk_items(h, doc, root, ns, "entry", fb, author, 1);
-		free(fb);
-	} else if (is(root, NS_ATOM, "entry")) { /* an Atom Entry Document: a feed of one */
-		struct item it = {0};
-		char *fb = base_of(doc, root, base);
-
-		atom_entry(doc, root, NS_ATOM, fb, &it);
-		rc = emit_item(h, &it, NULL) == -2 ? -1 : 0;
-		item_free(&it);
-		free(fb);
-	} else {
-		goto notfeed;
-	}
-	fi.title = title;
-	fi.link = link;
-	fi.author = author;
-	fi.subtitle = sub;
-	h->feed_info(h->ctx, &fi);
-	goto done;
-notfeed:
-	h->error(h->ctx, "feed: XML, but not RSS, RDF or Atom (root element <%s>)",
-	    (const char *)root->name);
-	rc = -1;
-done:
-	free(title);
-	free(link);
-	free(author);
-	free(sub);
-	free(base);
-	xmlFreeDoc(doc);
-	return rc;
+	item_reset(&x);
+	for (i = 0; i < MAX_DEPTH; i++)
+		free(x.base[i]);
+	free(x.title);
+	free(x.link);
+	free(x.author);
+	free(x.creator);
+	free(x.sub);
+	free(x.text.p);
+	free(x.div.p);
+	xmlFreeParserCtxt(x.ctx);
+	return x.rc;
 }
 
 /* ---- JSON Feed ---- */
