@@ -5,6 +5,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -50,6 +51,18 @@ def timed(cmd, stdin=None, stdout=subprocess.DEVNULL, shell=False):
 
 def median_time(cmd, shell=False, rounds=ROUNDS):
     return statistics.median(timed(cmd, shell=shell) for _ in range(rounds))
+
+
+def cpu_time(cmd, shell=False):
+    """User + system time of cmd and everything it ran (a pipeline's processes summed)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True, shell=shell)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def median_cpu(cmd, shell=False, rounds=ROUNDS):
+    return statistics.median(cpu_time(cmd, shell=shell) for _ in range(rounds))
 
 
 def free_port():
@@ -147,10 +160,14 @@ def bench_rss():
         return "rss: skipped (needs sfeed)"
     rss = os.path.join(TMP, "rss20k.xml")
     gen("rss", rss, 20000)
-    t = median_time([FEEDD, "convert", "-p", "feed", rss])
-    ref = median_time("sfeed < %s | sfeed_atom > /dev/null" % rss, shell=True)
-    return ("rss (20,000 items, %d KiB, median of %d): feedd %.3f s, sfeed | sfeed_atom %.3f s, "
-            "ratio sfeed/feedd %.2f" % (os.path.getsize(rss) >> 10, ROUNDS, t, ref, ref / t))
+    cmd = [FEEDD, "convert", "-p", "feed", rss]
+    pipe = "sfeed < %s | sfeed_atom > /dev/null" % rss
+    t, ref = median_time(cmd), median_time(pipe, shell=True)
+    c, cref = median_cpu(cmd), median_cpu(pipe, shell=True)
+    return ("rss (20,000 items, %d KiB, median of %d): elapsed: feedd %.3f s, sfeed | sfeed_atom "
+            "%.3f s (two processes at once), ratio sfeed/feedd %.2f; CPU time: feedd %.3f s, "
+            "sfeed + sfeed_atom %.3f s, ratio %.2f"
+            % (os.path.getsize(rss) >> 10, ROUNDS, t, ref, ref / t, c, cref, cref / c))
 
 
 def peak_rss(pid):
