@@ -704,6 +704,7 @@ on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *
 				char *v = strndup((const char *)a[5 * i + 3],
 				    (size_t)(a[5 * i + 4] - a[5 * i + 3]));
 
+				free(x->base[d]); /* a repeated attribute: the last one */
 				x->base[d] = pc_resolve(v, parent ? parent : x->url);
 				free(v);
 			}
