@@ -1,9 +1,9 @@
 /*
  * feed: RSS 2.0, RSS 1.0 (RDF), Atom 1.0 (and 0.3) and JSON Feed 1.0/1.1 in, entries out.
  *
- * XML is parsed by libxml2 without entity substitution, DTD loading or network access, within
- * its default depth and size limits, and text is read without expanding entity references, so
- * neither billion laughs nor external entities reach the output.  JSON goes through jansson.
+ * XML goes through libxml2's SAX parser (see "XML, streamed" below) with no entity declared,
+ * no DTD loading and no network access, within its default depth limit, so neither billion
+ * laughs nor external entities reach the output.  JSON goes through jansson.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
