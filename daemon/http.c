@@ -563,15 +563,28 @@ serve_metrics(struct http *h, struct evhttp_request *req)
 	buf_free(&b);
 }
 
+/* Pauses accepting at the cap and resumes below it. */
+static void
+check_cap(struct http *h)
+{
+	if (h->listener == NULL)
+		return; /* being freed */
+	if (h->full && h->conns < h->max_conns) {
+		h->full = 0;
+		if (!evtimer_pending(h->resume, NULL)) /* else out of descriptors: it resumes */
+			evconnlistener_enable(h->listener);
+	} else if (!h->full && h->conns >= h->max_conns) {
+		h->full = 1;
+		evconnlistener_disable(h->listener);
+		log_warnx("http: %ld connections, the most allowed; pausing accept", h->conns);
+	}
+}
+
 static void
 conn_gone(struct http *h)
 {
 	h->conns--;
-	if (h->full && h->conns < h->max_conns && h->listener) {
-		h->full = 0;
-		if (!evtimer_pending(h->resume, NULL)) /* else out of descriptors: it resumes */
-			evconnlistener_enable(h->listener);
-	}
+	check_cap(h);
 }
 
 static void
@@ -634,11 +647,8 @@ make_bev(struct event_base *base, void *arg)
 	bufferevent_incref(bev);
 	h->fresh[h->n_fresh++] = bev;
 	event_active(h->adopt_ev, EV_READ, 1);
-	if (++h->conns >= h->max_conns && !h->full) {
-		h->full = 1;
-		evconnlistener_disable(h->listener);
-		log_warnx("http: %ld connections, the most allowed; pausing accept", h->conns);
-	}
+	h->conns++;
+	check_cap(h);
 	return bev;
 }
 
@@ -646,14 +656,7 @@ void
 http_set_max_connections(struct http *h, long n)
 {
 	h->max_conns = n > 0 ? n : 1;
-	if (h->full && h->conns < h->max_conns) {
-		h->full = 0;
-		if (!evtimer_pending(h->resume, NULL))
-			evconnlistener_enable(h->listener);
-	} else if (!h->full && h->conns >= h->max_conns) {
-		h->full = 1;
-		evconnlistener_disable(h->listener);
-	}
+	check_cap(h);
 }
 
 long
