@@ -221,15 +221,34 @@ def bench_scale(n=10000):
             % (n, "%.1f s" % done_at if done_at else "NOT within 120 s", peak))
 
 
+def library_floor():
+    """RSS of a program that only loads and initialises feedd's libraries, or None."""
+    exe = os.path.join(TMP, "floor")
+    flags = subprocess.run(["pkg-config", "--cflags", "--libs", "libcurl", "libxml-2.0",
+                            "libevent", "zlib"], capture_output=True, text=True)
+    if flags.returncode != 0 or not shutil.which("cc"):
+        return None
+    if subprocess.run(["cc", "-O2", "-o", exe, os.path.join(HERE, "floor.c")] +
+                      flags.stdout.split()).returncode != 0:
+        return None
+    out = subprocess.run([exe], capture_output=True, text=True).stdout.split()
+    return int(out[0]) / 1024 if out else None
+
+
 def bench_idle():
     port = free_port()
     d = start_feedd("[feed one]\nplugin = textdump\nsource = %s\ninterval = 1h\n" % SAMPLE, port)
     wait_http("http://127.0.0.1:%d/feeds/one.atom" % port)
     time.sleep(1)
     rss = cur_rss(d.pid)
+    with open("/proc/%d/smaps_rollup" % d.pid) as f:
+        anon = sum(int(line.split()[1]) for line in f if line.startswith("Anonymous:")) / 1024
     d.send_signal(signal.SIGTERM)
     d.wait()
-    return "idle (one feed, served): RSS %.1f MiB" % rss
+    floor = library_floor()
+    return ("idle (one feed, served): RSS %.1f MiB, of it %.1f MiB private (anonymous); "
+            "a program that only loads and initialises the same libraries: %s"
+            % (rss, anon, "%.1f MiB" % floor if floor else "not measured (needs cc)"))
 
 
 def main():
