@@ -30,6 +30,8 @@ struct parse {
 	char err[1024];
 };
 
+static void perr(struct parse *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 static void
 perr(struct parse *p, const char *fmt, ...)
 {

@@ -21,6 +21,8 @@ log_init(int verbosity, const char *progname)
 		log_prog = progname;
 }
 
+static void log_emit(int prio, const char *fmt, va_list ap, const char *suffix) LOG_ATTR(2, 0);
+
 static void
 log_emit(int prio, const char *fmt, va_list ap, const char *suffix)
 {

@@ -146,6 +146,8 @@ host_feed_info(void *ctx, const struct feedd_feed_info *fi)
 	set_str(&h->out->feed_subtitle, fi->subtitle);
 }
 
+static void host_error(void *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 static void
 host_error(void *ctx, const char *fmt, ...)
 {
