@@ -659,12 +659,6 @@ http_set_max_connections(struct http *h, long n)
 	check_cap(h);
 }
 
-long
-http_connections(const struct http *h)
-{
-	return h->conns;
-}
-
 static void
 resume_accept(evutil_socket_t fd, short what, void *arg)
 {

@@ -43,7 +43,6 @@ struct http *http_new(struct event_base *, struct feedd *, const char *host, con
 void http_free(struct http *);
 /* At most n clients connected at once; further ones wait in the listen backlog. */
 void http_set_max_connections(struct http *, long n);
-long http_connections(const struct http *);
 /* The origin a client would use without base_url, e.g. "http://127.0.0.1:8080". */
 const char *http_origin(const struct http *);
 
