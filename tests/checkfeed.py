@@ -57,6 +57,8 @@ def check(data, allow_fffd=False):
             "summary": e.findtext(A + "summary"),
             "content": content.text if content is not None else None,
             "link": links[0].get("href") if links else None,
+            "enclosures": [{"href": l.get("href"), "type": l.get("type")}
+                           for l in e.findall(A + "link") if l.get("rel") == "enclosure"],
             "published": e.findtext(A + "published"),
             "updated": e.findtext(A + "updated"),
         })

@@ -191,6 +191,22 @@ if f:
        ["https://a.example/x/y/p1", "https://a.example/z/p2", "https://a.example/x/p3"],
        "xml:base: each scope ends with its element")
 
+# '&' and references in attribute values (libxml2's SAX2 hands '&' over as "&#38;")
+f = conv("""<feed xmlns="http://www.w3.org/2005/Atom"><title>A</title><id>urn:a</id>
+<author><name>N</name></author><updated>2026-12-01T00:00:00Z</updated>
+<entry><id>urn:1</id><title>one</title><updated>2026-12-01T00:00:00Z</updated>
+<link href="https://e.example/?a=1&amp;b=2&#38;c=&lt;3&#x3E;"/>
+<link rel="enclosure" type="audio/mpeg" href="https://e.example/m.mp3?x=1&amp;y=2"/>
+<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><a href="/p?q=1&amp;r=2">x</a></div></content>
+</entry></feed>""", what="attribute references")
+if f:
+    e = f["entries"][0]
+    eq(e["link"], "https://e.example/?a=1&b=2&c=<3>", "attributes: &amp; &#38; &lt; &#x3E; decoded")
+    eq([x["href"] for x in e["enclosures"]], ["https://e.example/m.mp3?x=1&y=2"],
+       "attributes: enclosure URL decoded")
+    ok('href="/p?q=1&amp;r=2"' in (e["content"] or ""), "attributes: xhtml attribute escaped once "
+       "(%r)" % e["content"])
+
 # lines, the example plugin
 f = conv("alpha\r\n\nbeta\n", "lines", ["prefix=> "], what="lines")
 eq([x["title"] for x in f["entries"]] if f else None, ["> alpha", "> beta"], "lines: one per line")

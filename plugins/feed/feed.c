@@ -1,7 +1,7 @@
 /*
  * feed: RSS 2.0, RSS 1.0 (RDF), Atom 1.0 (and 0.3) and JSON Feed 1.0/1.1 in, entries out.
  *
- * XML goes through libxml2's SAX parser (see "XML, streamed" below) with no entity declared,
+ * XML goes through libxml2's SAX parser (see "XML, streamed" below) with no entity resolved,
  * no DTD loading and no network access, within its default depth limit, so neither billion
  * laughs nor external entities reach the output.  JSON goes through jansson.
  */
@@ -171,8 +171,10 @@ add_enc(struct item *it, char *url, char *type, const char *len, const char *bas
  * and the item is emitted at its end tag, so memory holds one item, never the whole feed.
  * Feed-level fields (the channel's link, which relative item links resolve against, and the
  * author items inherit) are the ones read so far, which in practice means all of them: feeds
- * put them before their items.  No entity is ever declared (the DTD handlers are absent), so
- * only the predefined entities and character references are expanded.
+ * put them before their items.  No entity is ever resolved: the handler has no getEntity and
+ * its context is not the parser's, so a reference to a declared entity is an error, and only
+ * the predefined entities and character references are expanded (libxml2 leaves '&' in
+ * attribute values as "&#38;": see att_value).
  */
 
 enum kind { K_NONE, K_RSS, K_RDF, K_ATOM, K_ENTRY, K_NOTFEED };
@@ -251,6 +253,31 @@ el_is(const xmlChar *local, const xmlChar *uri, const char *ns, const char *name
 	return uri && strcmp((const char *)uri, ns) == 0;
 }
 
+/*
+ * An attribute's value, malloc'd.  Without entity substitution libxml2's SAX2 hands values over
+ * with every '&' left as "&#38;" (its tree builder decodes them; a SAX handler must), and every
+ * other reference already decoded; so one left-to-right pass restores the value exactly.
+ */
+static char *
+att_value(const xmlChar **a)
+{
+	const char *p = (const char *)a[3], *end = (const char *)a[4];
+	char *out = malloc((size_t)(end - p) + 1), *w = out;
+
+	if (out == NULL)
+		return NULL;
+	while (p < end) {
+		if (end - p >= 5 && memcmp(p, "&#38;", 5) == 0) {
+			*w++ = '&';
+			p += 5;
+		} else {
+			*w++ = *p++;
+		}
+	}
+	*w = '\0';
+	return out;
+}
+
 /* Attribute `name` without a namespace: trimmed, malloc'd, or NULL. */
 static char *
 att(int n, const xmlChar **a, const char *name)
@@ -259,7 +286,7 @@ att(int n, const xmlChar **a, const char *name)
 
 	for (i = 0; i < n; i++, a += 5)
 		if (a[2] == NULL && strcmp((const char *)a[0], name) == 0)
-			return pc_trim(strndup((const char *)a[3], (size_t)(a[4] - a[3])));
+			return pc_trim(att_value(a));
 	return NULL;
 }
 
@@ -382,11 +409,15 @@ xhtml_start(struct sax *x, const xmlChar *local, const xmlChar *prefix, int nns,
 		add_markup(x, "\"", 1);
 	}
 	for (i = 0; i < natt; i++, a += 5) {
+		char *v = att_value(a);
+
 		add_markup(x, " ", 1);
 		add_qname(x, a[1], a[0]);
 		add_markup(x, "=\"", 2);
-		add_escaped(x, (const char *)a[3], (size_t)(a[4] - a[3]), 1);
+		if (v)
+			add_escaped(x, v, strlen(v), 1);
 		add_markup(x, "\"", 1);
+		free(v);
 	}
 	add_markup(x, ">", 1);
 	if (x->depth < MAX_DEPTH)
@@ -653,8 +684,7 @@ item_start(struct sax *x, int natt, const xmlChar **a)
 
 			for (i = 0; i < natt; i++)
 				if (strcmp((const char *)a[5 * i], "about") == 0)
-					set(&x->it.id, strndup((const char *)a[5 * i + 3],
-					                  (size_t)(a[5 * i + 4] - a[5 * i + 3])));
+					set(&x->it.id, att_value(a + 5 * i));
 		}
 	}
 }
@@ -701,8 +731,7 @@ on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *
 		for (i = 0; i < natt + ndef; i++)
 			if (a[5 * i + 2] && strcmp((const char *)a[5 * i], "base") == 0 &&
 			    strcmp((const char *)a[5 * i + 2], (const char *)XML_XML_NAMESPACE) == 0) {
-				char *v = strndup((const char *)a[5 * i + 3],
-				    (size_t)(a[5 * i + 4] - a[5 * i + 3]));
+				char *v = att_value(a + 5 * i);
 
 				free(x->base[d]); /* a repeated attribute: the last one */
 				x->base[d] = pc_resolve(v, parent ? parent : x->url);
@@ -916,6 +945,10 @@ parse_xml(const struct feedd_host *h, const struct feedd_input *in)
 	free(x.sub);
 	free(x.text.p);
 	free(x.div.p);
+	/* libxml2 keeps a DTD's entity declarations in a document of its own in SAX mode ("for
+	 * expat compatibility"); feedd never reads it, and the context does not free it */
+	if (x.ctx->myDoc)
+		xmlFreeDoc(x.ctx->myDoc);
 	xmlFreeParserCtxt(x.ctx);
 	return x.rc;
 }
