@@ -728,7 +728,7 @@ on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *
 		const char *parent = base_at(x, d - 1);
 
 		x->base[d] = NULL;
-		for (i = 0; i < natt + ndef; i++)
+		for (i = 0; i < natt; i++) /* as the tree builder: no DTD defaults */
 			if (a[5 * i + 2] && strcmp((const char *)a[5 * i], "base") == 0 &&
 			    strcmp((const char *)a[5 * i + 2], (const char *)XML_XML_NAMESPACE) == 0) {
 				char *v = att_value(a + 5 * i);
