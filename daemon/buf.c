@@ -1,9 +1,12 @@
 /* Growable byte buffer. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "xmalloc.h"
@@ -20,6 +23,7 @@ buf_reserve(struct buf *b, size_t extra)
 		cap *= 2;
 	b->data = xreallocarray(b->data, cap, 1);
 	b->cap = cap;
+	b->data[b->len] = '\0'; /* a first allocation too: the header's promise */
 }
 
 void
@@ -30,6 +34,30 @@ buf_add(struct buf *b, const void *p, size_t n)
 		memcpy(b->data + b->len, p, n);
 	b->len += n;
 	b->data[b->len] = '\0';
+}
+
+int
+buf_read_fd(struct buf *b, int fd)
+{
+	struct stat st;
+	ssize_t n;
+
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		buf_reserve(b, (size_t)st.st_size + 1); /* one allocation for a file */
+	for (;;) {
+		buf_reserve(b, 65536);
+		n = read(fd, b->data + b->len, b->cap - b->len - 1);
+		if (n == 0)
+			break;
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		b->len += (size_t)n;
+	}
+	b->data[b->len] = '\0';
+	return 0;
 }
 
 void

@@ -14,11 +14,14 @@ struct buf {
 
 #define BUF_INIT {NULL, 0, 0}
 
+/* Room for extra more bytes and the NUL; after it data is never NULL. */
 void buf_reserve(struct buf *, size_t extra);
 void buf_add(struct buf *, const void *, size_t);
 void buf_adds(struct buf *, const char *);
 void buf_addc(struct buf *, char);
 void buf_printf(struct buf *, const char *, ...) __attribute__((format(printf, 2, 3)));
+/* Appends everything fd has until end of file; -1 with errno on a read error. */
+int buf_read_fd(struct buf *, int fd);
 void buf_reset(struct buf *);           /* empties, keeps the memory */
 void buf_free(struct buf *);            /* frees and re-initialises */
 char *buf_steal(struct buf *, size_t *); /* hands the memory to the caller (never NULL) */

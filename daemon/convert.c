@@ -90,30 +90,6 @@ convert_source_url(const char *source, const char *base_dir)
 	return buf_steal(&b, NULL);
 }
 
-static int
-read_fd(int fd, struct buf *b)
-{
-	struct stat st;
-	ssize_t n;
-
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
-		buf_reserve(b, (size_t)st.st_size + 1); /* one allocation for a file */
-	for (;;) {
-		buf_reserve(b, 65536);
-		n = read(fd, b->data + b->len, b->cap - b->len - 1);
-		if (n == 0)
-			break;
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		b->len += (size_t)n;
-	}
-	b->data[b->len] = '\0';
-	return 0;
-}
-
 struct convert_args {
 	const char *plugin;
 	const char *source;
@@ -168,7 +144,7 @@ load_source(const char *source, struct fetch_result *r, char **url)
 	if (strcmp(source, "-") == 0) {
 		*url = xstrdup("stdin:");
 		r->mtime = time(NULL);
-		if (read_fd(STDIN_FILENO, &r->body) == -1) {
+		if (buf_read_fd(&r->body, STDIN_FILENO) == -1) {
 			fprintf(stderr, "feedd convert: stdin: %s\n", strerror(errno));
 			return -1;
 		}
@@ -188,7 +164,7 @@ load_source(const char *source, struct fetch_result *r, char **url)
 		return 0;
 	}
 	if ((fd = open(source, O_RDONLY | O_CLOEXEC)) == -1 || fstat(fd, &st) == -1 ||
-	    S_ISDIR(st.st_mode) || read_fd(fd, &r->body) == -1) {
+	    S_ISDIR(st.st_mode) || buf_read_fd(&r->body, fd) == -1) {
 		fprintf(stderr, "feedd convert: %s: %s\n", source,
 		    fd != -1 && S_ISDIR(st.st_mode) ? "is a directory" : strerror(errno));
 		if (fd != -1)

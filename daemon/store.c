@@ -401,28 +401,22 @@ int
 store_load(struct store *s, const char *path, char *err, size_t errlen)
 {
 	struct buf b = BUF_INIT;
-	char chunk[65536];
-	size_t n;
-	FILE *fp;
-	int rc;
+	int fd, rc;
 
 	memset(s, 0, sizeof(*s));
-	if ((fp = fopen(path, "re")) == NULL) {
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		if (errno == ENOENT)
 			return 1;
 		snprintf(err, errlen, "%s", strerror(errno));
 		return -1;
 	}
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		buf_add(&b, chunk, n);
-	if (ferror(fp)) {
-		snprintf(err, errlen, "read error");
-		fclose(fp);
+	rc = buf_read_fd(&b, fd);
+	close(fd);
+	if (rc == -1) {
+		snprintf(err, errlen, "read error: %s", strerror(errno));
 		buf_free(&b);
 		return -1;
 	}
-	fclose(fp);
-	buf_reserve(&b, 0);
 	rc = parse_state(s, b.data, b.len, err, errlen);
 	buf_free(&b);
 	if (rc == -1)
