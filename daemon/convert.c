@@ -26,16 +26,8 @@ convert_stamp(struct entry **v, size_t n, int64_t seen)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		struct entry *e = v[i];
-
-		e->published = e->src_published ? e->src_published
-		             : e->src_updated  ? e->src_updated
-		                               : seen - (int64_t)i;
-		e->updated = e->src_updated ? e->src_updated : e->published;
-		if (e->updated < e->published)
-			e->updated = e->published;
-	}
+	for (i = 0; i < n; i++)
+		entry_stamp(v[i], seen - (int64_t)i);
 }
 
 char *

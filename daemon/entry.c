@@ -119,6 +119,15 @@ entry_rehash(struct entry *e)
 	e->hash = h;
 }
 
+void
+entry_stamp(struct entry *e, int64_t fallback)
+{
+	e->published = e->src_published ? e->src_published
+	             : e->src_updated  ? e->src_updated
+	                               : fallback;
+	e->updated = e->src_updated > e->published ? e->src_updated : e->published;
+}
+
 struct entry *
 entry_new(void)
 {
@@ -194,10 +203,10 @@ entry_from_plugin(const struct feedd_entry *pe, int safe_html, const char **why)
 	entry_make_id(e->id_key, e->id);
 	e->link = entry_strdup_clean(pe->link);
 	e->author = entry_strdup_clean(pe->author);
-	e->summary = strdup_clean_max(pe->summary, ENTRY_TEXT_MAX);
+	e->summary = entry_strdup_text(pe->summary);
 	e->caption = entry_strdup_clean(pe->caption);
 	if (pe->content != NULL && pe->content[0] != '\0') {
-		char *clean = strdup_clean_max(pe->content, ENTRY_TEXT_MAX);
+		char *clean = entry_strdup_text(pe->content);
 
 		e->content = (safe_html || clean == NULL) ? clean : sanitize_html(clean);
 		if (!safe_html)

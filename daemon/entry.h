@@ -50,6 +50,9 @@ struct entry {
 struct entry *entry_from_plugin(const struct feedd_entry *, int safe_html, const char **why);
 struct entry *entry_new(void);
 void entry_free(struct entry *);
+/* Dates an entry new to the feed: published is what the source says, else fallback; updated
+ * is the source's if later, else published. */
+void entry_stamp(struct entry *, int64_t fallback);
 /* Recomputes e->hash from the text fields. */
 void entry_rehash(struct entry *);
 /* Writes "urn:uuid:…", the UUIDv5 of key in feedd's namespace, into out. */

@@ -252,6 +252,12 @@ feed_free(struct feed *f)
 	free(f);
 }
 
+const char *
+feed_title(const struct feed *f)
+{
+	return f->conf->title ? f->conf->title : f->store.feed_title ? f->store.feed_title : f->label;
+}
+
 void
 feed_publish(struct feed *f)
 {
@@ -265,7 +271,7 @@ feed_publish(struct feed *f)
 	atom_feed_id(f->conf->name, id);
 	xasprintf(&self, "%s/feeds/%s.atom", feedd_base_url(f->d), f->conf->name);
 	af.id = id;
-	af.title = f->conf->title ? f->conf->title : s->feed_title ? s->feed_title : f->label;
+	af.title = feed_title(f);
 	af.author = f->conf->author ? f->conf->author : s->feed_author ? s->feed_author : f->label;
 	af.subtitle = s->feed_subtitle;
 	af.self_url = self;

@@ -41,6 +41,8 @@ void feed_free(struct feed *);
 void feed_set_conf(struct feed *, const struct feed_conf *, const struct plugin *);
 /* Rebuilds the served response from the store (after the store is saved). */
 void feed_publish(struct feed *);
+/* The title shown for the feed: the config's, else the source's, else its host or file. */
+const char *feed_title(const struct feed *);
 /* A one-line status for STATUS= and logs. */
 void feed_status_counts(struct feed **v, size_t n, size_t *ok, size_t *failing, size_t *entries);
 

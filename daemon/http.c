@@ -94,11 +94,10 @@ http_date(int64_t t, char out[40])
 
 /*
  * sendfile pays off for large bodies; every segment holds a descriptor, so only bodies of at
- * least SEGMENT_MIN bytes get one, and at most SEGMENTS_MAX exist at once (10,000 feeds must
- * not eat 20,000 descriptors).  The rest are sent by reference from memory.
+ * least SEGMENT_MIN bytes get one, and at most HTTP_SEGMENTS_MAX exist at once (10,000 feeds
+ * must not eat 20,000 descriptors).  The rest are sent by reference from memory.
  */
 #define SEGMENT_MIN 16384
-#define SEGMENTS_MAX 256
 static int live_segments;
 
 static void
@@ -118,7 +117,7 @@ file_segment(const char *p, size_t n)
 	int fd;
 	size_t off = 0;
 
-	if (n < SEGMENT_MIN || live_segments >= SEGMENTS_MAX)
+	if (n < SEGMENT_MIN || live_segments >= HTTP_SEGMENTS_MAX)
 		return NULL;
 	if ((fd = memfd_create("feedd-response", MFD_CLOEXEC)) == -1)
 		return NULL;
@@ -244,14 +243,7 @@ token_in_list(const char *list, const char *tok)
 static int
 etag_matches(const char *inm, const char *etag)
 {
-	size_t n = strlen(etag);
-	const char *p;
-
-	if (strcmp(inm, "*") == 0)
-		return 1;
-	for (p = inm; (p = strstr(p, etag)) != NULL; p += n)
-		return 1;
-	return 0;
+	return strcmp(inm, "*") == 0 || strstr(inm, etag) != NULL; /* etag holds its quotes */
 }
 
 /* ---- routes ---- */
@@ -262,8 +254,10 @@ serve_feed(struct http *h, struct evhttp_request *req, struct feed *f)
 	struct evkeyvalq *in = evhttp_request_get_input_headers(req);
 	struct evkeyvalq *out = evhttp_request_get_output_headers(req);
 	struct response *r = f->resp;
-	const char *inm, *ims, *ae;
+	const char *inm, *ims, *ae, *body;
+	struct evbuffer_file_segment *seg;
 	struct evbuffer *b;
+	size_t len;
 	int gz;
 
 	(void)h;
@@ -294,14 +288,17 @@ serve_feed(struct http *h, struct evhttp_request *req, struct feed *f)
 		evhttp_send_reply(req, 200, "OK", NULL);
 		return;
 	}
+	seg = gz ? r->gzseg : r->seg;
+	body = gz ? r->gz : r->body;
+	len = gz ? r->gzlen : r->len;
 	b = evbuffer_new();
 	/* lets the segment stay a sendfile chain instead of being read into memory */
 	evbuffer_set_flags(b, EVBUFFER_FLAG_DRAINS_TO_FD);
-	if ((gz ? r->gzseg : r->seg) != NULL) {
-		evbuffer_add_file_segment(b, gz ? r->gzseg : r->seg, 0, (ev_off_t)(gz ? r->gzlen : r->len));
+	if (seg != NULL) {
+		evbuffer_add_file_segment(b, seg, 0, (ev_off_t)len);
 	} else {
 		response_ref(r);
-		evbuffer_add_reference(b, gz ? r->gz : r->body, gz ? r->gzlen : r->len, unref_cb, r);
+		evbuffer_add_reference(b, body, len, unref_cb, r);
 	}
 	evhttp_send_reply(req, 200, "OK", b);
 	evbuffer_free(b);
@@ -319,12 +316,6 @@ origin_for(const struct http *h, struct evhttp_request *req, char *out, size_t o
 		snprintf(out, outlen, "http://%s", host);
 	else
 		snprintf(out, outlen, "%s", feedd_base_url(h->d));
-}
-
-static const char *
-feed_title(const struct feed *f)
-{
-	return f->conf->title ? f->conf->title : f->store.feed_title ? f->store.feed_title : f->label;
 }
 
 static void

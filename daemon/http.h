@@ -12,10 +12,13 @@ struct event_base;
 
 struct evbuffer_file_segment;
 
+/* Response memfds open at once, at most (see file_segment in http.c). */
+#define HTTP_SEGMENTS_MAX 256
+
 /*
  * A feed's response, built once when the feed changes.  A large body also lives in a memfd,
  * so that every request sends it with sendfile(2) from one shared file segment: no copy per
- * request, and none through user space (see SEGMENTS_MAX in http.c for the bound).
+ * request, and none through user space (HTTP_SEGMENTS_MAX bounds them).
  */
 struct response {
 	int refs;

@@ -283,12 +283,12 @@ apply_config(struct feedd *d, struct config *cfg)
 }
 
 /* max_connections, less what the descriptor limit cannot give: the rest is kept for transfers,
- * state saves, response memfds (SEGMENTS_MAX), plugins and logs. */
+ * state saves, response memfds, plugins and logs. */
 static long
 connection_cap(const struct config *c)
 {
 	struct rlimit rl;
-	long n = c->max_connections, reserve = 2 * c->max_parallel + 256 + 64;
+	long n = c->max_connections, reserve = 2 * c->max_parallel + HTTP_SEGMENTS_MAX + 64;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
 	    (long)rl.rlim_cur - reserve < n) {
@@ -297,7 +297,7 @@ connection_cap(const struct config *c)
 			n = 16;
 		if (c->max_connections != CONFIG_MAX_CONNECTIONS_DEFAULT) /* else quietly */
 			log_warnx("max_connections %ld is more than %llu open files allow: using %ld",
-		    c->max_connections, (unsigned long long)rl.rlim_cur, n);
+			    c->max_connections, (unsigned long long)rl.rlim_cur, n);
 	}
 	return n;
 }

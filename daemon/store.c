@@ -91,11 +91,7 @@ store_merge(struct store *s, struct harvest *h, int64_t now, size_t max_entries)
 			entry_free(e);
 			continue;
 		}
-		e->published = e->src_published ? e->src_published
-		             : e->src_updated  ? e->src_updated
-		                               : base - (int64_t)j;
-		j++;
-		e->updated = e->src_updated > e->published ? e->src_updated : e->published;
+		entry_stamp(e, base - (int64_t)j++);
 		e->seq = s->seq++;
 		s->v[s->n++] = e;
 		changed++;
@@ -255,12 +251,6 @@ parse_i64(const char *s, int64_t *out)
 	return errno == 0 && end != s && *end == '\0' ? 0 : -1;
 }
 
-static char *
-opt_dup(const char *s)
-{
-	return entry_strdup_clean(s);
-}
-
 static struct entry *
 parse_entry(char **f, size_t n)
 {
@@ -282,11 +272,11 @@ parse_entry(char **f, size_t n)
 	e->seq = (uint64_t)seq;
 	e->id_key = xstrdup(f[9]);
 	e->title = f[10][0] ? xstrdup(f[10]) : xstrdup("(untitled)");
-	e->link = opt_dup(f[11]);
-	e->author = opt_dup(f[12]);
+	e->link = entry_strdup_clean(f[11]);
+	e->author = entry_strdup_clean(f[12]);
 	e->summary = entry_strdup_text(f[13]);
 	e->content = entry_strdup_text(f[14]);
-	e->caption = opt_dup(f[15]);
+	e->caption = entry_strdup_clean(f[15]);
 	return e;
 }
 
@@ -307,7 +297,7 @@ parse_meta(struct store *s, char **f, size_t n)
 	else if (strcmp(f[1], "last_error") == 0) dst = &s->last_error;
 	if (dst) {
 		free(*dst);
-		*dst = opt_dup(f[2]);
+		*dst = entry_strdup_clean(f[2]);
 		return 0;
 	}
 	if (parse_i64(f[2], &v) == -1)
@@ -335,7 +325,7 @@ add_extra(struct entry *e, char **f, size_t n)
 		e->enclosures = xreallocarray(e->enclosures, e->n_enclosures + 1, sizeof(*en));
 		en = &e->enclosures[e->n_enclosures++];
 		en->url = xstrdup(f[1]);
-		en->type = opt_dup(f[2]);
+		en->type = entry_strdup_clean(f[2]);
 		if (parse_i64(f[3], &en->length) == -1)
 			en->length = -1;
 		return 0;
