@@ -92,8 +92,9 @@ static const char *const refs[256] = {
 	['"'] = "&quot;", ['\t'] = "&#9;", ['\n'] = "&#10;",
 };
 
+/* An attribute value's s[0..n), for between double quotes. */
 static void
-escaped(struct buf *b, const char *s, size_t n, int attr)
+attr_text(struct buf *b, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n, *run = p;
 
@@ -101,7 +102,7 @@ escaped(struct buf *b, const char *s, size_t n, int attr)
 	for (; p < end; p++) {
 		const char *r = refs[*p];
 
-		if (r == NULL || (!attr && (*p == '"' || *p == '\t' || *p == '\n')))
+		if (r == NULL)
 			continue;
 		buf_add(b, run, (size_t)(p - run));
 		buf_adds(b, r);
@@ -156,7 +157,7 @@ static void
 attr(struct buf *b, const char *name_eq, const char *value)
 {
 	buf_adds(b, name_eq);
-	escaped(b, value, strlen(value), 1);
+	attr_text(b, value, strlen(value));
 	buf_addc(b, '"');
 }
 
@@ -180,11 +181,11 @@ link_el(struct buf *b, const char *rel, const char *href, const char *fragment,
 		attr(b, " type=\"", type);
 	ADD(b, " href=\"");
 	if (fragment) {
-		escaped(b, href, strcspn(href, "#"), 1);
+		attr_text(b, href, strcspn(href, "#"));
 		buf_addc(b, '#');
-		escaped(b, fragment, strlen(fragment), 1);
+		attr_text(b, fragment, strlen(fragment));
 	} else {
-		escaped(b, href, strlen(href), 1);
+		attr_text(b, href, strlen(href));
 	}
 	buf_addc(b, '"');
 	if (length >= 0)
@@ -212,7 +213,7 @@ content(struct buf *b, struct buf *scratch, const struct entry *e)
 		ADD(scratch, "<figure><figcaption>");
 		buf_add_html(scratch, e->caption, strlen(e->caption));
 		ADD(scratch, "</figcaption></figure>");
-		escaped(b, scratch->data, scratch->len, 0);
+		text(b, scratch->data);
 	}
 	ADD(b, "</content>");
 }
@@ -281,7 +282,6 @@ atom_write_to(int (*wr)(void *, const char *, int), void *ctx, const struct atom
 		return -1;
 	}
 	xmlTextWriterSetIndent(w, 0);
-	xmlTextWriterSetIndentString(w, BAD_CAST "  ");
 	/* no encoding: UTF-8 is XML's default, and naming it makes libxml2 pass every byte
 	 * through a UTF-8 to UTF-8 converter */
 	X(xmlTextWriterStartDocument(w, "1.0", NULL, NULL));
