@@ -222,6 +222,24 @@ pc_buf_add(struct pc_buf *b, const char *s, size_t n)
 	b->p[b->len] = '\0';
 }
 
+void
+pc_buf_add_escaped(struct pc_buf *b, const char *s, size_t n, int attr)
+{
+	size_t i, start = 0;
+
+	for (i = 0; i < n; i++) {
+		const char *r = s[i] == '<' ? "&lt;" : s[i] == '>' ? "&gt;" : s[i] == '&' ? "&amp;"
+		              : attr && s[i] == '"' ? "&quot;" : NULL;
+
+		if (r == NULL)
+			continue;
+		pc_buf_add(b, s + start, i - start);
+		pc_buf_add(b, r, strlen(r));
+		start = i + 1;
+	}
+	pc_buf_add(b, s + start, n - start);
+}
+
 static void
 collect(struct pc_buf *b, xmlNodePtr n, int depth)
 {

@@ -22,6 +22,8 @@ struct pc_buf {
 	int oom;
 };
 void pc_buf_add(struct pc_buf *, const char *, size_t);
+/* s[0..n) with <, > and & escaped, and " too if attr (for an attribute value). */
+void pc_buf_add_escaped(struct pc_buf *, const char *s, size_t n, int attr);
 
 /* The text of a node and its descendants, without expanding entity references (so no
  * entity, internal or external, can inflate or leak into it).  malloc'd; NULL on no memory. */

@@ -74,29 +74,18 @@ set(char **dst, char *v)
 	*dst = v;
 }
 
+/* s as HTML text, malloc'd; NULL if out of memory. */
 static char *
 escape_html(const char *s)
 {
-	size_t n = 0;
-	const char *p;
-	char *out, *w;
+	struct pc_buf b = {0};
 
-	for (p = s; *p; p++)
-		n += *p == '<' || *p == '>' ? 4 : *p == '&' ? 5 : 1;
-	if ((out = malloc(n + 1)) == NULL)
+	pc_buf_add_escaped(&b, s, strlen(s), 0);
+	if (b.oom) {
+		free(b.p);
 		return NULL;
-	for (p = s, w = out; *p; p++) {
-		if (*p == '<')
-			w = stpcpy(w, "&lt;");
-		else if (*p == '>')
-			w = stpcpy(w, "&gt;");
-		else if (*p == '&')
-			w = stpcpy(w, "&amp;");
-		else
-			*w++ = *p;
 	}
-	*w = '\0';
-	return out;
+	return b.p ? b.p : strdup("");
 }
 
 /* Emits it: content HTML (else the summary's HTML), a plain summary when both exist. */
@@ -196,10 +185,12 @@ struct sax {
 	enum kind kind;
 	const char *ns; /* the namespace of items and their fields (NULL: none) */
 	int depth;
-	/* xml:base in scope at each depth, resolved; NULL where none is */
-	char *base[MAX_DEPTH];
+	/* xml:base in scope at each depth, resolved, or NULL where none is; it points to the
+	 * string of the element that set it, held in own[] at that element's depth */
+	const char *base[MAX_DEPTH];
+	char *own[MAX_DEPTH];
 	const char *url; /* the document's URL, or NULL for stdin */
-	int chan_depth, chan_seen, root_ns_atom;
+	int chan_depth, chan_seen;
 
 	/* feed level */
 	char *title, *link, *author, *sub, *creator;
@@ -357,19 +348,11 @@ add_markup(struct sax *x, const char *s, size_t n)
 static void
 add_escaped(struct sax *x, const char *s, size_t n, int attr)
 {
-	size_t i, start = 0;
-
-	for (i = 0; i < n; i++) {
-		const char *r = s[i] == '<' ? "&lt;" : s[i] == '>' ? "&gt;" : s[i] == '&' ? "&amp;"
-		              : attr && s[i] == '"' ? "&quot;" : NULL;
-
-		if (r == NULL)
-			continue;
-		add_markup(x, s + start, i - start);
-		add_markup(x, r, strlen(r));
-		start = i + 1;
-	}
-	add_markup(x, s + start, n - start);
+	if (x->text.len + n > TEXT_CAP)
+		return;
+	pc_buf_add_escaped(&x->text, s, n, attr);
+	if (x->in_div)
+		pc_buf_add_escaped(&x->div, s, n, attr);
 }
 
 static void
@@ -727,18 +710,17 @@ on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *
 	if (d < MAX_DEPTH) {
 		const char *parent = base_at(x, d - 1);
 
-		x->base[d] = NULL;
+		x->own[d] = NULL;
 		for (i = 0; i < natt; i++) /* as the tree builder: no DTD defaults */
 			if (a[5 * i + 2] && strcmp((const char *)a[5 * i], "base") == 0 &&
 			    strcmp((const char *)a[5 * i + 2], (const char *)XML_XML_NAMESPACE) == 0) {
 				char *v = att_value(a + 5 * i);
 
-				free(x->base[d]); /* a repeated attribute: the last one */
-				x->base[d] = pc_resolve(v, parent ? parent : x->url);
+				free(x->own[d]); /* a repeated attribute: the last one */
+				x->own[d] = pc_resolve(v, parent ? parent : x->url);
 				free(v);
 			}
-		if (x->base[d] == NULL && parent)
-			x->base[d] = strdup(parent);
+		x->base[d] = x->own[d] ? x->own[d] : parent;
 	}
 	if (x->field != F_NONE) {
 		if (x->atype == 2)
@@ -855,7 +837,8 @@ on_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *ur
 		x->chan_depth = 0; /* later channels are not read */
 	}
 	if (d < MAX_DEPTH) {
-		free(x->base[d]);
+		free(x->own[d]);
+		x->own[d] = NULL;
 		x->base[d] = NULL;
 	}
 	x->depth--;
@@ -937,7 +920,7 @@ parse_xml(const struct feedd_host *h, const struct feedd_input *in)
 	}
 	item_reset(&x);
 	for (i = 0; i < MAX_DEPTH; i++)
-		free(x.base[i]);
+		free(x.own[i]);
 	free(x.title);
 	free(x.link);
 	free(x.author);
