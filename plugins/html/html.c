@@ -190,13 +190,10 @@ pick_charset(const struct feedd_input *in)
 		free(cs);
 		cs = strdup("WINDOWS-1252");
 	}
-	if (cs && strcasecmp(cs, "utf-8") == 0 && !valid_utf8(p, in->len)) {
-		free(cs); /* a page that says UTF-8 and is not: the usual culprit is 1252 */
-		cs = NULL;
-	}
-	if (cs == NULL)
-		cs = strdup(valid_utf8(p, in->len) ? "UTF-8" : "WINDOWS-1252");
-	return cs;
+	if (cs && strcasecmp(cs, "utf-8") != 0)
+		return cs;
+	free(cs); /* said UTF-8, or nothing: the bytes decide, and the usual culprit is 1252 */
+	return strdup(valid_utf8(p, in->len) ? "UTF-8" : "WINDOWS-1252");
 }
 
 /* Evaluates expr at node: the first node's text (or inner HTML), or a string result. */
