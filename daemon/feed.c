@@ -131,7 +131,9 @@ fetched(struct fetch_result *r, void *arg)
 		}
 		changed = store_merge(&f->store, &h, now, f->conf->max_entries);
 	}
-	meta = (r->not_modified ? 0 : take_validators(f, r)) | take_feed_info(f, &h);
+	/* a 304 ran no plugin: the harvest is empty and says nothing about the feed, so the
+	 * feed info, validators, entries and the served bytes all stay as they are */
+	meta = r->not_modified ? 0 : take_validators(f, r) | take_feed_info(f, &h);
 	harvest_free(&h);
 	if (f->store.last_error != NULL)
 		f->pinned = 1;

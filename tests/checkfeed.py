@@ -66,6 +66,9 @@ def check(data, allow_fffd=False):
         "id": root.findtext(A + "id"),
         "title": root.findtext(A + "title"),
         "author": root.findtext(A + "author/" + A + "name"),
+        "subtitle": root.findtext(A + "subtitle"),
+        "link": next((l.get("href") for l in root.findall(A + "link")
+                      if l.get("rel", "alternate") == "alternate"), None),
         "self": [l.get("href") for l in root.findall(A + "link") if l.get("rel") == "self"],
         "entries": entries,
     }
