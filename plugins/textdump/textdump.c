@@ -11,7 +11,14 @@
  *     longest such line, and a line in such a block joins the next when the next line's first
  *     word would not have fitted after it within W (so a short line, e.g. a headline or a
  *     paragraph's last line, ends there), and, in a document without blank lines, when it
- *     does not end a sentence (short one-per-line paragraphs are not wraps).
+ *     does not end a sentence (short one-per-line paragraphs are not wraps).  A line opening
+ *     with a bullet or an ordered marker ("3." "b)") never continues the one before it.
+ *     In a document with blank lines, a lone line break inside a block (a <br>, or a browser's
+ *     wrap) is soft too unless the line before ends a sentence, either line is a list item, a
+ *     credit, a byline or a dateline, or the line before could be a headline or a label: it is
+ *     soft when the next line goes on in lower case, when the line before ends in , ; ( or a
+ *     dash, or when it is too long for a headline and too short for a teaser or finished by the
+ *     next line's sentence end.
  *  4. Each resulting paragraph is a credit (`Photo: A / B`: a label from credit_prefixes, or a
  *     short label-colon line holding " / "), complete (ends in . ? ! … with optional closing
  *     quotes or brackets) or incomplete.
@@ -657,6 +664,65 @@ block_is_wrapped(const struct doc *d, size_t first, long wrap_max)
 	return complete * 2 <= lines - 1;
 }
 
+/* A list item: a line opening with a bullet or an ordered marker ("3." "b)") and a space. */
+static int
+is_item(const char *s, size_t n)
+{
+	static const char *const bullets[] = {"\xe2\x80\xa2", "\xc2\xb7", "\xe2\x97\xa6",
+	    "\xe2\x96\xaa", "\xe2\x96\xa0", "\xe2\x96\xa1", "\xe2\x98\x86", "\xe2\x98\x85",
+	    "\xe2\x96\xba", "\xe2\x96\xb8", "\xe2\x80\xa3", "\xe2\x81\x83", "\xe2\x97\x8f",
+	    "-", "*", "+", "o", NULL};
+	size_t i, l;
+
+	for (i = 0; bullets[i]; i++) {
+		l = strlen(bullets[i]);
+		if (n > l && memcmp(s, bullets[i], l) == 0 && s[l] == ' ')
+			return 1;
+	}
+	for (i = 0; i < n && i < 3 && isdigit((unsigned char)s[i]); i++)
+		;
+	if (i == 0 && n > 0 && islower((unsigned char)s[0]))
+		i = 1; /* "a)" */
+	return i > 0 && i + 1 < n && (s[i] == '.' || s[i] == ')') && s[i + 1] == ' ';
+}
+
+/* Opens with a lower-case letter (ASCII or Latin-1 in UTF-8): the rest of a sentence. */
+static int
+starts_lower(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	return (n > 0 && islower(u[0])) || (n > 1 && u[0] == 0xc3 && u[1] >= 0x9f);
+}
+
+/*
+ * Rule 3's soft break, in a document with blank lines: the line break between a and b inside
+ * a block is a soft one unless a ends a sentence, either line is a list item, a credit, a
+ * byline or a dateline, or a could be a headline or a label (short, and b starts a sentence
+ * of its own).  It is soft when b goes on in lower case, when a ends in a comma, semicolon,
+ * opening bracket or dash, or when a is too long for a headline and either too short for a
+ * teaser or finished by b's sentence end.
+ */
+static int
+soft_break(const struct opts *o, const struct line *a, const struct line *b)
+{
+	size_t wa;
+	char last = a->s[a->len - 1];
+
+	if (ends_complete(a->s, a->len) || is_item(a->s, a->len) || is_item(b->s, b->len) ||
+	    is_credit(o, a->s, a->len) || is_credit(o, b->s, b->len) ||
+	    is_byline(a->s, a->len) || is_byline(b->s, b->len) ||
+	    is_dateline(a->s, a->len) || is_dateline(b->s, b->len))
+		return 0;
+	if (starts_lower(b->s, b->len) || strchr(",;(", last) ||
+	    (a->len >= 3 && (memcmp(a->s + a->len - 3, "\xe2\x80\x93", 3) == 0 ||
+	                     memcmp(a->s + a->len - 3, "\xe2\x80\x94", 3) == 0)))
+		return 1;
+	wa = count_words(a->s, a->len, (size_t)o->teaser_min_words);
+	return wa > (size_t)o->headline_max_words &&
+	       (wa < (size_t)o->teaser_min_words || ends_complete(b->s, b->len));
+}
+
 /* Rules 3 and 4: joins soft-wrapped lines into paragraphs and classifies them. */
 static int
 build_paras(struct doc *d, const struct opts *o)
@@ -679,8 +745,11 @@ build_paras(struct doc *d, const struct opts *o)
 
 			join = prev->chars + 1 + first_word_chars(l) > w &&
 			       (blank_mode || !ends_complete(prev->s, prev->len)) &&
-			       !is_credit(o, prev->s, prev->len) && !is_credit(o, l->s, l->len);
+			       !is_credit(o, prev->s, prev->len) && !is_credit(o, l->s, l->len) &&
+			       !is_item(l->s, l->len);
 		}
+		if (i > 0 && !l->blank_before && blank_mode && !join)
+			join = soft_break(o, &d->lines[i - 1], l);
 		if (join) {
 			if (!joined) { /* the paragraph's first line moves to the arena */
 				off = d->arena.len;

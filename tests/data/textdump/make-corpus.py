@@ -98,6 +98,44 @@ add("mixed-blank-lines", "\n".join(HARBOUR[:3]) + "\n\n" + "\n".join(HARBOUR[3:]
     [art(HARBOUR), art(AIRPORT, "Airport runway closes for repairs"), tea(TEASERS[0])],
     note="one paragraph per line, with blank lines between some of them")
 
+# --- soft breaks inside blank-line paragraphs (a <br> in the page, or a browser's wrap)
+def cut(p, at):
+    """p with a line break after its word number `at`."""
+    w = p.split(" ")
+    return " ".join(w[:at]) + "\n" + " ".join(w[at:])
+
+
+TEASE = teaser("Harbour", 44)
+add("soft-break-comma", "\n\n".join(["Harbour pier to be rebuilt", cut(HARBOUR[0], 12)] +
+                                     [cut(HARBOUR[1], 8), cut(HARBOUR[3], 6)] +
+                                     HARBOUR[2:3] + HARBOUR[4:]) + "\n",
+    [art([HARBOUR[0], 1, 2, 3, 4], "Harbour pier to be rebuilt")],
+    note="a line ending in a comma goes on in the next line: no headline, no second article",
+    contains=[HARBOUR[0], HARBOUR[1], HARBOUR[3]])
+add("soft-break-teaser", "\n\n".join(HARBOUR + [cut(TEASE, 24), cut(TEASERS[0], 10)]) + "\n",
+    [art(HARBOUR), tea(TEASE), tea(TEASERS[0])],
+    note="teasers cut in two by a <br>: a piece too long for a headline and too short for a "
+         "teaser, or one that goes on in lower case, is not a paragraph of its own",
+    contains=[TEASE, TEASERS[0][:300]])
+LONGER = ["The council said the works would close the harbour road and the car park next to "
+          "the old fish market for most of the spring, and that the ferry to the islands "
+          "would leave from the Harbour Authority\u2019s temporary quay at the north end of the "
+          "bay until the new pier opens.", HARBOUR[1], AIRPORT[0] + " " + AIRPORT[1]]
+add("soft-break-longer", "\n\n".join([cut(LONGER[0], 36), LONGER[1], cut(LONGER[2], 15)]) +
+    "\n", [art(LONGER)],
+    note="a line too long for a headline, unfinished, followed by a longer one that ends its "
+         "sentence (a browser's wrap, or a <br>), even when that one opens with a capital",
+    contains=LONGER)
+items = ["\u2022 " + teaser("Port", 34) + ",", "\u2022 " + teaser("Quay", 34) + ",",
+         "1. " + teaser("Dock", 34) + ";", "2) " + teaser("Pier", 34)]
+add("soft-break-items", "\n\n".join(["\n".join(HARBOUR[:2]), "Related stories\n" +
+                                      TEASERS[0] + "\n" + TEASERS[1], "\n".join(items),
+                                      "By Ana Ruiz\n" + HARBOUR[2]]) + "\n",
+    [art(HARBOUR[:2]), tea(TEASERS[0]), tea(TEASERS[1])] + [tea(t) for t in items] +
+    [art(HARBOUR[2:3], author="Ana Ruiz")],
+    note="separate items in one block stay apart: bullets and numbers, a label before a "
+         "teaser, teasers one per line, a byline")
+
 # --- encodings
 body = "\n".join(SAMPLE_LINES)
 add("utf8-bom", "\ufeff" + body, SAMPLE_EXPECT)
