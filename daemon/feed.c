@@ -251,6 +251,7 @@ feed_free(struct feed *f)
 		response_unref(f->resp);
 	free(f->state_path);
 	free(f->label);
+	free(f->store_error);
 	free(f);
 }
 
@@ -294,22 +295,25 @@ feed_publish(struct feed *f)
 		if (f->resp)
 			response_unref(f->resp);
 		f->resp = r;
+		f->served = s->n;
 		feedd_exported(f->d, f);
 	}
 	free(self);
 }
 
 void
-feed_status_counts(struct feed **v, size_t n, size_t *ok, size_t *failing, size_t *entries)
+feed_status_counts(struct feed **v, size_t n, size_t *ok, size_t *failing, size_t *unsaved,
+    size_t *entries)
 {
 	size_t i;
 
-	*ok = *failing = *entries = 0;
+	*ok = *failing = *unsaved = *entries = 0;
 	for (i = 0; i < n; i++) {
 		if (v[i]->store.last_error)
 			(*failing)++;
 		else if (v[i]->store.last_success)
 			(*ok)++;
-		*entries += v[i]->store.n;
+		*unsaved += v[i]->store_error != NULL;
+		*entries += v[i]->served;
 	}
 }

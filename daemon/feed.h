@@ -29,7 +29,10 @@ struct feed {
 	struct feed *dirty_next;
 	int pinned;           /* state changed in a way only a save makes durable */
 	int kept;             /* scratch mark while a reload sorts feeds */
+	char *store_error;    /* why the last save failed, while it has not succeeded since */
+	size_t served;        /* entries in resp */
 	uint64_t fetches_ok, fetches_not_modified, fetches_failed; /* for /metrics */
+	uint64_t save_failures;
 };
 
 /* Creates a feed: loads its state (moving a corrupt one aside), opens its plugin, publishes
@@ -43,7 +46,8 @@ void feed_set_conf(struct feed *, const struct feed_conf *, const struct plugin 
 void feed_publish(struct feed *);
 /* The title shown for the feed: the config's, else the source's, else its host or file. */
 const char *feed_title(const struct feed *);
-/* A one-line status for STATUS= and logs. */
-void feed_status_counts(struct feed **v, size_t n, size_t *ok, size_t *failing, size_t *entries);
+/* Counts for STATUS=: feeds fetched fine, failing to fetch or to save, entries served. */
+void feed_status_counts(struct feed **v, size_t n, size_t *ok, size_t *failing, size_t *unsaved,
+    size_t *entries);
 
 #endif

@@ -358,11 +358,15 @@ serve_index(struct http *h, struct evhttp_request *req)
 
 		buf_printf(&b, "<tr><td><a href=\"/feeds/%s.atom\">", f->conf->name);
 		buf_add_html(&b, feed_title(f), strlen(feed_title(f)));
-		buf_printf(&b, "</a></td><td>%zu</td><td>", f->store.n);
+		buf_printf(&b, "</a></td><td>%zu</td><td>", f->served);
 		add_time(&b, f->store.last_success);
 		buf_adds(&b, "</td><td>");
 		if (f->store.last_error)
 			buf_add_html(&b, f->store.last_error, strlen(f->store.last_error));
+		if (f->store_error) {
+			buf_adds(&b, f->store.last_error ? "; cannot save: " : "cannot save: ");
+			buf_add_html(&b, f->store_error, strlen(f->store_error));
+		}
 		buf_adds(&b, "</td><td>");
 		add_time(&b, f->next_fetch);
 		buf_adds(&b, "</td></tr>\n");
@@ -420,26 +424,39 @@ json_time(struct buf *b, int64_t t)
 }
 
 static void
+json_str_or_null(struct buf *b, const char *s)
+{
+	if (s)
+		buf_add_json(b, s);
+	else
+		buf_adds(b, "null");
+}
+
+/* "status" is "ok" unless a feed's state cannot be saved: a failing fetch is the source's
+ * trouble, shown per feed; a failing save is this host's. */
+static void
 serve_healthz(struct http *h, struct evhttp_request *req)
 {
 	struct buf b = BUF_INIT;
 	struct feed **v;
 	size_t n, i;
+	int unsaved = 0;
 
 	v = feedd_feeds(h->d, &n);
-	buf_adds(&b, "{\"status\": \"ok\", \"feeds\": {");
+	for (i = 0; i < n; i++)
+		unsaved |= v[i]->store_error != NULL;
+	buf_printf(&b, "{\"status\": \"%s\", \"feeds\": {", unsaved ? "store_error" : "ok");
 	for (i = 0; i < n; i++) {
 		const struct feed *f = v[i];
 
 		buf_adds(&b, i ? ",\n  " : "\n  ");
 		buf_add_json(&b, f->conf->name);
-		buf_printf(&b, ": {\"entries\": %zu, \"last_success\": ", f->store.n);
+		buf_printf(&b, ": {\"entries\": %zu, \"last_success\": ", f->served);
 		json_time(&b, f->store.last_success);
 		buf_adds(&b, ", \"last_error\": ");
-		if (f->store.last_error)
-			buf_add_json(&b, f->store.last_error);
-		else
-			buf_adds(&b, "null");
+		json_str_or_null(&b, f->store.last_error);
+		buf_adds(&b, ", \"store_error\": ");
+		json_str_or_null(&b, f->store_error);
 		if (f->store.http_status)
 			buf_printf(&b, ", \"http_status\": %ld", f->store.http_status);
 		else
@@ -526,11 +543,21 @@ serve_metrics(struct http *h, struct evhttp_request *req)
 	for (k = 0; k < RC_N; k++)
 		buf_printf(&b, "feedd_http_responses_total{code=\"%s\"} %llu\n", rc_names[k],
 		    (unsigned long long)h->responses[k]);
-	buf_adds(&b, "# HELP feedd_feed_entries Entries in the feed.\n"
+	buf_adds(&b, "# HELP feedd_feed_entries Entries served.\n"
 	             "# TYPE feedd_feed_entries gauge\n");
 	for (i = 0; i < n; i++)
 		buf_printf(&b, "feedd_feed_entries{feed=\"%s\"} %zu\n", v[i]->conf->name,
-		    v[i]->store.n);
+		    v[i]->served);
+	buf_adds(&b, "# HELP feedd_feed_store_error 1 while the feed's state cannot be saved.\n"
+	             "# TYPE feedd_feed_store_error gauge\n");
+	for (i = 0; i < n; i++)
+		buf_printf(&b, "feedd_feed_store_error{feed=\"%s\"} %d\n", v[i]->conf->name,
+		    v[i]->store_error != NULL);
+	buf_adds(&b, "# HELP feedd_feed_save_failures_total Failed saves of the state since start.\n"
+	             "# TYPE feedd_feed_save_failures_total counter\n");
+	for (i = 0; i < n; i++)
+		buf_printf(&b, "feedd_feed_save_failures_total{feed=\"%s\"} %llu\n",
+		    v[i]->conf->name, (unsigned long long)v[i]->save_failures);
 	buf_adds(&b, "# HELP feedd_feed_fetches_total Fetches since start, by result.\n"
 	             "# TYPE feedd_feed_fetches_total counter\n");
 	for (i = 0; i < n; i++)

@@ -26,6 +26,8 @@
 #include "store.h"
 #include "xmalloc.h"
 
+#define SAVE_BACKOFF_CAP 300 /* seconds between retries of a failing save, at most */
+
 struct feedd {
 	struct event_base *base;
 	struct config cfg;
@@ -37,7 +39,9 @@ struct feedd {
 	struct feed **index; /* open addressing by name */
 	size_t index_cap;
 	struct feed *dirty;
-	struct event *commit_ev, *sig_hup, *sig_term, *sig_int, *watchdog;
+	struct feed *retry;   /* dirty too, but their last save failed: they wait for retry_ev */
+	int save_backoff;     /* seconds until the next retry; 0 while saves succeed */
+	struct event *commit_ev, *retry_ev, *sig_hup, *sig_term, *sig_int, *watchdog;
 	char *base_url;
 };
 
@@ -105,13 +109,87 @@ feedd_mark_dirty(struct feedd *d, struct feed *f)
 static void
 notify_status(struct feedd *d)
 {
-	size_t ok, failing, entries;
+	size_t ok, failing, unsaved, entries;
 	char msg[160];
+	int n;
 
-	feed_status_counts(d->feeds, d->n_feeds, &ok, &failing, &entries);
-	snprintf(msg, sizeof(msg), "STATUS=%zu feeds, %zu ok, %zu failing, %zu entries", d->n_feeds,
-	    ok, failing, entries);
+	feed_status_counts(d->feeds, d->n_feeds, &ok, &failing, &unsaved, &entries);
+	n = snprintf(msg, sizeof(msg), "STATUS=%zu feeds, %zu ok, %zu failing, %zu entries",
+	    d->n_feeds, ok, failing, entries);
+	if (unsaved)
+		snprintf(msg + n, sizeof(msg) - (size_t)n, ", %zu cannot save", unsaved);
 	notify_send(msg);
+}
+
+/* A failed save keeps the feed dirty, on the retry list; its streak is logged once. */
+static void
+save_failed(struct feedd *d, struct feed *f, const char *why)
+{
+	f->save_failures++;
+	if (f->store_error == NULL)
+		log_warnx("feed %s: cannot save its state (%s); retrying, and its new entries are "
+		    "served once a save succeeds", f->conf->name, why);
+	free(f->store_error);
+	f->store_error = xstrdup(why);
+	f->dirty_next = d->retry;
+	d->retry = f;
+}
+
+static void
+saved(struct feed *f)
+{
+	if (f->store_error) {
+		log_info("feed %s: state saved again", f->conf->name);
+		free(f->store_error);
+		f->store_error = NULL;
+	}
+	f->dirty = 0;
+	f->pinned = 0;
+	feed_publish(f);
+}
+
+/* Failed saves are tried again after 1 s, doubling up to SAVE_BACKOFF_CAP while they fail. */
+static void
+schedule_retry(struct feedd *d)
+{
+	struct timeval tv = {0, 0};
+
+	if (d->retry == NULL) {
+		d->save_backoff = 0;
+		return;
+	}
+	if (evtimer_pending(d->retry_ev, NULL))
+		return;
+	d->save_backoff = d->save_backoff ? d->save_backoff * 2 : 1;
+	if (d->save_backoff > SAVE_BACKOFF_CAP)
+		d->save_backoff = SAVE_BACKOFF_CAP;
+	tv.tv_sec = d->save_backoff;
+	evtimer_add(d->retry_ev, &tv);
+}
+
+/* Moves the retry list onto the dirty list, for a commit to try them all again. */
+static void
+take_retries(struct feedd *d)
+{
+	struct feed *f;
+
+	while ((f = d->retry) != NULL) {
+		d->retry = f->dirty_next;
+		f->dirty_next = d->dirty;
+		d->dirty = f;
+	}
+}
+
+static void
+unlink_feed(struct feed **list, struct feed *f)
+{
+	struct feed **pp;
+
+	for (pp = list; *pp; pp = &(*pp)->dirty_next)
+		if (*pp == f) {
+			*pp = f->dirty_next;
+			return;
+		}
 }
 
 /* Saves every dirty feed in one batch (few fsyncs), then publishes those saved: a response is
@@ -140,15 +218,24 @@ commit(evutil_socket_t fd, short what, void *arg)
 	d->dirty = NULL;
 	store_save_batch(jobs, n, d->cfg.state_dir);
 	for (i = 0; i < n; i++) {
-		fs[i]->dirty = 0;
-		if (!jobs[i].ok)
-			continue; /* stays as served before; the next change retries */
-		fs[i]->pinned = 0;
-		feed_publish(fs[i]);
+		if (jobs[i].ok)
+			saved(fs[i]);
+		else
+			save_failed(d, fs[i], jobs[i].why); /* served as before until then */
 	}
+	schedule_retry(d);
 	free(jobs);
 	free(fs);
 	notify_status(d);
+}
+
+static void
+retry_saves(evutil_socket_t fd, short what, void *arg)
+{
+	struct feedd *d = arg;
+
+	take_retries(d);
+	commit(fd, what, d);
 }
 
 static int
@@ -254,14 +341,9 @@ apply_config(struct feedd *d, struct config *cfg)
 			continue;
 		}
 		log_info("feed %s: removed", f->conf->name);
-		if (f->dirty) { /* drop it from the commit list */
-			struct feed **pp;
-
-			for (pp = &d->dirty; *pp; pp = &(*pp)->dirty_next)
-				if (*pp == f) {
-					*pp = f->dirty_next;
-					break;
-				}
+		if (f->dirty) { /* drop it from the commit or retry list */
+			unlink_feed(&d->dirty, f);
+			unlink_feed(&d->retry, f);
 		}
 		feed_free(f);
 	}
@@ -339,6 +421,7 @@ on_term(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	log_info("exiting on signal");
 	notify_send("STOPPING=1");
+	take_retries(d);
 	commit(-1, 0, d); /* pending states reach the disk first */
 	event_base_loopbreak(d->base);
 }
@@ -381,6 +464,7 @@ teardown(struct feedd *d)
 	if (d->watchdog)
 		event_free(d->watchdog);
 	event_free(d->commit_ev);
+	event_free(d->retry_ev);
 	event_free(d->sig_hup);
 	event_free(d->sig_term);
 	event_free(d->sig_int);
@@ -447,6 +531,7 @@ server_main(const char *conf_path, int verbose)
 			fatalx("event_base_new failed");
 	}
 	d.commit_ev = event_new(d.base, -1, 0, commit, &d);
+	d.retry_ev = evtimer_new(d.base, retry_saves, &d);
 	d.sig_hup = evsignal_new(d.base, SIGHUP, on_hup, &d);
 	d.sig_term = evsignal_new(d.base, SIGTERM, on_term, &d);
 	d.sig_int = evsignal_new(d.base, SIGINT, on_term, &d);

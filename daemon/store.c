@@ -444,22 +444,39 @@ write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
+/* The reason a job failed, for the caller to log once per failure streak. */
+static void
+job_failed(struct store_job *job, const char *what, const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	/* the folder is the state_dir, known to whoever reads this */
+	snprintf(job->why, sizeof(job->why), "%s %s: %s", what, base ? base + 1 : path,
+	    strerror(errno));
+	job->ok = 0;
+}
+
 /* Writes s to path, flushing it with fdatasync unless sync is 0.  Holds one descriptor. */
 static int
-write_state(const struct store *s, const char *path, struct buf *b, int sync)
+write_state(struct store_job *job, const char *path, struct buf *b, int sync)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 
 	buf_reset(b);
-	serialize(b, s);
+	serialize(b, job->s);
 	if (fd == -1 || write_all(fd, b->data, b->len) == -1 || (sync && fdatasync(fd) == -1)) {
-		log_warn("store: %s", path);
+		job_failed(job, "write", path);
 		if (fd != -1)
 			close(fd);
 		unlink(path);
 		return -1;
 	}
-	return close(fd);
+	if (close(fd) == -1) {
+		job_failed(job, "close", path);
+		unlink(path);
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -486,7 +503,9 @@ store_save_batch(struct store_job *jobs, size_t n, const char *dir)
 
 	for (i = 0; i < n; i++) {
 		snprintf(tmp, sizeof(tmp), "%s.tmp", jobs[i].path);
-		jobs[i].ok = write_state(jobs[i].s, tmp, &b, !use_syncfs) == 0;
+		jobs[i].ok = 1;
+		jobs[i].why[0] = '\0';
+		write_state(&jobs[i], tmp, &b, !use_syncfs);
 	}
 	buf_free(&b);
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -495,18 +514,16 @@ store_save_batch(struct store_job *jobs, size_t n, const char *dir)
 		for (i = 0; i < n; i++) {
 			snprintf(tmp, sizeof(tmp), "%s.tmp", jobs[i].path);
 			if (jobs[i].ok && flush_file(tmp) == -1) {
-				log_warn("store: fdatasync %s", tmp);
+				job_failed(&jobs[i], "fdatasync", tmp);
 				unlink(tmp);
-				jobs[i].ok = 0;
 			}
 		}
 	}
 	for (i = 0; i < n; i++) {
 		snprintf(tmp, sizeof(tmp), "%s.tmp", jobs[i].path);
 		if (jobs[i].ok && rename(tmp, jobs[i].path) == -1) {
-			log_warn("store: rename %s", tmp);
+			job_failed(&jobs[i], "rename", tmp);
 			unlink(tmp);
-			jobs[i].ok = 0;
 		}
 		failed += !jobs[i].ok;
 	}

@@ -46,15 +46,17 @@ const char *store_quarantine(const char *path);
 /* One state file to write; see store_save_batch. */
 struct store_job {
 	const struct store *s;
-	const char *path; /* final name, in dirfd's folder */
+	const char *path; /* final name, in the folder given to store_save_batch */
 	int ok;           /* set by store_save_batch */
+	char why[256];    /* if not ok: "rename FILE: reason" */
 };
 
 /*
  * Saves several stores durably at the cost of few flushes: each is written to PATH.tmp, the
  * data reaches the disk (fdatasync each, or one syncfs for a large batch), each is renamed
- * into place, then the folder is fsync'ed once.  On return every job with ok = 1 is on disk.
- * Returns the number of jobs that failed (logged).
+ * into place, then the folder is fsync'ed once.  On return every job with ok = 1 is on disk;
+ * a failed job says why in its why, unlogged, so that the caller can log a failure streak once.
+ * Returns the number of jobs that failed.
  */
 size_t store_save_batch(struct store_job *jobs, size_t n, const char *dir);
 
