@@ -48,6 +48,8 @@
 
 #include <feedd/plugin.h>
 
+#include "textdump.h"
+
 struct opts {
 	long teaser_min_words;
 	long headline_max_words;
@@ -58,14 +60,7 @@ struct opts {
 	size_t n_credit;
 };
 
-/* A growable string; plugins return errors instead of aborting, so every append can fail. */
-struct str {
-	char *p;
-	size_t len, cap;
-	int oom;
-};
-
-static void
+void
 str_add(struct str *s, const char *p, size_t n)
 {
 	if (s->oom)
@@ -88,13 +83,13 @@ str_add(struct str *s, const char *p, size_t n)
 	s->p[s->len] = '\0';
 }
 
-static void
+void
 str_adds(struct str *s, const char *p)
 {
 	str_add(s, p, strlen(p));
 }
 
-static void
+void
 str_add_html(struct str *s, const char *p, size_t n)
 {
 	size_t i, start = 0;
@@ -849,7 +844,7 @@ sentence_end(const char *s, size_t n, size_t i)
 }
 
 /* Rule 8's fallback: the first sentence, cut at a word boundary past max bytes. */
-static void
+void
 derive_title(struct str *t, const char *s, size_t n, size_t max)
 {
 	size_t i, end = n, cut, limit = n < max + 4 ? n : max + 4;
@@ -897,7 +892,7 @@ static const char word_ascii[128] = {
 };
 
 /* Rule 9. */
-static void
+void
 make_id_key(struct str *k, const char *s, size_t n, long words)
 {
 	size_t i;
@@ -973,7 +968,7 @@ struct scratch {
 	struct str title, key, summary, html;
 };
 
-static void
+void
 str_reset(struct str *s)
 {
 	s->len = 0;

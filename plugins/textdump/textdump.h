@@ -1,0 +1,25 @@
+/* What textdump.c shares with dom.c: its string buffer and its title and id rules. */
+#ifndef FEEDD_TEXTDUMP_H
+#define FEEDD_TEXTDUMP_H
+
+#include <stddef.h>
+
+/* A growable string; plugins return errors instead of aborting, so every append can fail. */
+struct str {
+	char *p;
+	size_t len, cap;
+	int oom;
+};
+
+void str_add(struct str *, const char *, size_t);
+void str_adds(struct str *, const char *);
+/* s[0..n) with <, > and & escaped. */
+void str_add_html(struct str *, const char *s, size_t n);
+void str_reset(struct str *);
+
+/* Rule 8's fallback: the first sentence of s[0..n), cut at a word boundary past max bytes. */
+void derive_title(struct str *t, const char *s, size_t n, size_t max);
+/* Rule 9: the id key of a text, its first `words` words lower-cased without punctuation. */
+void make_id_key(struct str *k, const char *s, size_t n, long words);
+
+#endif
