@@ -240,14 +240,23 @@ pc_buf_add_escaped(struct pc_buf *b, const char *s, size_t n, int attr)
 	pc_buf_add(b, s + start, n - start);
 }
 
+/* Elements whose text is code, never words a reader should see in a title or summary. */
+static int
+is_code(xmlNodePtr n)
+{
+	const char *name = (const char *)n->name;
+
+	return strcasecmp(name, "script") == 0 || strcasecmp(name, "style") == 0;
+}
+
 static void
-collect(struct pc_buf *b, xmlNodePtr n, int depth)
+collect(struct pc_buf *b, xmlNodePtr n, int depth, int skip_code)
 {
 	for (; n && depth < 256; n = n->next) {
 		if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) && n->content)
 			pc_buf_add(b, (const char *)n->content, strlen((const char *)n->content));
-		else if (n->type == XML_ELEMENT_NODE)
-			collect(b, n->children, depth + 1);
+		else if (n->type == XML_ELEMENT_NODE && !(skip_code && is_code(n)))
+			collect(b, n->children, depth + 1, skip_code);
 		/* entity references are skipped on purpose: no expansion, no external fetch */
 	}
 }
@@ -260,11 +269,11 @@ pc_node_text(xmlNodePtr n)
 	if (n == NULL)
 		return NULL;
 	if (n->type == XML_ATTRIBUTE_NODE)
-		collect(&b, n->children, 0);
+		collect(&b, n->children, 0, 0);
 	else if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE)
-		collect(&b, n, 255);
+		collect(&b, n, 255, 0);
 	else
-		collect(&b, n->children, 0);
+		collect(&b, n->children, 0, 0);
 	if (b.oom) {
 		free(b.p);
 		return NULL;
@@ -305,7 +314,7 @@ pc_html_text(const char *html)
 	    HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
 	if (d == NULL)
 		return strdup("");
-	collect(&b, xmlDocGetRootElement(d), 0);
+	collect(&b, xmlDocGetRootElement(d), 0, 1);
 	xmlFreeDoc(d);
 	if (b.oom || b.p == NULL) {
 		free(b.p);
@@ -324,6 +333,60 @@ pc_html_text(const char *html)
 	}
 	*w = '\0';
 	return out;
+}
+
+/* The value of base64 digit c, or -1. */
+static int
+b64_digit(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	return c == '+' || c == '-' ? 62 : c == '/' || c == '_' ? 63 : -1;
+}
+
+char *
+pc_base64_decode(const char *s, size_t *len)
+{
+	char *out = malloc(strlen(s) / 4 * 3 + 4);
+	unsigned acc = 0, bits = 0;
+	size_t n = 0;
+	int v;
+
+	if (out == NULL)
+		return NULL;
+	for (; *s && *s != '='; s++) {
+		if (isspace((unsigned char)*s))
+			continue;
+		if ((v = b64_digit((unsigned char)*s)) < 0) {
+			free(out);
+			return NULL;
+		}
+		acc = (acc << 6) | (unsigned)v;
+		if ((bits += 6) >= 8) {
+			bits -= 8;
+			out[n++] = (char)((acc >> bits) & 0xff);
+		}
+	}
+	out[n] = '\0';
+	*len = n;
+	return out;
+}
+
+int
+pc_is_text(const char *s, size_t n)
+{
+	size_t i;
+
+	if (memchr(s, '\0', n) || !xmlCheckUTF8((const xmlChar *)s))
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 && !strchr("\t\n\r", s[i]))
+			return 0;
+	return 1;
 }
 
 char *

@@ -30,10 +30,16 @@ void pc_buf_add_escaped(struct pc_buf *, const char *s, size_t n, int attr);
 char *pc_node_text(xmlNodePtr n);
 /* The children of n serialized as HTML (for xhtml content).  malloc'd. */
 char *pc_node_inner_html(xmlDocPtr doc, xmlNodePtr n);
-/* The text of an HTML fragment, tags dropped, white space folded.  malloc'd. */
+/* The text of an HTML fragment, tags, scripts and style sheets dropped, white space folded.
+ * malloc'd. */
 char *pc_html_text(const char *html);
 /* href resolved against base (either may be relative or NULL).  malloc'd, or NULL. */
 char *pc_resolve(const char *href, const char *base);
+/* The bytes base64 (or base64url) text s stands for, white space ignored, malloc'd and
+ * NUL-terminated, their number in *len; NULL if s is not base64 or out of memory. */
+char *pc_base64_decode(const char *s, size_t *len);
+/* s[0..n) is text: valid UTF-8 without NUL or C0 controls other than tab, LF and CR. */
+int pc_is_text(const char *s, size_t n);
 /* Trims white space at both ends in place; returns s. */
 char *pc_trim(char *s);
 

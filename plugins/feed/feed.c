@@ -23,8 +23,11 @@
 #define NS_ATOM "http://www.w3.org/2005/Atom"
 #define NS_ATOM03 "http://purl.org/atom/ns#"
 #define NS_RSS1 "http://purl.org/rss/1.0/"
+#define NS_RSS090 "http://my.netscape.com/rdf/simple/0.9/"
+#define NS_USERLAND "http://backend.userland.com/rss2" /* RSS 2.0's namespace until 2003 */
 #define NS_RDF "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 #define NS_DC "http://purl.org/dc/elements/1.1/"
+#define NS_DCTERMS "http://purl.org/dc/terms/"
 #define NS_CONTENT "http://purl.org/rss/1.0/modules/content/"
 
 #define MAX_CATS 32
@@ -172,6 +175,8 @@ enum kind { K_NONE, K_RSS, K_RDF, K_ATOM, K_ENTRY, K_NOTFEED };
 enum field {
 	F_NONE,
 	F_TITLE, F_LINK, F_GUID, F_SUMMARY, F_CONTENT, F_PUBLISHED, F_UPDATED, F_AUTHOR, F_CAT,
+	F_CREATED,              /* dcterms:created: published, unless something else says */
+	F_DC_TITLE, F_DC_DESC, /* RSS: used where the item has no title or description */
 	F_ID, F_PERSON_NAME, /* an Atom author's name, of the item or the feed */
 	F_FEED_TITLE, F_FEED_LINK, F_FEED_SUB, F_FEED_AUTHOR, F_FEED_CREATOR,
 };
@@ -184,6 +189,7 @@ struct sax {
 	xmlParserCtxtPtr ctx;
 	enum kind kind;
 	const char *ns; /* the namespace of items and their fields (NULL: none) */
+	int atom03;     /* Atom 0.3 (mode="base64" and "escaped") */
 	int depth;
 	/* xml:base in scope at each depth, resolved, or NULL where none is; it points to the
 	 * string of the element that set it, held in own[] at that element's depth */
@@ -203,6 +209,7 @@ struct sax {
 	int link_seen;           /* RSS: the first <link> was read (only it counts) */
 	char *guid_link;         /* RSS: the first guid usable as a link, unresolved */
 	char *item_base;         /* base of the item's links */
+	char *dc_title, *dc_desc; /* RSS: dc:title and dc:description, the fallbacks */
 	int author_depth;        /* Atom: depth of the item's first <author>, or 0 */
 	int author_seen;
 
@@ -210,6 +217,7 @@ struct sax {
 	enum field field;
 	int field_depth;
 	int atype; /* Atom text construct: 0 text, 1 html, 2 xhtml */
+	int b64;   /* Atom: the construct's text is base64 */
 	int perma; /* guid isPermaLink is not "false" */
 	struct pc_buf text;
 	/* xhtml: markup of the construct's children, and of its first child if that is a div */
@@ -306,6 +314,25 @@ take(struct sax *x)
 	return t;
 }
 
+/* The bytes base64 text t stands for if they are text, else NULL: binary is left out, it has
+ * no place in an entry's text.  t itself if it is no base64 at all (so it was not encoded).
+ * Frees t unless it returns it. */
+static char *
+unbase64(char *t)
+{
+	size_t n;
+	char *d = pc_base64_decode(t, &n);
+
+	if (d == NULL)
+		return t;
+	free(t);
+	if (!pc_is_text(d, n)) {
+		free(d);
+		d = NULL;
+	}
+	return d;
+}
+
 /* An Atom text construct as plain text (want_html 0) or as HTML. */
 static char *
 atom_value(struct sax *x, int want_html)
@@ -313,6 +340,8 @@ atom_value(struct sax *x, int want_html)
 	int html = x->atype != 0;
 	char *t = take(x), *out;
 
+	if (t && x->b64)
+		t = unbase64(t);
 	if (t == NULL || want_html == html)
 		return t;
 	out = want_html ? escape_html(t) : pc_html_text(t);
@@ -320,18 +349,40 @@ atom_value(struct sax *x, int want_html)
 	return out;
 }
 
+/* A media type whose content Atom 1.0 carries as text or inline XML, not base64 (RFC 4287
+ * 4.1.3.3); a value that is no media type at all counts as text. */
 static int
-atom_type(int n, const xmlChar **a)
+inline_type(const char *type)
 {
-	char *type = att(n, a, "type");
-	int t = 0;
+	size_t n = strlen(type);
+
+	return strchr(type, '/') == NULL || strncasecmp(type, "text/", 5) == 0 ||
+	       (n > 4 && (strcasecmp(type + n - 4, "+xml") == 0 || strcasecmp(type + n - 4, "/xml") == 0));
+}
+
+/*
+ * An Atom construct's type: 0 text, 1 html, 2 xhtml.  Sets x->b64 where its text is base64:
+ * Atom 0.3's mode="base64", or Atom 1.0 content of a type neither text nor XML.  Decoded text
+ * of such a type is carried as HTML, which the host sanitizes: nothing says it is plain, and
+ * markup in it should neither show as tags nor leak a script into a title.  Atom 0.3's
+ * mode="escaped" makes xhtml escaped markup, as html is.
+ */
+static int
+atom_type(struct sax *x, int n, const xmlChar **a, int is_content)
+{
+	char *type = att(n, a, "type"), *mode = x->atom03 ? att(n, a, "mode") : NULL;
+	int t = 0, base64 = mode && strcasecmp(mode, "base64") == 0;
 
 	if (type && (strcasecmp(type, "html") == 0 || strcasecmp(type, "text/html") == 0))
 		t = 1;
 	else if (type && (strcasecmp(type, "xhtml") == 0 ||
 	                     strcasecmp(type, "application/xhtml+xml") == 0))
-		t = 2;
+		t = (mode && strcasecmp(mode, "escaped") == 0) || base64 ? 1 : 2;
+	else if (type && !inline_type(type) && (base64 || (is_content && !x->atom03)))
+		base64 = t = 1;
+	x->b64 = base64;
 	free(type);
+	free(mode);
 	return t;
 }
 
@@ -434,7 +485,9 @@ item_reset(struct sax *x)
 	item_free(&x->it);
 	free(x->guid_link);
 	free(x->item_base);
-	x->guid_link = x->item_base = NULL;
+	free(x->dc_title);
+	free(x->dc_desc);
+	x->guid_link = x->item_base = x->dc_title = x->dc_desc = NULL;
 	x->link_seen = x->author_depth = x->author_seen = 0;
 }
 
@@ -456,6 +509,10 @@ item_end(struct sax *x)
 			set(&x->it.link, pc_resolve(x->it.link, x->item_base));
 		else if (x->guid_link)
 			x->it.link = pc_resolve(x->guid_link, x->item_base);
+		if (x->it.title == NULL)
+			x->it.title = x->dc_title, x->dc_title = NULL;
+		if (x->it.summary == NULL)
+			x->it.summary = x->dc_desc, x->dc_desc = NULL;
 	}
 	rc = emit_item(x->h, &x->it, x->kind == K_ENTRY ? NULL : x->author ? x->author
 	                                                                    : x->creator);
@@ -463,6 +520,36 @@ item_end(struct sax *x)
 		stop(x, rc == -2 ? -1 : 0); /* -1 from the host: it wants no more */
 	item_reset(x);
 	x->item_depth = 0;
+}
+
+/* A category's term: the text of markup it holds (escaped or not), which is no part of the term.
+ * Frees t. */
+static char *
+cat_text(char *t)
+{
+	char *plain;
+
+	if (t == NULL || strchr(t, '<') == NULL || (plain = pc_html_text(t)) == NULL)
+		return t;
+	free(t);
+	return plain;
+}
+
+/* Dublin Core Terms dates, in any dialect: 1 and sets *f if local is one. */
+static int
+dcterms_date(const xmlChar *local, const xmlChar *uri, enum field *f)
+{
+	if (uri == NULL || strcmp((const char *)uri, NS_DCTERMS) != 0)
+		return 0;
+	if (strcmp((const char *)local, "modified") == 0)
+		*f = F_UPDATED;
+	else if (strcmp((const char *)local, "issued") == 0)
+		*f = F_PUBLISHED;
+	else if (strcmp((const char *)local, "created") == 0)
+		*f = F_CREATED;
+	else
+		return 0;
+	return 1;
 }
 
 /* The end of a collected field: where its text goes. */
@@ -506,8 +593,20 @@ field_end(struct sax *x)
 	case F_AUTHOR:
 		set(&it->author, take(x));
 		break;
+	case F_CREATED:
+		if (it->published == NULL)
+			set(&it->published, take(x));
+		break;
+	case F_DC_TITLE:
+		if (x->dc_title == NULL)
+			set(&x->dc_title, take(x));
+		break;
+	case F_DC_DESC:
+		if (x->dc_desc == NULL)
+			set(&x->dc_desc, take(x));
+		break;
 	case F_CAT:
-		add_cat(it, take(x));
+		add_cat(it, cat_text(take(x)));
 		break;
 	case F_ID:
 		set(&it->id, take(x));
@@ -550,6 +649,7 @@ field_end(struct sax *x)
 		break;
 	}
 	x->field = F_NONE;
+	x->b64 = 0;
 }
 
 /* Where an RSS item's relative links resolve: its xml:base chain, else the channel's link,
@@ -567,12 +667,13 @@ rss_field(struct sax *x, const xmlChar *local, const xmlChar *uri, int natt, con
 {
 	const char *ns = x->ns;
 	int rss2 = x->kind == K_RSS;
+	enum field f;
 
 	if (el_is(local, uri, ns, "title")) {
 		begin(x, F_TITLE);
 	} else if (el_is(local, uri, ns, "link")) {
 		begin(x, F_LINK);
-	} else if (rss2 && el_is(local, uri, NULL, "guid")) {
+	} else if (rss2 && el_is(local, uri, ns, "guid")) {
 		char *perma = att(natt, a, "isPermaLink");
 
 		begin(x, F_GUID);
@@ -584,13 +685,19 @@ rss_field(struct sax *x, const xmlChar *local, const xmlChar *uri, int natt, con
 		begin(x, F_CONTENT);
 	} else if (el_is(local, uri, ns, "pubDate") || el_is(local, uri, NS_DC, "date")) {
 		begin(x, F_PUBLISHED);
-	} else if ((rss2 && el_is(local, uri, NULL, "author")) ||
+	} else if (dcterms_date(local, uri, &f)) {
+		begin(x, f);
+	} else if (el_is(local, uri, NS_DC, "title")) {
+		begin(x, F_DC_TITLE);
+	} else if (el_is(local, uri, NS_DC, "description")) {
+		begin(x, F_DC_DESC);
+	} else if ((rss2 && el_is(local, uri, ns, "author")) ||
 	           el_is(local, uri, NS_DC, "creator")) {
 		begin(x, F_AUTHOR);
-	} else if ((rss2 && el_is(local, uri, NULL, "category")) ||
+	} else if ((rss2 && el_is(local, uri, ns, "category")) ||
 	           el_is(local, uri, NS_DC, "subject")) {
 		begin(x, F_CAT);
-	} else if (rss2 && el_is(local, uri, NULL, "enclosure")) {
+	} else if (rss2 && el_is(local, uri, ns, "enclosure")) {
 		char *len = att(natt, a, "length"), *b = rss_item_base(x);
 
 		add_enc(&x->it, att(natt, a, "url"), att(natt, a, "type"), len, b);
@@ -604,12 +711,13 @@ atom_field(struct sax *x, const xmlChar *local, const xmlChar *uri, int natt, co
 {
 	const char *ns = x->ns;
 	struct item *it = &x->it;
+	enum field f;
 
-	x->atype = 0;
+	x->atype = x->b64 = 0;
 	if (el_is(local, uri, ns, "id")) {
 		begin(x, F_ID);
 	} else if (el_is(local, uri, ns, "title")) {
-		x->atype = atom_type(natt, a);
+		x->atype = atom_type(x, natt, a, 0);
 		begin(x, F_TITLE);
 	} else if (el_is(local, uri, ns, "link")) {
 		char *rel = att(natt, a, "rel"), *href = att(natt, a, "href");
@@ -627,7 +735,7 @@ atom_field(struct sax *x, const xmlChar *local, const xmlChar *uri, int natt, co
 		free(href);
 		free(rel);
 	} else if (el_is(local, uri, ns, "summary")) {
-		x->atype = atom_type(natt, a);
+		x->atype = atom_type(x, natt, a, 0);
 		begin(x, F_SUMMARY);
 	} else if (el_is(local, uri, ns, "content")) {
 		char *src = att(natt, a, "src");
@@ -635,7 +743,7 @@ atom_field(struct sax *x, const xmlChar *local, const xmlChar *uri, int natt, co
 		if (src && it->link == NULL)
 			it->link = pc_resolve(src, x->item_base);
 		if (src == NULL) {
-			x->atype = atom_type(natt, a);
+			x->atype = atom_type(x, natt, a, 1);
 			begin(x, F_CONTENT);
 		}
 		free(src);
@@ -643,6 +751,8 @@ atom_field(struct sax *x, const xmlChar *local, const xmlChar *uri, int natt, co
 		begin(x, F_PUBLISHED);
 	} else if (el_is(local, uri, ns, "updated") || el_is(local, uri, ns, "modified")) {
 		begin(x, F_UPDATED);
+	} else if (dcterms_date(local, uri, &f)) {
+		begin(x, f);
 	} else if (el_is(local, uri, ns, "category")) {
 		add_cat(it, att(natt, a, "term"));
 	} else if (el_is(local, uri, ns, "author") && !x->author_seen) {
@@ -672,28 +782,40 @@ item_start(struct sax *x, int natt, const xmlChar **a)
 	}
 }
 
+/* An RDF document's RSS: 1.0 or 0.90 by the namespace of its channel and items, or none. */
+static const char *
+rdf_dialect(const xmlChar *uri)
+{
+	if (uri && strcmp((const char *)uri, NS_RSS1) == 0)
+		return NS_RSS1;
+	if (uri && strcmp((const char *)uri, NS_RSS090) == 0)
+		return NS_RSS090;
+	return NULL;
+}
+
 static void
 root_start(struct sax *x, const xmlChar *local, const xmlChar *uri)
 {
-	if (el_is(local, uri, NULL, "rss")) {
+	if (el_is(local, uri, NULL, "rss") || el_is(local, uri, NS_USERLAND, "rss")) {
 		x->kind = K_RSS;
+		x->ns = uri ? NS_USERLAND : NULL;
 	} else if (el_is(local, uri, NULL, "channel")) {
 		x->kind = K_RSS;
 		x->chan_depth = 1;
 		x->chan_seen = 1;
 	} else if (el_is(local, uri, NS_RDF, "RDF")) {
-		x->kind = K_RDF;
-		x->ns = NS_RSS1;
+		x->kind = K_RDF; /* RSS 1.0 or 0.90: see rdf_dialect */
 	} else if (el_is(local, uri, NS_ATOM, "feed") || el_is(local, uri, NS_ATOM03, "feed")) {
 		x->kind = K_ATOM;
-		x->ns = strcmp((const char *)uri, NS_ATOM) == 0 ? NS_ATOM : NS_ATOM03;
+		x->atom03 = strcmp((const char *)uri, NS_ATOM) != 0;
+		x->ns = x->atom03 ? NS_ATOM03 : NS_ATOM;
 	} else if (el_is(local, uri, NS_ATOM, "entry")) {
 		x->kind = K_ENTRY;
 		x->ns = NS_ATOM;
 	} else {
 		x->kind = K_NOTFEED;
-		x->h->error(x->h->ctx, "feed: XML, but not RSS, RDF or Atom (root element <%s>)",
-		    (const char *)local);
+		x->h->error(x->h->ctx, "feed: XML, but no feed this plugin reads (root element <%s>%s%s)",
+		    (const char *)local, uri ? " in namespace " : "", uri ? (const char *)uri : "");
 		stop(x, -1);
 	}
 }
@@ -747,36 +869,38 @@ on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *
 	}
 	switch (x->kind) {
 	case K_RSS:
-		if (!x->chan_seen && d == 2 && el_is(local, uri, NULL, "channel")) {
+		if (!x->chan_seen && d == 2 && el_is(local, uri, x->ns, "channel")) {
 			x->chan_seen = 1;
 			x->chan_depth = 2;
 		} else if (x->chan_depth && d == x->chan_depth + 1) {
-			if (el_is(local, uri, NULL, "item"))
+			if (el_is(local, uri, x->ns, "item"))
 				item_start(x, natt, a);
-			else if (el_is(local, uri, NULL, "title"))
+			else if (el_is(local, uri, x->ns, "title"))
 				begin(x, F_FEED_TITLE);
-			else if (el_is(local, uri, NULL, "link"))
+			else if (el_is(local, uri, x->ns, "link"))
 				begin(x, F_FEED_LINK);
-			else if (el_is(local, uri, NULL, "description"))
+			else if (el_is(local, uri, x->ns, "description"))
 				begin(x, F_FEED_SUB);
-			else if (el_is(local, uri, NULL, "managingEditor"))
+			else if (el_is(local, uri, x->ns, "managingEditor"))
 				begin(x, F_FEED_AUTHOR);
 			else if (el_is(local, uri, NS_DC, "creator"))
 				begin(x, F_FEED_CREATOR);
 		}
 		break;
 	case K_RDF:
-		if (d == 2 && el_is(local, uri, NS_RSS1, "item")) {
+		if (d == 2 && x->ns == NULL)
+			x->ns = rdf_dialect(uri); /* the first child's namespace says which RSS */
+		if (d == 2 && el_is(local, uri, x->ns, "item")) {
 			item_start(x, natt, a);
-		} else if (d == 2 && !x->chan_seen && el_is(local, uri, NS_RSS1, "channel")) {
+		} else if (d == 2 && !x->chan_seen && el_is(local, uri, x->ns, "channel")) {
 			x->chan_seen = 1;
 			x->chan_depth = 2;
 		} else if (x->chan_depth && d == 3) {
-			if (el_is(local, uri, NS_RSS1, "title"))
+			if (el_is(local, uri, x->ns, "title"))
 				begin(x, F_FEED_TITLE);
-			else if (el_is(local, uri, NS_RSS1, "link"))
+			else if (el_is(local, uri, x->ns, "link"))
 				begin(x, F_FEED_LINK);
-			else if (el_is(local, uri, NS_RSS1, "description"))
+			else if (el_is(local, uri, x->ns, "description"))
 				begin(x, F_FEED_SUB);
 			else if (el_is(local, uri, NS_DC, "creator"))
 				begin(x, F_FEED_CREATOR);
@@ -784,15 +908,15 @@ on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *
 		break;
 	case K_ATOM:
 		if (d == 2) {
-			x->atype = 0;
+			x->atype = x->b64 = 0;
 			if (el_is(local, uri, x->ns, "entry")) {
 				item_start(x, natt, a);
 			} else if (el_is(local, uri, x->ns, "title")) {
-				x->atype = atom_type(natt, a);
+				x->atype = atom_type(x, natt, a, 0);
 				begin(x, F_FEED_TITLE);
 			} else if (el_is(local, uri, x->ns, "subtitle") ||
 			           el_is(local, uri, x->ns, "tagline")) {
-				x->atype = atom_type(natt, a);
+				x->atype = atom_type(x, natt, a, 0);
 				begin(x, F_FEED_SUB);
 			} else if (el_is(local, uri, x->ns, "link") && x->link == NULL) {
 				char *rel = att(natt, a, "rel"), *href = att(natt, a, "href");
@@ -867,14 +991,122 @@ quiet(void *ctx, xmlErrorPtr e)
 	(void)e;
 }
 
+/* Where a wide encoding starts, and how its code units read. */
+struct wide {
+	size_t unit, skip; /* 2 (UTF-16) or 4 (UTF-32); the byte order mark's length */
+	int be;
+};
+
+/* UTF-32 or UTF-16, told by a byte order mark or by how "<" (and "<?") is spelled: 1 and *w. */
+static int
+wide_encoding(const unsigned char *p, size_t n, struct wide *w)
+{
+	static const struct {
+		unsigned char sig[4];
+		size_t len;
+		struct wide w;
+	} sigs[] = {
+		{{0x00, 0x00, 0xfe, 0xff}, 4, {4, 4, 1}}, {{0xff, 0xfe, 0x00, 0x00}, 4, {4, 4, 0}},
+		{{0x00, 0x00, 0x00, '<'}, 4, {4, 0, 1}}, {{'<', 0x00, 0x00, 0x00}, 4, {4, 0, 0}},
+		{{0xfe, 0xff}, 2, {2, 2, 1}}, {{0xff, 0xfe}, 2, {2, 2, 0}},
+		{{0x00, '<', 0x00, '?'}, 4, {2, 0, 1}}, {{'<', 0x00, '?', 0x00}, 4, {2, 0, 0}},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (n >= sigs[i].len && memcmp(p, sigs[i].sig, sigs[i].len) == 0) {
+			*w = sigs[i].w;
+			return 1;
+		}
+	return 0;
+}
+
+static uint32_t
+wide_unit(const unsigned char *p, const struct wide *w)
+{
+	if (w->unit == 2)
+		return w->be ? (uint32_t)p[0] << 8 | p[1] : (uint32_t)p[1] << 8 | p[0];
+	return w->be ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]
+	             : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+}
+
+static size_t
+put_utf8(unsigned char *o, uint32_t c)
+{
+	if (c < 0x80) {
+		o[0] = (unsigned char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		o[0] = (unsigned char)(0xc0 | c >> 6);
+		o[1] = (unsigned char)(0x80 | (c & 0x3f));
+		return 2;
+	}
+	if (c < 0x10000) {
+		o[0] = (unsigned char)(0xe0 | c >> 12);
+		o[1] = (unsigned char)(0x80 | ((c >> 6) & 0x3f));
+		o[2] = (unsigned char)(0x80 | (c & 0x3f));
+		return 3;
+	}
+	o[0] = (unsigned char)(0xf0 | c >> 18);
+	o[1] = (unsigned char)(0x80 | ((c >> 12) & 0x3f));
+	o[2] = (unsigned char)(0x80 | ((c >> 6) & 0x3f));
+	o[3] = (unsigned char)(0x80 | (c & 0x3f));
+	return 4;
+}
+
+/*
+ * UTF-32 and UTF-16 input decoded to UTF-8 here, malloc'd (*len its length), or NULL when out
+ * of memory: libxml2 2.9 takes UTF-32's byte order mark for UTF-16's and lets a declaration
+ * ("ISO-10646-UCS-4", "ISO-10646-UCS-2") override what the bytes say.  A unit that is no
+ * character (a lone surrogate, past U+10FFFF) becomes U+FFFD.
+ */
+static char *
+wide_to_utf8(const unsigned char *p, size_t n, const struct wide *w, size_t *len)
+{
+	unsigned char *out = malloc(n / 2 * 3 + 4), *o = out;
+	size_t i;
+
+	if (out == NULL)
+		return NULL;
+	for (i = w->skip; i + w->unit <= n; i += w->unit) {
+		uint32_t c = wide_unit(p + i, w), lo;
+
+		if (w->unit == 2 && c >= 0xd800 && c < 0xdc00 && i + 4 <= n &&
+		    (lo = wide_unit(p + i + 2, w)) >= 0xdc00 && lo < 0xe000) {
+			c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
+			i += 2;
+		} else if ((c >= 0xd800 && c < 0xe000) || c > 0x10ffff) {
+			c = 0xfffd;
+		}
+		o += put_utf8(o, c);
+	}
+	*o = '\0';
+	*len = (size_t)(o - out);
+	return (char *)out;
+}
+
 static int
 parse_xml(const struct feedd_host *h, const struct feedd_input *in)
 {
 	struct sax x;
 	xmlSAXHandler sh;
 	struct feedd_feed_info fi = {0};
-	int i;
+	struct wide w;
+	const char *data = in->data;
+	char *utf8 = NULL;
+	size_t len = in->len;
+	int i, opts = XML_PARSE_NONET | XML_PARSE_RECOVER | XML_PARSE_NOERROR |
+	              XML_PARSE_NOWARNING | XML_PARSE_NOCDATA;
 
+	if (wide_encoding((const unsigned char *)data, len, &w)) {
+		if ((utf8 = wide_to_utf8((const unsigned char *)data, len, &w, &len)) == NULL) {
+			h->error(h->ctx, "feed: out of memory");
+			return -1;
+		}
+		data = utf8;
+		opts |= XML_PARSE_IGNORE_ENC; /* the bytes said it, and they are UTF-8 now */
+	}
 	memset(&x, 0, sizeof(x));
 	memset(&sh, 0, sizeof(sh));
 	sh.initialized = XML_SAX2_MAGIC;
@@ -888,18 +1120,18 @@ parse_xml(const struct feedd_host *h, const struct feedd_input *in)
 	x.url = strncmp(in->url, "stdin:", 6) ? in->url : NULL;
 	x.ctx = xmlCreatePushParserCtxt(&sh, &x, NULL, 0, in->url);
 	if (x.ctx == NULL) {
+		free(utf8);
 		h->error(h->ctx, "feed: out of memory");
 		return -1;
 	}
-	xmlCtxtUseOptions(x.ctx, XML_PARSE_NONET | XML_PARSE_RECOVER | XML_PARSE_NOERROR |
-	                             XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
-	if (in->charset) {
+	xmlCtxtUseOptions(x.ctx, opts);
+	if (in->charset && utf8 == NULL) {
 		xmlCharEncodingHandlerPtr enc = xmlFindCharEncodingHandler(in->charset);
 
 		if (enc)
 			xmlSwitchToEncoding(x.ctx, enc);
 	}
-	xmlParseChunk(x.ctx, in->data, (int)in->len, 1);
+	xmlParseChunk(x.ctx, data, (int)len, 1);
 	if (x.kind == K_NONE) {
 		const xmlError *e = xmlCtxtGetLastError(x.ctx);
 		char msg[200] = "";
@@ -907,9 +1139,6 @@ parse_xml(const struct feedd_host *h, const struct feedd_input *in)
 		if (e && e->message)
 			snprintf(msg, sizeof(msg), ": %s", e->message);
 		h->error(h->ctx, "feed: not XML%s", pc_trim(msg));
-		x.rc = -1;
-	} else if (x.kind == K_RSS && !x.chan_seen) {
-		h->error(h->ctx, "feed: XML, but not RSS, RDF or Atom (root element <rss>)");
 		x.rc = -1;
 	} else if (x.kind != K_NOTFEED) {
 		fi.title = x.title;
@@ -933,6 +1162,7 @@ parse_xml(const struct feedd_host *h, const struct feedd_input *in)
 	if (x.ctx->myDoc)
 		xmlFreeDoc(x.ctx->myDoc);
 	xmlFreeParserCtxt(x.ctx);
+	free(utf8);
 	return x.rc;
 }
 
