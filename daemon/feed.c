@@ -232,8 +232,8 @@ feed_set_conf(struct feed *f, const struct feed_conf *conf, const struct plugin 
 	f->failures = 0;
 	evtimer_del(f->timer);
 	schedule_in(f, (long)arc4random_uniform(FIRST_SPREAD_MS));
-	if (f->resp)
-		feed_publish(f); /* the title or author may have changed */
+	if (f->resp) /* the title or author may have changed; saved first, as ever */
+		feedd_mark_dirty(f->d, f);
 }
 
 void

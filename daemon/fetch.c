@@ -336,9 +336,15 @@ fetcher_new(struct event_base *base, long max_parallel, long max_per_host)
 	curl_multi_setopt(f->multi, CURLMOPT_SOCKETDATA, f);
 	curl_multi_setopt(f->multi, CURLMOPT_TIMERFUNCTION, multi_timer_cb);
 	curl_multi_setopt(f->multi, CURLMOPT_TIMERDATA, f);
+	fetcher_set_limits(f, max_parallel, max_per_host);
+	return f;
+}
+
+void
+fetcher_set_limits(struct fetcher *f, long max_parallel, long max_per_host)
+{
 	curl_multi_setopt(f->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, max_parallel);
 	curl_multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS, max_per_host);
-	return f;
 }
 
 void

@@ -47,6 +47,8 @@ typedef void (*fetch_done_cb)(struct fetch_result *r, void *arg);
 
 /* A curl multi handle driven by the event_base (hiperfifo's shape). */
 struct fetcher *fetcher_new(struct event_base *, long max_parallel, long max_per_host);
+/* New limits, for the transfers started from now on (a reload). */
+void fetcher_set_limits(struct fetcher *, long max_parallel, long max_per_host);
 void fetcher_free(struct fetcher *); /* aborts running transfers without calling back */
 /* Starts a transfer; the options are copied.  Returns an id for fetch_cancel. */
 uint64_t fetch_start(struct fetcher *, const struct fetch_opts *, fetch_done_cb, void *arg);

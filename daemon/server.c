@@ -384,6 +384,101 @@ connection_cap(const struct config *c)
 	return n;
 }
 
+static int
+streq(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a && b && strcmp(a, b) == 0);
+}
+
+/* A [server] key SIGHUP cannot apply: one line says so, and the running value stays. */
+static void
+keep_running(const char *key, char **fresh, const char *running)
+{
+	if (streq(*fresh, running))
+		return;
+	log_warnx("reload: %s %s takes a restart; %s stays until then", key,
+	    *fresh ? *fresh : "(default)", running ? running : "(default)");
+	free(*fresh);
+	*fresh = running ? xstrdup(running) : NULL;
+}
+
+static void
+keep_listen(struct config *cfg, const struct config *run)
+{
+	if (strcmp(cfg->listen_host, run->listen_host) == 0 &&
+	    strcmp(cfg->listen_port, run->listen_port) == 0)
+		return;
+	log_warnx("reload: listen %s:%s takes a restart; %s:%s stays until then", cfg->listen_host,
+	    cfg->listen_port, run->listen_host, run->listen_port);
+	free(cfg->listen_host);
+	free(cfg->listen_port);
+	cfg->listen_host = xstrdup(run->listen_host);
+	cfg->listen_port = xstrdup(run->listen_port);
+}
+
+/* Returns 1 if export_dir changed to a usable folder (or to none), 0 if it stays. */
+static int
+reload_export_dir(struct config *cfg, const struct config *run)
+{
+	if (streq(cfg->export_dir, run->export_dir))
+		return 0;
+	if (cfg->export_dir && prepare_state_dir(cfg->export_dir) == -1) {
+		log_warnx("reload: export_dir %s is unusable; %s stays", cfg->export_dir,
+		    run->export_dir ? run->export_dir : "(none)");
+		free(cfg->export_dir);
+		cfg->export_dir = run->export_dir ? xstrdup(run->export_dir) : NULL;
+		return 0;
+	}
+	log_info("reload: export_dir is now %s", cfg->export_dir ? cfg->export_dir : "(none)");
+	return cfg->export_dir != NULL;
+}
+
+static void
+reload_limits(struct feedd *d, const struct config *cfg)
+{
+	const struct config *run = &d->cfg;
+
+	if (cfg->max_parallel != run->max_parallel)
+		log_info("reload: max_parallel is now %ld", cfg->max_parallel);
+	if (cfg->max_per_host != run->max_per_host)
+		log_info("reload: max_per_host is now %ld", cfg->max_per_host);
+	if (cfg->max_connections != run->max_connections)
+		log_info("reload: max_connections is now %ld", cfg->max_connections);
+	fetcher_set_limits(d->fetcher, cfg->max_parallel, cfg->max_per_host);
+	http_set_max_connections(d->http, connection_cap(cfg));
+}
+
+/* Returns 1 if the base URL feeds are published under changed. */
+static int
+reload_base_url(struct feedd *d, const struct config *cfg)
+{
+	const char *url = cfg->base_url ? cfg->base_url : http_origin(d->http);
+
+	if (strcmp(url, d->base_url) == 0)
+		return 0;
+	log_info("reload: base_url is now %s", url);
+	free(d->base_url);
+	d->base_url = xstrdup(url);
+	return 1;
+}
+
+/*
+ * The [server] half of a reload, before the feeds are matched to cfg: listen, state_dir and
+ * plugin_dir take a restart (a new socket, every feed's state, every plugin), so cfg gets the
+ * running values back; the rest is applied.  *republish says the feeds need publishing again,
+ * *export that they need exporting again.
+ */
+static void
+reload_server(struct feedd *d, struct config *cfg, int *republish, int *export)
+{
+	keep_listen(cfg, &d->cfg);
+	keep_running("state_dir", &cfg->state_dir, d->cfg.state_dir);
+	keep_running("plugin_dir", &cfg->plugin_dir, d->cfg.plugin_dir);
+	*export = reload_export_dir(cfg, &d->cfg);
+	*republish = reload_base_url(d, cfg);
+	reload_limits(d, cfg);
+}
+
 static void
 on_hup(evutil_socket_t fd, short what, void *arg)
 {
@@ -398,14 +493,19 @@ on_hup(evutil_socket_t fd, short what, void *arg)
 	if (load_config(d, path, &cfg, 0) == -1) {
 		log_warnx("reload refused; the running configuration stays");
 	} else {
-		if (strcmp(cfg.listen_host, d->cfg.listen_host) ||
-		    strcmp(cfg.listen_port, d->cfg.listen_port))
-			log_warnx("reload: a new listen address takes a restart");
-		if ((cfg.plugin_dir == NULL) != (d->cfg.plugin_dir == NULL) ||
-		    (cfg.plugin_dir && strcmp(cfg.plugin_dir, d->cfg.plugin_dir)))
-			log_warnx("reload: a new plugin_dir takes a restart");
-		http_set_max_connections(d->http, connection_cap(&cfg));
+		int republish, export;
+		size_t i;
+
+		reload_server(d, &cfg, &republish, &export);
 		apply_config(d, &cfg);
+		for (i = 0; i < d->n_feeds; i++) {
+			struct feed *f = d->feeds[i];
+
+			if (republish && f->resp)
+				feedd_mark_dirty(d, f); /* saved first: the store may hold unsaved entries */
+			else if (export)
+				feedd_exported(d, f);
+		}
 	}
 	free(path);
 	notify_send("READY=1");
