@@ -74,6 +74,34 @@ config_parse_duration(const char *s)
 	return n * mult;
 }
 
+long long
+config_parse_size(const char *s)
+{
+	char *end;
+	long long n, mult = 1;
+
+	if (s == NULL || !isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (errno || n <= 0)
+		return -1;
+	if (*end != '\0') {
+		switch (*end) {
+		case 'K': case 'k': mult = 1LL << 10; break;
+		case 'M': mult = 1LL << 20; break;
+		case 'G': mult = 1LL << 30; break;
+		case 'T': mult = 1LL << 40; break;
+		default: return -1;
+		}
+		if (end[1] != '\0')
+			return -1;
+	}
+	if (n > (1LL << 50) / mult)
+		return -1;
+	return n * mult;
+}
+
 static char *
 resolve_path(const struct parse *p, const char *v)
 {

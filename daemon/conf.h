@@ -52,5 +52,7 @@ void config_free(struct config *);
 int feed_conf_equal(const struct feed_conf *, const struct feed_conf *);
 /* "90", "30s", "15m", "2h", "1d" -> seconds; -1 if malformed or not positive. */
 long config_parse_duration(const char *);
+/* "4096", "64K", "256M", "1G" (powers of 1024) -> bytes; -1 if malformed or not positive. */
+long long config_parse_size(const char *);
 
 #endif

@@ -15,10 +15,12 @@
 
 #include <curl/curl.h>
 
+#include "conf.h"
 #include "convert.h"
 #include "fetch.h"
 #include "log.h"
 #include "plugins.h"
+#include "wproc.h"
 #include "xmalloc.h"
 
 void
@@ -86,12 +88,16 @@ struct convert_args {
 	const char *plugin;
 	const char *source;
 	struct optlist opts;
+	int worker;        /* -w: through a worker, as the daemon runs plugins */
+	long timeout;      /* -t */
+	long long memory;  /* -m */
 };
 
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: feedd convert -p PLUGIN [-s KEY=VALUE]... [SOURCE]\n");
+	fprintf(stderr, "usage: feedd convert -p PLUGIN [-s KEY=VALUE]... [-w [-t TIMEOUT] "
+	    "[-m MEMORY]] [SOURCE]\n");
 	exit(2);
 }
 
@@ -102,10 +108,29 @@ parse_args(int argc, char **argv, struct convert_args *a)
 	char *eq;
 
 	optind = 1;
-	while ((ch = getopt(argc, argv, "p:s:")) != -1) {
+	a->timeout = WPROC_TIMEOUT_DEFAULT;
+	a->memory = WPROC_MEMORY_DEFAULT;
+	while ((ch = getopt(argc, argv, "p:s:wt:m:")) != -1) {
 		switch (ch) {
 		case 'p':
 			a->plugin = optarg;
+			break;
+		case 'w':
+			a->worker = 1;
+			break;
+		case 't':
+			if ((a->timeout = config_parse_duration(optarg)) < 0) {
+				fprintf(stderr, "feedd convert: -t wants a duration (2s, 1m), not "
+				    "'%s'\n", optarg);
+				exit(2);
+			}
+			break;
+		case 'm':
+			if ((a->memory = config_parse_size(optarg)) < 0) {
+				fprintf(stderr, "feedd convert: -m wants a size (256M, 1G), not '%s'\n",
+				    optarg);
+				exit(2);
+			}
 			break;
 		case 's':
 			if ((eq = strchr(optarg, '=')) == NULL || eq == optarg) {
@@ -203,37 +228,72 @@ write_feed(const struct harvest *h, const char *url, int64_t seen)
 	return rc;
 }
 
+/* Loads the plugins here, or starts a worker that loads them (-w).  Returns 0 or -1. */
+static int
+find_plugin(const struct convert_args *a, struct plugin_set *set, struct wproc *w,
+    const struct plugin **pl)
+{
+	const char *dir = plugins_default_dir(NULL);
+	char err[512];
+
+	if (a->worker) {
+		if (wproc_start(w, dir, a->memory, a->timeout, set, err, sizeof(err)) == -1) {
+			fprintf(stderr, "feedd convert: %s\n", err);
+			return -1;
+		}
+	} else {
+		plugins_load_dir(set, dir);
+	}
+	if ((*pl = plugins_find(set, a->plugin)) == NULL) {
+		fprintf(stderr, "feedd convert: no plugin named '%s' in %s\n", a->plugin, dir);
+		return -1;
+	}
+	return 0;
+}
+
+/* Runs the plugin on the input, here or in the worker.  Returns 0 or -1 with h->error. */
+static int
+run_plugin(const struct convert_args *a, const struct plugin *pl, struct wproc *w,
+    const struct input *in, struct harvest *h)
+{
+	struct source src;
+	int rc;
+
+	if (a->worker)
+		return wproc_run(w, pl, &a->opts, in, a->timeout, a->memory, h);
+	if (source_open(&src, pl, &a->opts) == -1) {
+		h->error = src.error;
+		src.error = NULL;
+		source_close(&src);
+		return -1;
+	}
+	rc = source_run(&src, in, h);
+	source_close(&src);
+	return rc;
+}
+
 int
 convert_main(int argc, char **argv)
 {
 	struct convert_args a = {0};
 	struct plugin_set set = {0};
+	struct wproc w = {0, -1, {BUF_INIT, 0}};
 	const struct plugin *pl;
 	struct fetch_result r;
 	struct harvest h = {0};
-	struct source src;
 	char *url = NULL;
 	int rc = 1;
 
 	parse_args(argc, argv, &a);
 	log_init(0, "feedd convert");
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	plugins_load_dir(&set, plugins_default_dir(NULL));
-	if ((pl = plugins_find(&set, a.plugin)) == NULL) {
-		fprintf(stderr, "feedd convert: no plugin named '%s' in %s\n", a.plugin,
-		    plugins_default_dir(NULL));
+	if (find_plugin(&a, &set, &w, &pl) == -1)
 		goto done;
-	}
-	if (source_open(&src, pl, &a.opts) == -1) {
-		fprintf(stderr, "feedd convert: %s\n", src.error);
-		source_close(&src);
-		goto done;
-	}
 	if (load_source(a.source, &r, &url) == 0) {
 		struct input in = {r.body.data ? r.body.data : "", r.body.len, url, r.content_type,
 		    r.charset};
 
-		if (source_run(&src, &in, &h) == -1) {
+		if (run_plugin(&a, pl, &w, &in, &h) == -1) {
 			fprintf(stderr, "feedd convert: %s: %s\n", a.source, h.error);
 		} else {
 			convert_stamp(h.v, h.n, r.mtime);
@@ -241,8 +301,8 @@ convert_main(int argc, char **argv)
 		}
 	}
 	fetch_result_free(&r);
-	source_close(&src);
 done:
+	wproc_close(&w);
 	harvest_free(&h);
 	free(url);
 	optlist_free(&a.opts);

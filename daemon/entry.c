@@ -208,9 +208,13 @@ entry_from_plugin(const struct feedd_entry *pe, int safe_html, const char **why)
 	if (pe->content != NULL && pe->content[0] != '\0') {
 		char *clean = entry_strdup_text(pe->content);
 
-		e->content = (safe_html || clean == NULL) ? clean : sanitize_html(clean);
-		if (!safe_html)
+		/* a plugin's promise is checked, not trusted: a worker running it may be hostile */
+		if (clean == NULL || (safe_html && sanitize_is_plain(clean))) {
+			e->content = clean;
+		} else {
+			e->content = sanitize_html(clean);
 			free(clean);
+		}
 	}
 	e->title = entry_strdup_clean(pe->title);
 	if (e->title == NULL) {

@@ -45,7 +45,8 @@ struct entry {
 
 /*
  * Copies a plugin's entry.  Returns NULL (and sets *why to a static reason) if it is unusable
- * (no id key).  safe_html: the content came from a FEEDD_PLUGIN_SAFE_HTML plugin.
+ * (no id key).  safe_html: the content came from a FEEDD_PLUGIN_SAFE_HTML plugin, and is kept
+ * as it is if sanitize_is_plain agrees (else it is sanitized like any other).
  */
 struct entry *entry_from_plugin(const struct feedd_entry *, int safe_html, const char **why);
 struct entry *entry_new(void);

@@ -11,6 +11,13 @@
 static int log_verbosity;
 static int log_journal; /* prefix lines with <N> for journald */
 static const char *log_prog = "feedd";
+static void (*log_sink)(int, const char *); /* instead of stderr, when set */
+
+void
+log_set_sink(void (*sink)(int prio, const char *line))
+{
+	log_sink = sink;
+}
 
 void
 log_init(int verbosity, const char *progname)
@@ -29,7 +36,14 @@ log_emit(int prio, const char *fmt, va_list ap, const char *suffix)
 	char line[2048];
 
 	vsnprintf(line, sizeof(line), fmt, ap);
-	if (log_journal)
+	if (log_sink != NULL) {
+		if (suffix != NULL) {
+			size_t n = strlen(line);
+
+			snprintf(line + n, sizeof(line) - n, ": %s", suffix);
+		}
+		log_sink(prio, line);
+	} else if (log_journal)
 		fprintf(stderr, "<%d>%s%s%s\n", prio, line, suffix ? ": " : "", suffix ? suffix : "");
 	else
 		fprintf(stderr, "%s: %s%s%s\n", log_prog, line, suffix ? ": " : "",

@@ -13,6 +13,7 @@
 #include "log.h"
 #include "plugins.h"
 #include "server.h"
+#include "worker.h"
 
 static void
 usage(FILE *fp, int code)
@@ -20,7 +21,7 @@ usage(FILE *fp, int code)
 	fprintf(fp,
 	    "usage: feedd [-v] -c FILE           run the daemon in the foreground\n"
 	    "       feedd -n -c FILE             check the configuration\n"
-	    "       feedd convert -p PLUGIN [-s KEY=VALUE]... [SOURCE]\n"
+	    "       feedd convert -p PLUGIN [-s KEY=VALUE]... [-w [-t TIMEOUT] [-m MEMORY]] [SOURCE]\n"
 	    "                                    write the Atom feed of one source on stdout\n"
 	    "       feedd plugins                list the plugins found\n"
 	    "       feedd --version | --help\n");
@@ -62,6 +63,8 @@ main(int argc, char **argv)
 		xmlCleanupParser();
 		return rc;
 	}
+	if (argc > 1 && strcmp(argv[1], "worker") == 0) /* started by feedd itself */
+		return worker_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "plugins") == 0)
 		return plugins_main();
 	while ((ch = getopt_long(argc, argv, "c:nvh", longopts, NULL)) != -1) {

@@ -130,6 +130,54 @@ plugins_load_dir(struct plugin_set *set, const char *dir)
 	return loaded;
 }
 
+int
+plugins_add_described(struct plugin_set *set, const char *name, const char *version,
+    const char *description, uint32_t flags, char **options, size_t n_options)
+{
+	struct feedd_plugin *p;
+	char **opts = NULL;
+	size_t i;
+
+	if (name == NULL || *name == '\0' ||
+	    strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_-") != strlen(name) ||
+	    plugins_find(set, name) != NULL)
+		return -1;
+	p = xcalloc(1, sizeof(*p));
+	p->abi = FEEDD_PLUGIN_ABI;
+	p->size = sizeof(*p);
+	p->name = xstrdup(name);
+	p->version = xstrdup(version ? version : "");
+	p->description = xstrdup(description ? description : "");
+	p->flags = flags;
+	if (n_options) {
+		opts = xcalloc(n_options + 1, sizeof(*opts));
+		for (i = 0; i < n_options; i++)
+			opts[i] = xstrdup(options[i] ? options[i] : "");
+	}
+	p->options = (const char *const *)opts;
+	set->v = xreallocarray(set->v, set->n + 1, sizeof(*set->v));
+	set->v[set->n].path = NULL;
+	set->v[set->n].handle = NULL;
+	set->v[set->n].p = p;
+	set->n++;
+	return 0;
+}
+
+static void
+free_described(const struct feedd_plugin *cp)
+{
+	struct feedd_plugin *p = (struct feedd_plugin *)cp; /* ours: made by plugins_add_described */
+	size_t i;
+
+	for (i = 0; p->options && p->options[i]; i++)
+		free((char *)p->options[i]);
+	free((char **)p->options);
+	free((char *)p->name);
+	free((char *)p->version);
+	free((char *)p->description);
+	free(p);
+}
+
 const struct plugin *
 plugins_find(const struct plugin_set *set, const char *name)
 {
@@ -147,7 +195,10 @@ plugins_free(struct plugin_set *set)
 	size_t i;
 
 	for (i = 0; i < set->n; i++) {
-		dlclose(set->v[i].handle);
+		if (set->v[i].handle != NULL)
+			dlclose(set->v[i].handle);
+		else
+			free_described(set->v[i].p);
 		free(set->v[i].path);
 	}
 	free(set->v);

@@ -3,13 +3,15 @@
 #define FEEDD_PLUGINS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <feedd/plugin.h>
 
 struct plugin {
-	char *path;   /* owned */
-	void *handle; /* dlopen handle */
-	const struct feedd_plugin *p; /* inside the object: valid while the handle is open */
+	char *path;   /* owned; NULL for a plugin known from a worker's description */
+	void *handle; /* dlopen handle, or NULL for a described plugin */
+	const struct feedd_plugin *p; /* inside the object: valid while the handle is open; for a
+	                                 described one, owned (strings too), with no functions */
 };
 
 struct plugin_set {
@@ -33,6 +35,12 @@ int plugin_load(const char *path, struct plugin *out, char *err, size_t errlen);
  * or is writable by others.
  */
 int plugins_load_dir(struct plugin_set *, const char *dir);
+/*
+ * Adds a plugin known only by what a worker said of it: no code of it is loaded here.  The
+ * strings are copied.  Returns 0, or -1 if the name is not [a-z0-9_-]+ or already taken.
+ */
+int plugins_add_described(struct plugin_set *, const char *name, const char *version,
+    const char *description, uint32_t flags, char **options, size_t n_options);
 const struct plugin *plugins_find(const struct plugin_set *, const char *name);
 void plugins_free(struct plugin_set *);
 /* The plugin folder to use: dir if set, else $FEEDD_PLUGIN_DIR, else the build tree's when

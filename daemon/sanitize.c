@@ -174,3 +174,55 @@ sanitize_html_text(const char *html)
 	xmlFreeDoc(d);
 	return out;
 }
+
+static const char *const plain_tags[] = {"p", "br", "figure", "figcaption", "em", "strong",
+    "b", "i", "blockquote", "ul", "ol", "li", "pre", "code", "h1", "h2", "h3", "h4", "h5", "h6",
+    NULL};
+
+/* Length of the tag at s ("<p>", "</p>") if it is a plain one, else 0. */
+static size_t
+plain_tag(const char *s)
+{
+	const char *t = s + 1 + (s[1] == '/');
+	size_t n = strspn(t, "abcdefghijklmnopqrstuvwxyz0123456789"), i;
+
+	if (n == 0 || t[n] != '>')
+		return 0;
+	for (i = 0; plain_tags[i]; i++)
+		if (strlen(plain_tags[i]) == n && strncmp(plain_tags[i], t, n) == 0)
+			return (size_t)(t + n + 1 - s);
+	return 0;
+}
+
+/* Length of the reference at s ("&amp;", "&#39;", "&#x2026;") if well-formed, else 0. */
+static size_t
+reference(const char *s)
+{
+	const char *t = s + 1, *set = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	size_t n;
+
+	if (*t == '#') {
+		t++;
+		set = "0123456789";
+		if (*t == 'x' || *t == 'X') {
+			t++;
+			set = "0123456789abcdefABCDEF";
+		}
+	}
+	n = strspn(t, set);
+	return n > 0 && n <= 32 && t[n] == ';' ? (size_t)(t + n + 1 - s) : 0;
+}
+
+int
+sanitize_is_plain(const char *html)
+{
+	const char *s = html;
+	size_t n;
+
+	while ((s = strpbrk(s, "<&")) != NULL) {
+		if ((n = *s == '<' ? plain_tag(s) : reference(s)) == 0)
+			return 0;
+		s += n;
+	}
+	return 1;
+}

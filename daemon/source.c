@@ -95,19 +95,15 @@ host_option(void *ctx, const char *key)
 	return optlist_get(h->opts, key);
 }
 
-static int
-host_emit(void *ctx, const struct feedd_entry *pe)
+int
+harvest_emit(struct harvest *out, struct idset *ids, const struct feedd_entry *pe, int safe_html)
 {
-	struct hostctx *h = ctx;
-	struct harvest *out = h->out;
 	const char *why;
 	struct entry *e;
 
-	if (h->out == NULL)
-		return -1; /* emit during open(): not allowed */
 	if (out->max && out->n >= out->max)
 		return -1;
-	if ((e = entry_from_plugin(pe, h->safe_html, &why)) == NULL) {
+	if ((e = entry_from_plugin(pe, safe_html, &why)) == NULL) {
 		out->dropped++;
 		log_debug("source: dropped an %s", why);
 		return 0;
@@ -116,7 +112,7 @@ host_emit(void *ctx, const struct feedd_entry *pe)
 		out->cap = out->cap ? out->cap * 2 : 32;
 		out->v = xreallocarray(out->v, out->cap, sizeof(*out->v));
 	}
-	if (!idset_add(&h->ids, e)) {
+	if (!idset_add(ids, e)) {
 		out->dropped++;
 		entry_free(e);
 		return 0;
@@ -126,11 +122,30 @@ host_emit(void *ctx, const struct feedd_entry *pe)
 	return 0;
 }
 
+static int
+host_emit(void *ctx, const struct feedd_entry *pe)
+{
+	struct hostctx *h = ctx;
+
+	if (h->out == NULL)
+		return -1; /* emit during open(): not allowed */
+	return harvest_emit(h->out, &h->ids, pe, h->safe_html);
+}
+
 static void
 set_str(char **dst, const char *s)
 {
 	free(*dst);
 	*dst = entry_strdup_clean(s);
+}
+
+void
+harvest_feed_info(struct harvest *out, const struct feedd_feed_info *fi)
+{
+	set_str(&out->feed_title, fi->title);
+	set_str(&out->feed_link, fi->link);
+	set_str(&out->feed_author, fi->author);
+	set_str(&out->feed_subtitle, fi->subtitle);
 }
 
 static void
@@ -140,10 +155,7 @@ host_feed_info(void *ctx, const struct feedd_feed_info *fi)
 
 	if (h->out == NULL || fi == NULL)
 		return;
-	set_str(&h->out->feed_title, fi->title);
-	set_str(&h->out->feed_link, fi->link);
-	set_str(&h->out->feed_author, fi->author);
-	set_str(&h->out->feed_subtitle, fi->subtitle);
+	harvest_feed_info(h->out, fi);
 }
 
 static void host_error(void *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -232,13 +244,10 @@ source_close(struct source *src)
 }
 
 int
-source_run(struct source *src, const struct input *in, struct harvest *out)
+source_segment(struct source *src, const struct input *in, const struct feedd_host *host)
 {
 	const struct feedd_plugin *p = src->plugin->p;
-	struct hostctx ctx = {src->opts, out, {NULL, 0, 0}, (p->flags & FEEDD_PLUGIN_SAFE_HTML) != 0,
-	    &out->error};
 	struct feedd_input fi = {in->data, in->len, in->url, in->content_type, in->charset};
-	struct feedd_host host;
 	struct buf text = BUF_INIT;
 	int rc;
 
@@ -256,9 +265,22 @@ source_run(struct source *src, const struct input *in, struct harvest *out)
 		}
 		fi.charset = "UTF-8";
 	}
-	host_init(&host, &ctx);
-	rc = p->segment(src->state, &host, &fi);
+	rc = p->segment(src->state, host, &fi);
 	buf_free(&text);
+	return rc;
+}
+
+int
+source_run(struct source *src, const struct input *in, struct harvest *out)
+{
+	const struct feedd_plugin *p = src->plugin->p;
+	struct hostctx ctx = {src->opts, out, {NULL, 0, 0}, (p->flags & FEEDD_PLUGIN_SAFE_HTML) != 0,
+	    &out->error};
+	struct feedd_host host;
+	int rc;
+
+	host_init(&host, &ctx);
+	rc = source_segment(src, in, &host);
 	idset_free(&ctx.ids);
 	if (rc != 0) {
 		if (out->error == NULL)

@@ -35,6 +35,12 @@ struct harvest {
 };
 
 void harvest_free(struct harvest *);
+/* What host->emit does: copies and cleans pe into out, de-duplicating by id through ids.
+ * Returns 0, or -1 when out holds out->max entries already. */
+int harvest_emit(struct harvest *out, struct idset *ids, const struct feedd_entry *pe,
+    int safe_html);
+/* What host->feed_info does: keeps cleaned copies of the facts given. */
+void harvest_feed_info(struct harvest *out, const struct feedd_feed_info *);
 
 /* A plugin with its options and its open state: one per feed, or one per convert run. */
 struct source {
@@ -65,5 +71,8 @@ struct input {
  * Returns 0, or -1 with out->error set.
  */
 int source_run(struct source *, const struct input *in, struct harvest *out);
+/* The plugin's segment() on in, decoded first for a FEEDD_PLUGIN_TEXT plugin, with the host
+ * given (a worker's, which sends what it is handed).  Returns what segment() returned. */
+int source_segment(struct source *, const struct input *in, const struct feedd_host *host);
 
 #endif

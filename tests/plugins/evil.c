@@ -1,0 +1,135 @@
+/* A plugin that misbehaves as its input's first line says, for the containment tests:
+ * "good", "segv", "loop", "memory", "exit", "fork", "connect PORT", "file PATH", "garbage",
+ * "flood".  Built without sanitizers, so that its faults are the kernel's to report. */
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <feedd/plugin.h>
+
+static int
+emit_one(const struct feedd_host *h, const char *key)
+{
+	struct feedd_entry e = {0};
+
+	e.id_key = key;
+	e.title = key;
+	e.summary = "an entry of the evil test plugin";
+	return h->emit(h->ctx, &e);
+}
+
+/* Allocates and touches 4 GiB in 64 MiB pieces, never checking malloc: a runaway plugin. */
+static void
+hog(void)
+{
+	size_t i, piece = (size_t)64 << 20;
+
+	for (i = 0; i < 64; i++) {
+		char *p = malloc(piece);
+
+		memset(p, 1, piece);
+	}
+}
+
+static void
+forks(void)
+{
+	int i;
+
+	for (i = 0; i < 20; i++)
+		if (fork() == 0) {
+			prctl(PR_SET_NAME, "evil-child");
+			pause();
+			_exit(0);
+		}
+}
+
+static void
+connects(const char *port)
+{
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(port))};
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (s != -1 && connect(s, (struct sockaddr *)&sin, sizeof(sin)) == 0)
+		(void)!write(s, "evil\n", 5);
+}
+
+static void
+creates(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	if (fd != -1) {
+		(void)!write(fd, "evil\n", 5);
+		close(fd);
+	}
+}
+
+/* Writes bytes no protocol frame starts with to every descriptor that may be a channel. */
+static void
+garbage(void)
+{
+	static const char junk[] = "\xff\xfe garbage from a plugin \x01\x02\x03";
+	int fd;
+
+	for (fd = 3; fd < 64; fd++)
+		(void)!write(fd, junk, sizeof(junk));
+}
+
+static int
+segment(void *state, const struct feedd_host *h, const struct feedd_input *in)
+{
+	char mode[32] = "", arg[256] = "";
+	long i;
+
+	(void)state;
+	sscanf(in->data, "%31s %255s", mode, arg);
+	if (strcmp(mode, "segv") == 0) {
+		volatile int *volatile p = NULL;
+
+		*p = 1;
+	} else if (strcmp(mode, "loop") == 0) {
+		volatile unsigned long n = 0;
+
+		for (;;)
+			n++;
+	} else if (strcmp(mode, "memory") == 0) {
+		hog();
+	} else if (strcmp(mode, "exit") == 0) {
+		exit(3);
+	} else if (strcmp(mode, "fork") == 0) {
+		forks();
+	} else if (strcmp(mode, "connect") == 0) {
+		connects(arg);
+	} else if (strcmp(mode, "file") == 0) {
+		creates(arg);
+	} else if (strcmp(mode, "garbage") == 0) {
+		garbage();
+	} else if (strcmp(mode, "flood") == 0) {
+		char key[32];
+
+		for (i = 0; i < 10000000; i++) { /* ignoring what emit says */
+			snprintf(key, sizeof(key), "evil:%ld", i);
+			emit_one(h, key);
+		}
+		return 0;
+	}
+	return emit_one(h, arg[0] ? arg : "evil:good");
+}
+
+FEEDD_PLUGIN_DEFINE = {
+	.abi = FEEDD_PLUGIN_ABI,
+	.size = sizeof(struct feedd_plugin),
+	.name = "evil",
+	.version = "0",
+	.description = "misbehaves on request, for the containment tests",
+	.flags = FEEDD_PLUGIN_TEXT,
+	.segment = segment,
+};
