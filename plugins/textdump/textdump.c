@@ -36,10 +36,32 @@
  *     at a word boundary with "…" past title_max bytes.
  *  9. The id key is the first id_words words of the text (after the kicker), lower-cased, with
  *     punctuation dropped: a teaser and the full article it leads to get the same id.
+ * 10. A dump with page furniture (at least five paragraphs that are short list items, or short
+ *     unfinished lines that are no headline: menus, buttons, labels) is a page.  On a page each
+ *     paragraph weighs toward its article: prose (complete, at least 10 words, and, when the
+ *     page is in English or German — stop words are 5% of its longer paragraphs' words — 15%
+ *     stop words) its word count, a long unfinished prose paragraph (a teaser, mostly) a
+ *     quarter of it, a short complete one +1 (4 words or more, prose) or -2, a short unfinished
+ *     line -1, other unfinished text minus its words, credits, bylines and datelines nothing.
+ *     The densest run is the run whose weights sum highest (one pass); it is the page's article
+ *     if they sum to 30 or more, and it grows over the complete paragraphs right after it.
+ * 11. On a page, furniture is dropped and never makes an entry or a paragraph: paragraphs that
+ *     occur more than once (under 40 words), list items under 10 words, short unfinished lines
+ *     made of a UI label ("Share", "Sign in", "Advertisement", "Related", "Impressum"...), legal
+ *     and cookie text (up to 80 words with "cookie", "©", "all rights reserved"...), and
+ *     paragraphs of lynx's [n] link references (one per three words).  A short unfinished line
+ *     that opens the comments ("Comments", "Leave a reply", "Kommentare") ends any run.
+ * 12. The page's article is one entry, first in the feed: its headline is the nearest short
+ *     unfinished line (2 to headline_max_words words, not a list item) before the run, within
+ *     20 paragraphs and past furniture; between them a paragraph of 10 words or more (a
+ *     standfirst) is text, a byline the author and a credit the caption; inside the run,
+ *     furniture and unfinished lines are dropped but subheadings (short lines before prose)
+ *     stay.  A page has one article: the rest of it gives only teasers (rule 7).
  */
 #define _GNU_SOURCE /* memmem */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -326,6 +348,9 @@ struct para {
 	int in_arena;
 	enum { P_COMPLETE, P_INCOMPLETE, P_CREDIT, P_BYLINE, P_DATE } kind;
 	size_t words;
+	int drop; /* page furniture, or already in the page's article: no entry, no paragraph */
+	long weight; /* rule 10: for the page's densest run */
+	size_t stop; /* rule 10: its stop words, on a page */
 };
 
 struct doc {
@@ -336,6 +361,7 @@ struct doc {
 	struct str arena; /* paragraphs joined from several lines */
 	struct para *paras;
 	size_t n_paras, cap_paras;
+	int stop_words; /* rule 10: the page is in a language of the stop-word list */
 };
 
 static int
@@ -615,6 +641,8 @@ add_para(struct doc *d, const struct opts *o, size_t first, int joined, size_t o
 	p = &d->paras[d->n_paras++];
 	p->in_arena = joined;
 	p->off = off;
+	p->drop = 0;
+	p->weight = 0;
 	if (joined) {
 		s = d->arena.p + off;
 		p->len = d->arena.len - off;
@@ -1037,7 +1065,7 @@ emit_article(const struct feedd_host *h, const struct opts *o, struct scratch *s
 	for (i = a->first; i < a->end; i++) {
 		const struct para *p = &d->paras[i];
 
-		if (p->kind == P_CREDIT || p->kind == P_BYLINE || p->kind == P_DATE ||
+		if (p->kind == P_CREDIT || p->kind == P_BYLINE || p->kind == P_DATE || p->drop ||
 		    (long)i == a->headline)
 			continue;
 		if (first == NULL)
@@ -1096,9 +1124,334 @@ add_caption(struct article *a, const struct para *p)
 	str_add(&a->captions, p->s, p->len);
 }
 
+/* ---- pages: rules 10 to 12 ---- */
+
+/* Rule 10's stop words, English and German (and a few French), sorted for bsearch. */
+static const char *const stop_words[] = {"a", "about", "after", "all", "als", "also", "am",
+    "an", "and", "any", "are", "as", "at", "auch", "auf", "aus", "be", "because", "been",
+    "bei", "bis", "but", "by", "can", "could", "das", "dass", "de", "dem", "den", "der",
+    "des", "did", "die", "do", "du", "durch", "ein", "eine", "einem", "einen", "einer",
+    "eines", "es", "est", "et", "for", "from", "had", "has", "have", "he", "her", "his",
+    "ich", "if", "ihr", "im", "in", "into", "is", "ist", "it", "its", "je", "kann", "la",
+    "le", "les", "man", "mit", "more", "nach", "nicht", "noch", "not", "nur", "oder", "of",
+    "on", "one", "or", "our", "pour", "qui", "said", "sich", "sie", "sind", "so", "than",
+    "that", "the", "their", "them", "there", "they", "this", "to", "um", "un", "und",
+    "une", "uns", "up", "vom", "von", "vor", "war", "was", "we", "were", "what", "when",
+    "which", "who", "wie", "will", "wir", "with", "would", "wird", "you", "zu", "zum",
+    "zur", "\xc3\xbc" "ber"};
+
+static int
+cmp_word(const void *k, const void *e)
+{
+	return strcmp(k, *(const char *const *)e);
+}
+
+/* Rule 10: how many of the words of s[0..n) are stop words. */
+static size_t
+count_stop(const char *s, size_t n)
+{
+	size_t i = 0, stop = 0;
+
+	while (i < n) {
+		char w[16];
+		size_t m = 0, j = i;
+
+		while (j < n && s[j] != ' ')
+			j++;
+		for (; i < j && m < sizeof(w) - 1; i++)
+			if (isalpha((unsigned char)s[i]) || ((unsigned char)s[i] & 0x80))
+				w[m++] = (char)tolower((unsigned char)s[i]);
+		w[m] = '\0';
+		if (m > 0 && i == j && bsearch(w, stop_words, sizeof(stop_words) /
+		    sizeof(stop_words[0]), sizeof(stop_words[0]), cmp_word))
+			stop++;
+		i = j + 1;
+	}
+	return stop;
+}
+
+/* Does s[0..n) hold one of the lower-case phrases, in any case? */
+static int
+has_phrase(const char *s, size_t n, const char *const *phrases)
+{
+	size_t i, k;
+
+	for (k = 0; phrases[k]; k++) {
+		size_t l = strlen(phrases[k]);
+
+		for (i = 0; i + l <= n; i++)
+			if (strncasecmp(s + i, phrases[k], l) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+/* Rule 11's labels: buttons, menus and prompts a short line is made of. */
+static const char *const ui_phrases[] = {"share", "tweet", "facebook", "twitter",
+    "whatsapp", "linkedin", "pinterest", "e-mail", "email", "print", "drucken", "teilen",
+    "sign in", "sign up", "log in", "login", "anmelden", "abonn", "subscribe", "newsletter",
+    "advertisement", "anzeige", "werbung", "sponsored", "read more", "weiterlesen",
+    "mehr zum thema", "more from", "most read", "meistgelesen", "popular", "related",
+    "recommended", "you may also", "also like", "home", "startseite", "menu", "men\xc3\xbc",
+    "search", "suche", "skip to", "zum inhalt", "navigation", "next", "previous", "zur\xc3\xbc" "ck",
+    "back to", "top", "contact", "kontakt", "impressum", "imprint", "datenschutz", "privacy",
+    "cookie", "terms", "agb", "copyright", "\xc2\xa9", "rights reserved", "follow us",
+    "folgen sie", "download", "podcast", "video", "audio", "gallery", "galerie", "tags",
+    "schlagw", "archiv", "archive", "categor", "kategor", "rss", "feed", "app", "loading",
+    "javascript", "browser", "toggle", "close", "schlie\xc3\x9f", "accept", "akzeptieren", NULL};
+
+/* Rule 11's legal and cookie text, at any length. */
+static const char *const legal_phrases[] = {"cookie", "all rights reserved",
+    "alle rechte vorbehalten", "\xc2\xa9", "copyright", "privacy policy", "terms of use",
+    "terms of service", "datenschutzerkl", "nutzungsbedingungen", "javascript", NULL};
+
+/* Rule 11's comment openers: the article ends before them. */
+static const char *const comment_phrases[] = {"comment", "kommentar", "reply", "antworten",
+    "leave a", "responses", "discussion", "diskussion", "leserbrief", NULL};
+
+/* "[12]": a link reference as lynx writes it. */
+static size_t
+link_refs(const char *s, size_t n)
+{
+	size_t i, r = 0;
+
+	for (i = 0; i + 2 < n; i++) {
+		size_t j = i + 1;
+
+		if (s[i] != '[')
+			continue;
+		while (j < n && isdigit((unsigned char)s[j]))
+			j++;
+		r += j > i + 1 && j < n && s[j] == ']';
+	}
+	return r;
+}
+
+static uint64_t
+para_hash(const struct para *p)
+{
+	uint64_t h = UINT64_C(14695981039346656037);
+	size_t i;
+
+	for (i = 0; i < p->len; i++)
+		h = (h ^ (unsigned char)p->s[i]) * UINT64_C(1099511628211);
+	return h;
+}
+
+/* Rule 11's repetition: marks paragraphs whose text occurs more than once (menus, footers,
+ * "Share" buttons) in `rep`.  An open-addressed table of first occurrences: linear time. */
+static int
+mark_repeats(const struct doc *d, unsigned char *rep)
+{
+	size_t cap = 16, i, *slot;
+
+	while (cap < d->n_paras * 2)
+		cap *= 2;
+	if ((slot = calloc(cap, sizeof(*slot))) == NULL)
+		return -1;
+	for (i = 0; i < d->n_paras; i++) {
+		const struct para *p = &d->paras[i];
+		size_t k = (size_t)para_hash(p) & (cap - 1);
+
+		for (; slot[k]; k = (k + 1) & (cap - 1)) {
+			const struct para *q = &d->paras[slot[k] - 1];
+
+			if (q->len == p->len && memcmp(q->s, p->s, p->len) == 0) {
+				rep[slot[k] - 1] = rep[i] = 1;
+				break;
+			}
+		}
+		if (!slot[k])
+			slot[k] = i + 1;
+	}
+	free(slot);
+	return 0;
+}
+
+#define BARRIER LONG_MIN
+
+/* Rule 10's sentence text: a paragraph with enough stop words to be prose, not a name list. */
+static int
+is_prose(const struct doc *d, const struct para *p, size_t min_words)
+{
+	return p->words >= min_words && (!d->stop_words || p->stop * 100 >= p->words * 15);
+}
+
+/* Rule 10: counts each paragraph's stop words; a page where they are under 5% of the words
+ * of its longer paragraphs is in another language, and prose there needs none. */
+static void
+count_stops(struct doc *d)
+{
+	size_t i, stop = 0, words = 0;
+
+	for (i = 0; i < d->n_paras; i++) {
+		struct para *p = &d->paras[i];
+
+		p->stop = count_stop(p->s, p->len);
+		if (p->words >= 10) {
+			stop += p->stop;
+			words += p->words;
+		}
+	}
+	d->stop_words = stop * 20 >= words;
+}
+
+/* Rules 10 and 11: a paragraph's weight toward the page's article; furniture is dropped. */
+static long
+para_weight(struct doc *d, const struct opts *o, size_t i, int repeated)
+{
+	struct para *p = &d->paras[i];
+	size_t w = p->words;
+
+	if (p->kind == P_CREDIT || p->kind == P_BYLINE || p->kind == P_DATE)
+		return 0;
+	if (w <= 6 && p->kind != P_COMPLETE && has_phrase(p->s, p->len, comment_phrases))
+		return BARRIER;
+	if ((repeated && w < 40) || (is_item(p->s, p->len) && w < 10) ||
+	    (w <= 6 && p->kind != P_COMPLETE && has_phrase(p->s, p->len, ui_phrases)) ||
+	    (w <= 80 && has_phrase(p->s, p->len, legal_phrases)) || link_refs(p->s, p->len) * 3 > w) {
+		p->drop = 1;
+		return -10 - (long)w;
+	}
+	if (p->kind == P_COMPLETE)
+		return is_prose(d, p, 10) ? (long)w : is_prose(d, p, 4) ? 1 : -2;
+	if (w <= (size_t)o->headline_max_words)
+		return -1;
+	return is_prose(d, p, 10) ? (long)w / 4 : -(long)w;
+}
+
+/* Rule 10: is the dump a page, with furniture (short list items, short lines that are not
+ * headlines) on at least five lines? */
+static int
+is_page(const struct doc *d, const struct opts *o)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < d->n_paras && n < 5; i++) {
+		const struct para *p = &d->paras[i];
+
+		if ((is_item(p->s, p->len) && p->words < 10) ||
+		    (p->kind == P_INCOMPLETE && p->words <= 6 && !is_headline(d, o, i)))
+			n++;
+	}
+	return n >= 5;
+}
+
+/* Rule 12: the headline before the run at `start`: the nearest short unfinished line, past
+ * credits, bylines, datelines and furniture, within a screen of it; or -1. */
+static long
+find_headline(const struct doc *d, const struct opts *o, size_t start)
+{
+	size_t j, seen = 0;
+
+	for (j = start; j-- > 0 && seen < 20; seen++) {
+		const struct para *p = &d->paras[j];
+
+		if (p->weight == BARRIER)
+			break;
+		if (p->drop || p->kind == P_CREDIT || p->kind == P_BYLINE || p->kind == P_DATE)
+			continue;
+		if (p->kind == P_INCOMPLETE && p->words >= 2 &&
+		    p->words <= (size_t)o->headline_max_words && !is_item(p->s, p->len))
+			return (long)j;
+	}
+	return -1;
+}
+
+/* Rule 10: the densest run, [*first, *last]: the run of paragraphs whose weights sum highest
+ * (Kadane's scan, one pass), never across a comment opener.  Returns the sum. */
+static long
+densest_run(const struct doc *d, size_t *first, size_t *last)
+{
+	long best = 0, cur = 0;
+	size_t i, start = 0;
+
+	for (i = 0; i < d->n_paras; i++) {
+		long w = d->paras[i].weight;
+
+		if (w == BARRIER) {
+			cur = 0;
+			start = i + 1;
+			continue;
+		}
+		if (cur + w <= 0) {
+			cur = 0;
+			start = i + 1;
+			continue;
+		}
+		cur += w;
+		if (cur > best) {
+			best = cur;
+			*first = start;
+			*last = i;
+		}
+	}
+	return best;
+}
+
+/*
+ * Rules 10 to 12 on a page: furniture is dropped; the densest run of prose, its headline and
+ * what lies between (a standfirst, subheadings, the byline) is one article, emitted first;
+ * its paragraphs are then dropped, so the rest of the page segments as before.
+ */
+static int
+page_article(const struct feedd_host *h, const struct opts *o, struct scratch *sc,
+    struct doc *d)
+{
+	struct article a = {0};
+	unsigned char *rep;
+	size_t i, first = 0, last = 0;
+	long hl;
+	int rc;
+
+	if (!is_page(d, o))
+		return 0;
+	if ((rep = calloc(d->n_paras + 1, 1)) == NULL || mark_repeats(d, rep) == -1) {
+		free(rep);
+		h->error(h->ctx, "textdump: out of memory");
+		return -2;
+	}
+	count_stops(d);
+	for (i = 0; i < d->n_paras; i++)
+		d->paras[i].weight = para_weight(d, o, i, rep[i]);
+	free(rep);
+	if (densest_run(d, &first, &last) < 30)
+		return 0; /* no article: only furniture and teasers */
+	while (last + 1 < d->n_paras && d->paras[last + 1].kind == P_COMPLETE &&
+	    !d->paras[last + 1].drop)
+		last++; /* a short last paragraph */
+	hl = find_headline(d, o, first);
+	a.first = hl >= 0 ? (size_t)hl : first;
+	a.end = last + 1;
+	a.headline = hl;
+	a.byline = -1;
+	for (i = a.first; i < a.end; i++) {
+		struct para *p = &d->paras[i];
+
+		if (p->kind == P_CREDIT)
+			add_caption(&a, p);
+		else if (p->kind == P_BYLINE && a.byline < 0)
+			a.byline = (long)i;
+		else if ((long)i != hl && p->weight < 0 && p->kind != P_COMPLETE &&
+		         !(p->kind == P_INCOMPLETE &&
+		         p->weight == -1 && i > first && is_headline(d, o, i)))
+			p->drop = 1; /* furniture in the run; subheadings stay */
+		else if (i < first && p->words < 10)
+			p->drop = 1;
+	}
+	i = a.first;
+	rc = emit_article(h, o, sc, d, &a);
+	for (; i <= last; i++)
+		d->paras[i].drop = 1;
+	for (i = 0; i < d->n_paras; i++) /* one article a page: the rest gives teasers only */
+		d->paras[i].drop |= d->paras[i].kind != P_INCOMPLETE ||
+		                    d->paras[i].words < (size_t)o->teaser_min_words;
+	return rc;
+}
+
 /* Rules 5 to 7.  Credits go to the open article, or wait for the next one. */
 static int
-segment_paras(const struct feedd_host *h, const struct opts *o, const struct doc *d)
+segment_paras(const struct feedd_host *h, const struct opts *o, struct doc *d)
 {
 	struct scratch sc;
 	struct article a = {0};
@@ -1108,10 +1461,13 @@ segment_paras(const struct feedd_host *h, const struct opts *o, const struct doc
 	memset(&sc, 0, sizeof(sc));
 	a.headline = -1;
 	a.byline = -1;
+	rc = page_article(h, o, &sc, d);
 	for (i = 0; i < d->n_paras && rc == 0; i++) {
 		const struct para *p = &d->paras[i];
 
-		if (p->kind == P_CREDIT) {
+		if (p->drop) {
+			continue;
+		} else if (p->kind == P_CREDIT) {
 			add_caption(&a, p);
 		} else if (p->kind == P_BYLINE) {
 			if (a.byline < 0) /* the open article's, or the next one's */

@@ -136,6 +136,27 @@ add("soft-break-items", "\n\n".join(["\n".join(HARBOUR[:2]), "Related stories\n"
     note="separate items in one block stay apart: bullets and numbers, a label before a "
          "teaser, teasers one per line, a byline")
 
+# --- pages: a browser's dump with the site around the article (rules 10 to 12)
+MENU = ["  \u2022 Home", "  \u2022 News", "      \u25a1 World", "      \u25a1 Local",
+        "  \u2022 Sport", "  \u2022 Weather", "  \u2022 Contact"]
+COOKIE = ("We use cookies to improve your experience on our site. By continuing to browse, "
+          "you agree to our use of cookies.")
+PAGE = (["The Harbour Gazette", "\n".join(MENU), COOKIE, "Accept", "Sign in",
+         "Harbour pier to be rebuilt", "By Ana Ruiz", "Tuesday, December 1, 2026 09:12",
+         "Share", "Photo: Ana Ruiz / Town Hall"] + HARBOUR[:3] + ["Advertisement",
+         "A long wait"] + HARBOUR[3:] + ["Share this article", "Comments",
+         "Great news for the town, I hope the works start soon and do not take forever.",
+         "Reply", "Related stories", TEASERS[0], TEASERS[1], "\n".join(MENU),
+         "\u00a9 2026 The Harbour Gazette. All rights reserved."])
+add("page", "\n\n".join(PAGE) + "\n",
+    [art(HARBOUR[:3] + ["A long wait"] + HARBOUR[3:], "Harbour pier to be rebuilt",
+         "Photo: Ana Ruiz / Town Hall", "Ana Ruiz"), tea(TEASERS[0]), tea(TEASERS[1])],
+    note="menus, a cookie notice, buttons, an ad label, a comment and a footer around an "
+         "article with a subheading: the article is one entry, first, then the teasers")
+add("page-navigation-only", "\n\n".join(["The Harbour Gazette", "\n".join(MENU), "Sign in",
+                                          "\n".join(MENU), "Contact us"]) + "\n", [],
+    note="a page of only navigation: no entry, no error")
+
 # --- encodings
 body = "\n".join(SAMPLE_LINES)
 add("utf8-bom", "\ufeff" + body, SAMPLE_EXPECT)
