@@ -13,8 +13,19 @@
 #include "xmalloc.h"
 
 static const char *const bad_elements[] = {"script", "style", "iframe", "frame", "frameset",
-    "object", "embed", "applet", "form", "input", "button", "textarea", "select", "meta", "link",
-    "base", "noscript", "template", "svg", "math", NULL};
+    "param", "form", "input", "button", "textarea", "select", "meta", "link", "base", "noscript",
+    "template", NULL};
+
+/* Removed, but not what they hold: the fallback of <object> and <applet> is meant for readers
+ * that show no plugin, and libxml2's HTML 4 parser nests whatever follows an <embed> (void in
+ * HTML5) inside it.  MathML's <maction> (an action on its children) too, inside <math>. */
+static const char *const unwrapped_elements[] = {"object", "embed", "applet", NULL};
+
+/* Inside <svg> and <math>, which are kept: what runs code, fetches something, animates an
+ * attribute into a javascript: URL or holds HTML again.  libxml2 folds names to lower case. */
+static const char *const bad_foreign[] = {"foreignobject", "annotation-xml", "animate", "set",
+    "animatemotion", "animatetransform", "animatecolor", "discard", "handler", "listener",
+    "image", "feimage", "use", "font-face-uri", "cursor", "mglyph", NULL};
 
 static const char *const url_attrs[] = {"href", "src", "action", "formaction", "background",
     "poster", "lowsrc", "dynsrc", "xlink:href", "cite", "longdesc", "usemap", "srcset", NULL};
@@ -54,8 +65,33 @@ url_dangerous(const char *url, int is_src)
 	return 0;
 }
 
+/*
+ * In SVG and MathML an attribute may point outside the document (href, xlink:href, src, or
+ * url(...) in a presentation attribute such as fill): only references to the document's own
+ * fragments ("#id") are kept, so displaying the entry fetches nothing.
+ */
+static int
+foreign_attr_dangerous(const char *name, const char *v)
+{
+	const char *u;
+
+	while (*v == ' ' || *v == '\t' || *v == '\n')
+		v++;
+	if (in_list(name, url_attrs) || strcasecmp(name, "src") == 0)
+		return *v != '#';
+	for (u = v; (u = strcasestr(u, "url(")) != NULL; u += 4) {
+		const char *p = u + 4;
+
+		while (*p == ' ' || *p == '"' || *p == '\'')
+			p++;
+		if (*p != '#')
+			return 1;
+	}
+	return 0;
+}
+
 static void
-clean_attrs(xmlNodePtr n)
+clean_attrs(xmlNodePtr n, int foreign)
 {
 	xmlAttrPtr a = n->properties, next;
 
@@ -67,10 +103,11 @@ clean_attrs(xmlNodePtr n)
 		if (strncasecmp(name, "on", 2) == 0 || strcasecmp(name, "style") == 0 ||
 		    strcasecmp(name, "formaction") == 0) {
 			drop = 1;
-		} else if (in_list(name, url_attrs)) {
+		} else if (foreign || in_list(name, url_attrs)) {
 			xmlChar *v = xmlNodeGetContent((xmlNodePtr)a);
 
-			drop = v && url_dangerous((const char *)v, strcasecmp(name, "src") == 0);
+			drop = v && (foreign ? foreign_attr_dangerous(name, (const char *)v)
+			                     : url_dangerous((const char *)v, strcasecmp(name, "src") == 0));
 			xmlFree(v);
 		}
 		if (drop)
@@ -78,21 +115,48 @@ clean_attrs(xmlNodePtr n)
 	}
 }
 
+/* Removes n but keeps its children in its place; returns the first of them (or what followed
+ * n), where cleaning goes on. */
+static xmlNodePtr
+unwrap(xmlNodePtr n)
+{
+	xmlNodePtr c, first = NULL, next = n->next;
+
+	while ((c = n->children) != NULL) {
+		xmlUnlinkNode(c);
+		c = xmlAddPrevSibling(n, c); /* a text node may merge into the one before */
+		if (first == NULL)
+			first = c;
+	}
+	xmlUnlinkNode(n);
+	xmlFreeNode(n);
+	return first ? first : next;
+}
+
+/* foreign: n is inside <svg> or <math>. */
 static void
-clean_tree(xmlNodePtr n)
+clean_tree(xmlNodePtr n, int foreign)
 {
 	xmlNodePtr next;
 
 	for (; n; n = next) {
 		next = n->next;
 		if (n->type == XML_ELEMENT_NODE) {
-			if (in_list((const char *)n->name, bad_elements)) {
+			const char *name = (const char *)n->name;
+			int in;
+
+			if (in_list(name, bad_elements) || (foreign && in_list(name, bad_foreign))) {
 				xmlUnlinkNode(n);
 				xmlFreeNode(n);
 				continue;
 			}
-			clean_attrs(n);
-			clean_tree(n->children);
+			if (in_list(name, unwrapped_elements) || (foreign && strcasecmp(name, "maction") == 0)) {
+				next = unwrap(n);
+				continue;
+			}
+			in = foreign || strcasecmp(name, "svg") == 0 || strcasecmp(name, "math") == 0;
+			clean_attrs(n, in);
+			clean_tree(n->children, in);
 		} else if (n->type == XML_COMMENT_NODE || n->type == XML_PI_NODE) {
 			xmlUnlinkNode(n);
 			xmlFreeNode(n);
@@ -142,7 +206,7 @@ sanitize_html(const char *html)
 		xmlFreeDoc(d);
 		return xstrdup("");
 	}
-	clean_tree(body->children);
+	clean_tree(body->children, 0);
 	b = xmlBufferCreate();
 	for (n = body->children; n; n = n->next)
 		htmlNodeDump(b, d, n);
@@ -167,7 +231,7 @@ sanitize_html_text(const char *html)
 		xmlFreeDoc(d);
 		return NULL;
 	}
-	clean_tree(body->children);
+	clean_tree(body->children, 0);
 	t = xmlNodeGetContent(body);
 	out = t ? xstrdup((const char *)t) : NULL;
 	xmlFree(t);

@@ -4,8 +4,9 @@
 
 /*
  * Returns a malloc'd copy of the HTML fragment html (valid UTF-8) without what is dangerous in
- * a reader: script, style, iframe, object, embed, form and similar elements, on* and style
- * attributes, and javascript:, vbscript: or data: URLs (data:image/ is kept in src).
+ * a reader: script, style, iframe, form and similar elements, on* and style attributes, and
+ * javascript:, vbscript: or data: URLs (data:image/ is kept in src).  object, embed and applet
+ * go but keep their fallback content; SVG and MathML stay without what runs code or fetches.
  */
 char *sanitize_html(const char *html);
 /*
