@@ -1,4 +1,6 @@
-"""Generates benchmark inputs: a dump of distinct teasers, an RSS 2.0 file, a ~50 KB page."""
+"""Generates benchmark inputs: a dump of distinct teasers (ASCII), a dump of news text as real
+pages have it (curly quotes, dashes, accented names, headlines, captions), an RSS 2.0 file,
+a ~50 KB page."""
 import random
 import sys
 
@@ -20,6 +22,47 @@ def dump(path, size):
             line = teaser(rng, i) + "\n"
             f.write(line)
             written += len(line)
+            i += 1
+
+
+NAMES = ("São Paulo", "Zürich", "Kraków", "Malmö", "Ana Ruiz", "Søren Kjær", "François Côté",
+         "İstanbul", "Łódź", "Dvořák")
+
+
+def sentence(rng):
+    """A sentence as news text has it: capital, curly quotes, a dash or an accented name."""
+    words = [rng.choice(WORDS) for _ in range(rng.randint(8, 24))]
+    words[0] = words[0].capitalize()
+    k = rng.random()
+    if k < 0.25:
+        i = rng.randrange(1, len(words))
+        words[i] = "\u201c" + words[i] + "\u201d"
+    elif k < 0.45:
+        words.insert(rng.randrange(1, len(words)), "\u2014")
+    elif k < 0.65:
+        words.insert(rng.randrange(1, len(words)), rng.choice(NAMES))
+    elif k < 0.75:
+        words.insert(rng.randrange(1, len(words)), "\u2018%s\u2019" % rng.choice(WORDS))
+    return " ".join(words) + rng.choice(".....?!") + ("\u201d" if k < 0.05 else "")
+
+
+def news(path, size):
+    """Articles (headline, paragraphs of sentences, a photo credit) and teasers cut off."""
+    rng = random.Random(4)
+    with open(path, "w", encoding="utf-8") as f:
+        written = i = 0
+        while written < size:
+            parts = ["%s %d %s" % (rng.choice(WORDS).capitalize(), i, " ".join(
+                rng.choice(WORDS) for _ in range(rng.randint(4, 9))))]
+            if rng.random() < 0.3:
+                parts.append("Photo: %s / Agency" % rng.choice(NAMES))
+            for _ in range(rng.randint(2, 6)):
+                parts.append(" ".join(sentence(rng) for _ in range(rng.randint(2, 5))))
+            parts.append("\u2018%s\u2019: %s %d %s" % (rng.choice(WORDS), sentence(rng), i,
+                                                  " ".join(rng.choice(WORDS) for _ in range(30))))
+            text = "\n\n".join(parts) + "\n\n"
+            f.write(text)
+            written += len(text.encode("utf-8"))
             i += 1
 
 
@@ -49,6 +92,8 @@ if __name__ == "__main__":
     kind = sys.argv[1]
     if kind == "dump":
         dump(sys.argv[2], int(sys.argv[3]))
+    elif kind == "news":
+        news(sys.argv[2], int(sys.argv[3]))
     elif kind == "rss":
         rss(sys.argv[2], int(sys.argv[3]))
     elif kind == "page":

@@ -1,11 +1,12 @@
-"""feedd's benchmarks, run on demand (make bench, or python3 bench/run.py [serve|textdump|rss|
-scale|idle]...).  Each figure is the median of several runs with the ratio to a reference
-measured in the same run, since the machine is shared and noisy."""
+"""feedd's benchmarks, run on demand (make bench, or python3 bench/run.py [serve|textdump|news|
+rss|scale|http|idle]...).  Each figure is the median of several runs with the ratio to a
+reference measured in the same run, since the machine is shared and noisy; every time has the
+peak RSS and the page faults of the same runs beside it, since on a VM memory touched is time
+spent."""
 import json
 import os
 import platform
 import re
-import resource
 import shutil
 import signal
 import socket
@@ -43,26 +44,52 @@ def machine():
     return "%s, %d cores, %d MiB, Linux %s" % (cpu, os.cpu_count(), mem, platform.release())
 
 
-def timed(cmd, stdin=None, stdout=subprocess.DEVNULL, shell=False):
+class Run:
+    """One run of a command: elapsed and CPU time, peak RSS, page faults.  For a shell
+    pipeline the kernel sums CPU time and faults over every process it reaped and keeps the
+    largest peak RSS."""
+
+    def __init__(self, elapsed, ru):
+        self.elapsed = elapsed
+        self.cpu = ru.ru_utime + ru.ru_stime
+        self.rss = ru.ru_maxrss / 1024  # MiB
+        self.faults = ru.ru_minflt + ru.ru_majflt
+
+
+def run_once(cmd, shell=False):
     t = time.perf_counter()
-    subprocess.run(cmd, stdin=stdin, stdout=stdout, check=True, shell=shell)
-    return time.perf_counter() - t
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, shell=shell)
+    _, status, ru = os.wait4(p.pid, 0)
+    elapsed = time.perf_counter() - t
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode != 0:
+        raise RuntimeError("%s exited %d" % (cmd, p.returncode))
+    return Run(elapsed, ru)
 
 
-def median_time(cmd, shell=False, rounds=ROUNDS):
-    return statistics.median(timed(cmd, shell=shell) for _ in range(rounds))
+class Median:
+    """The median of each figure over several runs."""
+
+    def __init__(self, runs):
+        for k in ("elapsed", "cpu", "rss", "faults"):
+            setattr(self, k, statistics.median(getattr(r, k) for r in runs))
+
+    def __str__(self):
+        return "%.3f s (CPU %.3f s, peak RSS %.1f MiB, %d page faults)" % (
+            self.elapsed, self.cpu, self.rss, self.faults)
 
 
-def cpu_time(cmd, shell=False):
-    """User + system time of cmd and everything it ran (a pipeline's processes summed)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True, shell=shell)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+def measure(cmd, shell=False, rounds=ROUNDS):
+    return Median([run_once(cmd, shell) for _ in range(rounds)])
 
 
-def median_cpu(cmd, shell=False, rounds=ROUNDS):
-    return statistics.median(cpu_time(cmd, shell=shell) for _ in range(rounds))
+def measure_pair(a, b, shell_b=False, rounds=ROUNDS):
+    """a and b alternated, so both see the same machine."""
+    ra, rb = [], []
+    for _ in range(rounds):
+        ra.append(run_once(a))
+        rb.append(run_once(b, shell_b))
+    return Median(ra), Median(rb)
 
 
 def free_port():
@@ -73,8 +100,8 @@ def free_port():
     return p
 
 
-def start_feedd(feeds, port):
-    state = tempfile.mkdtemp(dir=TMP)
+def start_feedd(feeds, port, state=None):
+    state = state or tempfile.mkdtemp(dir=TMP)
     conf = os.path.join(state, "feedd.conf")
     with open(conf, "w") as f:
         f.write("[server]\nlisten = 127.0.0.1:%d\nstate_dir = %s\n%s" % (port, state, feeds))
@@ -122,7 +149,7 @@ def bench_serve():
                 "tcp_nopush on; keepalive_requests 1000000;\n"
                 "types { application/atom+xml atom; }\n"
                 "server { listen 127.0.0.1:%d; root %s; } }\n" % (TMP, TMP, nport, root))
-    n = subprocess.Popen(["nginx", "-c", nconf, "-p", TMP], stderr=subprocess.DEVNULL)
+    n = start_nginx(root, nport, "application/atom+xml atom;")
     nurl = "http://127.0.0.1:%d/bench.atom" % nport
     res = {"feedd 200": [], "nginx 200": [], "feedd 304": [], "nginx 304": []}
     try:
@@ -144,15 +171,24 @@ def bench_serve():
                m["feedd 304"], m["nginx 304"], m["feedd 304"] / m["nginx 304"]))
 
 
-def bench_textdump():
-    dump = os.path.join(TMP, "dump64.txt")
-    gen("dump", dump, 64 * 1024 * 1024)
+def textdump_on(kind, what):
+    dump = os.path.join(TMP, kind + "64.txt")
+    gen(kind, dump, 64 * 1024 * 1024)
     size = os.path.getsize(dump)
-    t = median_time([FEEDD, "convert", "-p", "textdump", dump])
-    ref = median_time("wc -w < %s" % dump, shell=True)
-    return ("textdump (%d MiB of distinct teasers, median of %d): %.2f s, %.0f MB/s; "
-            "wc -w on the same file %.2f s (%.0f MB/s), ratio feedd/wc %.2f"
-            % (size >> 20, ROUNDS, t, size / t / 1e6, ref, size / ref / 1e6, ref / t))
+    t, ref = measure_pair([FEEDD, "convert", "-p", "textdump", dump], "wc -w < %s" % dump, True)
+    os.unlink(dump)
+    return ("textdump (%d MiB of %s, median of %d): feedd %s, %.0f MB/s, peak RSS %.2f x the "
+            "input; wc -w on the same file %s; elapsed feedd/wc %.2f"
+            % (size >> 20, what, ROUNDS, t, size / t.elapsed / 1e6, t.rss * 1048576 / size, ref,
+               t.elapsed / ref.elapsed))
+
+
+def bench_textdump():
+    return textdump_on("dump", "distinct ASCII teasers")
+
+
+def bench_news():
+    return textdump_on("news", "news text: articles, curly quotes, dashes, accented names")
 
 
 def bench_rss():
@@ -160,14 +196,14 @@ def bench_rss():
         return "rss: skipped (needs sfeed)"
     rss = os.path.join(TMP, "rss20k.xml")
     gen("rss", rss, 20000)
-    cmd = [FEEDD, "convert", "-p", "feed", rss]
-    pipe = "sfeed < %s | sfeed_atom > /dev/null" % rss
-    t, ref = median_time(cmd), median_time(pipe, shell=True)
-    c, cref = median_cpu(cmd), median_cpu(pipe, shell=True)
-    return ("rss (20,000 items, %d KiB, median of %d): elapsed: feedd %.3f s, sfeed | sfeed_atom "
-            "%.3f s (two processes at once), ratio sfeed/feedd %.2f; CPU time: feedd %.3f s, "
-            "sfeed + sfeed_atom %.3f s, ratio %.2f"
-            % (os.path.getsize(rss) >> 10, ROUNDS, t, ref, ref / t, c, cref, cref / c))
+    size = os.path.getsize(rss)
+    t, ref = measure_pair([FEEDD, "convert", "-p", "feed", rss],
+                          "sfeed < %s | sfeed_atom > /dev/null" % rss, True)
+    return ("rss (20,000 items, %d KiB, median of %d): feedd %s, peak RSS = input + %.1f MiB; "
+            "sfeed | sfeed_atom %s (two processes at once); elapsed sfeed/feedd %.2f, "
+            "CPU feedd/sfeed %.2f"
+            % (size >> 10, ROUNDS, t, t.rss - size / 1048576, ref, ref.elapsed / t.elapsed,
+               t.cpu / ref.cpu))
 
 
 def peak_rss(pid):
@@ -186,6 +222,45 @@ def cur_rss(pid):
     return 0
 
 
+def count_samples(text, prefix, suffix=""):
+    """How many samples of a per-feed metric in /metrics text are non-zero."""
+    return sum(1 for line in text.splitlines() if line.startswith(prefix) and
+               line.rpartition(" ")[0].endswith(suffix) and line.rpartition(" ")[2] != "0")
+
+
+def run_daemon_until(feeds, port, done, limit=120, state=None):
+    """Starts feedd on feeds, polls /metrics until done(metrics text) is true; returns the
+    seconds that took (None past limit), the daemon's peak RSS (MiB), page faults and CPU."""
+    t0 = time.perf_counter()
+    d = start_feedd(feeds, port, state)
+    url = "http://127.0.0.1:%d/metrics" % port
+    done_at = None
+    try:
+        while time.perf_counter() - t0 < limit:
+            try:
+                with urllib.request.urlopen(url, timeout=10) as r:
+                    if done(r.read().decode()):
+                        done_at = time.perf_counter() - t0
+                        break
+            except Exception:
+                pass
+            time.sleep(0.25)
+    finally:
+        d.send_signal(signal.SIGTERM)
+        _, _, ru = os.wait4(d.pid, 0)
+    return done_at, ru.ru_maxrss / 1024, ru.ru_minflt + ru.ru_majflt, ru.ru_utime + ru.ru_stime
+
+
+def all_served(n):
+    return lambda m: count_samples(m, "feedd_feed_entries{") >= n
+
+
+def fmt_round(what, r):
+    t, rss, faults, cpu = r
+    return "%s %s (daemon CPU %.1f s, peak RSS %.0f MiB, %d page faults)" % (
+        what, "%.1f s" % t if t else "NOT within the limit", cpu, rss, faults)
+
+
 def bench_scale(n=10000):
     src = os.path.join(TMP, "scale")
     os.makedirs(src, exist_ok=True)
@@ -197,28 +272,64 @@ def bench_scale(n=10000):
                     "would go ahead despite the objections of residents who had gathered outside "
                     "the town hall for the third week in a row to demand that the council\n" % i)
         feeds.append("[feed f%d]\nplugin = textdump\nsource = %s\ninterval = 1h\n" % (i, p))
-    port = free_port()
-    t0 = time.perf_counter()
-    d = start_feedd("".join(feeds), port)
-    url = "http://127.0.0.1:%d/healthz" % port
-    done_at = None
+    r = run_daemon_until("".join(feeds), free_port(), all_served(n))
+    return "scale (%d feeds, file sources): %s" % (n, fmt_round("all served after", r))
+
+
+def start_nginx(root, port, types="application/rss+xml xml;"):
+    nconf = os.path.join(TMP, "nginx-%d.conf" % port)
+    with open(nconf, "w") as f:
+        f.write("worker_processes 1; daemon off; pid %s/nginx-%d.pid; error_log %s/nginx.err;\n"
+                "events { worker_connections 4096; }\nhttp { access_log off; sendfile on;\n"
+                "tcp_nopush on; keepalive_requests 1000000;\n"
+                "types { %s }\n"
+                "server { listen 127.0.0.1:%d; root %s; } }\n" % (TMP, port, TMP, types, port,
+                                                                root))
+    n = subprocess.Popen(["nginx", "-c", nconf, "-p", TMP], stderr=subprocess.DEVNULL)
+    end = time.time() + 10
+    while time.time() < end:
+        try:
+            socket.create_connection(("127.0.0.1", port), 1).close()
+            return n
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("nginx did not start")
+
+
+def bench_http(n=10000):
+    """n RSS feeds of 10 items each from a loopback nginx, then a restart: the same feeds again,
+    every answer a 304 (the validators are in the state files)."""
+    if not shutil.which("nginx"):
+        return "http: skipped (needs nginx)"
+    root = os.path.join(TMP, "origin")
+    os.makedirs(root, 0o755, exist_ok=True)
+    for i in range(n):
+        with open(os.path.join(root, "%d.xml" % i), "w") as f:
+            f.write('<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>'
+                    "<title>Feed %d</title><link>https://example.org/%d/</link>"
+                    "<description>d</description>\n" % (i, i))
+            for j in range(10):
+                f.write("<item><title>Item %d.%d</title><link>https://example.org/%d/%d</link>"
+                        "<guid>https://example.org/%d/%d</guid><pubDate>Tue, 01 Dec 2026 08:%02d:"
+                        "00 GMT</pubDate><description>The harbour council voted on item %d of "
+                        "feed %d.</description></item>\n" % (i, j, i, j, i, j, j, j, i))
+            f.write("</channel></rss>\n")
+        os.chmod(os.path.join(root, "%d.xml" % i), 0o644)
+    nport, port = free_port(), free_port()
+    ng = start_nginx(root, nport)
+    feeds = "".join("[feed f%d]\nplugin = feed\nsource = http://127.0.0.1:%d/%d.xml\n"
+                    "interval = 1h\n" % (i, nport, i) for i in range(n))
+    state = tempfile.mkdtemp(dir=TMP)
     try:
-        while time.perf_counter() - t0 < 120:
-            try:
-                with urllib.request.urlopen(url, timeout=10) as r:
-                    j = json.loads(r.read())
-                if sum(1 for v in j["feeds"].values() if v["entries"] > 0) == n:
-                    done_at = time.perf_counter() - t0
-                    break
-            except Exception:
-                pass
-            time.sleep(0.2)
-        peak = peak_rss(d.pid)
+        first = run_daemon_until(feeds, port, all_served(n), state=state)
+        again = run_daemon_until(feeds, port, lambda m: count_samples(
+            m, "feedd_feed_fetches_total{", 'result="not_modified"}') >= n, state=state)
     finally:
-        d.send_signal(signal.SIGTERM)
-        d.wait()
-    return ("scale (%d feeds, file sources): all served with entries after %s, peak RSS %d MiB"
-            % (n, "%.1f s" % done_at if done_at else "NOT within 120 s", peak))
+        ng.send_signal(signal.SIGQUIT)
+        ng.wait()
+    return ("http (%d RSS feeds of 10 items from a loopback nginx, one host): %s; restart, "
+            "every fetch a 304: %s" % (n, fmt_round("all served after", first),
+                                       fmt_round("all fetched after", again)))
 
 
 def library_floor():
@@ -252,7 +363,7 @@ def bench_idle():
 
 
 def main():
-    which = sys.argv[1:] or ["serve", "textdump", "rss", "scale", "idle"]
+    which = sys.argv[1:] or ["serve", "textdump", "news", "rss", "scale", "http", "idle"]
     print("machine: " + machine())
     print("feedd: " + subprocess.run([FEEDD, "--version"], capture_output=True,
                                      text=True).stdout.strip())

@@ -1,4 +1,10 @@
-/* libcurl transfers: one place sets the limits; the multi side follows curl's hiperfifo.c. */
+/* libcurl transfers: one place sets the limits; the multi side follows curl's hiperfifo.c.
+ *
+ * Transfers beyond the limits wait here, not in libcurl: a waiting transfer is its options
+ * only (no easy handle, no buffers), and the multi holds at most max_parallel handles, since
+ * curl_multi_remove_handle costs time in proportion to the handles a multi holds (libcurl
+ * 7.88 walks them): with 10,000 feeds queued inside curl that walk was a quarter of the
+ * daemon's time.  Each host has its own queue; hosts with work and a free slot take turns. */
 #include "config.h"
 
 #include <ctype.h>
@@ -14,9 +20,13 @@
 #include "log.h"
 #include "xmalloc.h"
 
+struct host;
+
 /* Per-transfer state, found again through CURLOPT_PRIVATE. */
 struct xfer {
-	CURL *easy;
+	struct fetch_opts o; /* a copy, until the transfer starts */
+	struct host *host;
+	CURL *easy;         /* NULL while waiting */
 	struct curl_slist *headers;
 	struct fetch_result r;
 	size_t max_body;
@@ -26,14 +36,29 @@ struct xfer {
 	fetch_done_cb cb;
 	void *arg;
 	uint64_t id;
-	struct xfer *next, *prev;
+	struct xfer *next, *prev; /* the running list, or the host's queue while waiting */
 };
+
+/* Where a URL's connections go: scheme, host and port.  Kept until the fetcher goes. */
+struct host {
+	char *key;
+	long running, cap;          /* cap 0: none (file: makes no connections) */
+	struct xfer *head, *tail;   /* waiting, first come first served */
+	struct host *ready_next;    /* in the ready ring: waiting work and a free slot */
+	int ready;
+	struct host *hash_next;
+};
+
+#define HOST_BUCKETS 1024
 
 struct fetcher {
 	struct event_base *base;
 	CURLM *multi;
 	struct event *timer;
-	struct xfer *xfers;
+	struct xfer *xfers; /* running */
+	long running, max_parallel, max_per_host;
+	struct host *ready_head, *ready_tail;
+	struct host *hosts[HOST_BUCKETS];
 	uint64_t next_id;
 };
 
@@ -200,11 +225,31 @@ xfer_finish(struct xfer *x, CURLcode code)
 }
 
 static void
+opts_copy(struct fetch_opts *dst, const struct fetch_opts *o)
+{
+	*dst = *o;
+	dst->url = xstrdup(o->url);
+	dst->etag = o->etag ? xstrdup(o->etag) : NULL;
+	dst->last_modified = o->last_modified ? xstrdup(o->last_modified) : NULL;
+}
+
+static void
+opts_free(struct fetch_opts *o)
+{
+	free((char *)o->url);
+	free((char *)o->etag);
+	free((char *)o->last_modified);
+	memset(o, 0, sizeof(*o));
+}
+
+static void
 xfer_free(struct xfer *x)
 {
-	curl_easy_cleanup(x->easy);
+	if (x->easy)
+		curl_easy_cleanup(x->easy);
 	curl_slist_free_all(x->headers);
 	fetch_result_free(&x->r);
+	opts_free(&x->o);
 	free(x);
 }
 
@@ -223,6 +268,141 @@ fetch_once(const struct fetch_opts *o, struct fetch_result *r)
 	return r->ok ? 0 : -1;
 }
 
+/* ---- hosts and their queues ---- */
+
+/* "scheme://host:port" of a URL, lower-case; the whole text if it does not parse. */
+static char *
+host_key(const char *url)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL, *port = NULL, *key;
+	size_t i;
+
+	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK) {
+		curl_url_get(u, CURLUPART_SCHEME, &scheme, 0);
+		curl_url_get(u, CURLUPART_HOST, &host, 0);
+		curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
+	}
+	xasprintf(&key, "%s://%s:%s", scheme ? scheme : "", host ? host : url, port ? port : "");
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	for (i = 0; key[i]; i++)
+		key[i] = (char)tolower((unsigned char)key[i]);
+	return key;
+}
+
+static struct host *
+host_get(struct fetcher *f, const char *url)
+{
+	char *key = host_key(url);
+	size_t b = hash_bytes(key, strlen(key)) % HOST_BUCKETS;
+	struct host *h;
+
+	for (h = f->hosts[b]; h; h = h->hash_next)
+		if (strcmp(h->key, key) == 0) {
+			free(key);
+			return h;
+		}
+	h = xcalloc(1, sizeof(*h));
+	h->key = key;
+	h->cap = strncmp(key, "file:", 5) == 0 ? 0 : f->max_per_host;
+	h->hash_next = f->hosts[b];
+	f->hosts[b] = h;
+	return h;
+}
+
+static int
+host_has_slot(const struct host *h)
+{
+	return h->cap == 0 || h->running < h->cap;
+}
+
+static void
+ready_push(struct fetcher *f, struct host *h)
+{
+	if (h->ready || h->head == NULL || !host_has_slot(h))
+		return;
+	h->ready = 1;
+	h->ready_next = NULL;
+	if (f->ready_tail)
+		f->ready_tail->ready_next = h;
+	else
+		f->ready_head = h;
+	f->ready_tail = h;
+}
+
+static struct host *
+ready_pop(struct fetcher *f)
+{
+	struct host *h = f->ready_head;
+
+	if (h) {
+		f->ready_head = h->ready_next;
+		if (f->ready_head == NULL)
+			f->ready_tail = NULL;
+		h->ready = 0;
+	}
+	return h;
+}
+
+static void
+queue_unlink(struct xfer *x)
+{
+	struct host *h = x->host;
+
+	if (x->prev)
+		x->prev->next = x->next;
+	else
+		h->head = x->next;
+	if (x->next)
+		x->next->prev = x->prev;
+	else
+		h->tail = x->prev;
+	x->next = x->prev = NULL;
+}
+
+static void
+running_unlink(struct fetcher *f, struct xfer *x)
+{
+	if (x->prev)
+		x->prev->next = x->next;
+	else
+		f->xfers = x->next;
+	if (x->next)
+		x->next->prev = x->prev;
+	x->next = x->prev = NULL;
+	f->running--;
+	x->host->running--;
+	ready_push(f, x->host);
+}
+
+/* Starts waiting transfers while there are free slots, one host after another. */
+static void
+admit(struct fetcher *f)
+{
+	struct host *h;
+
+	while (f->running < f->max_parallel && (h = ready_pop(f)) != NULL) {
+		struct xfer *x = h->head;
+
+		if (x == NULL)
+			continue; /* its waiting transfer was cancelled */
+		queue_unlink(x);
+		xfer_setup(x, &x->o);
+		x->next = f->xfers;
+		if (f->xfers)
+			f->xfers->prev = x;
+		f->xfers = x;
+		f->running++;
+		h->running++;
+		if (curl_multi_add_handle(f->multi, x->easy) != CURLM_OK)
+			fatalx("fetch: curl_multi_add_handle failed");
+		ready_push(f, h);
+	}
+}
+
 /* ---- the multi interface on libevent ---- */
 
 static void
@@ -239,15 +419,11 @@ check_multi_info(struct fetcher *f)
 		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
 		curl_multi_remove_handle(f->multi, x->easy);
 		xfer_finish(x, msg->data.result);
-		if (x->prev)
-			x->prev->next = x->next;
-		else
-			f->xfers = x->next;
-		if (x->next)
-			x->next->prev = x->prev;
+		running_unlink(f, x);
 		x->cb(&x->r, x->arg);
 		xfer_free(x);
 	}
+	admit(f);
 }
 
 static void
@@ -329,6 +505,8 @@ fetcher_new(struct event_base *base, long max_parallel, long max_per_host)
 	struct fetcher *f = xcalloc(1, sizeof(*f));
 
 	f->base = base;
+	f->max_parallel = max_parallel > 0 ? max_parallel : 1;
+	f->max_per_host = max_per_host > 0 ? max_per_host : 0;
 	if ((f->multi = curl_multi_init()) == NULL)
 		fatalx("fetch: curl_multi_init failed");
 	f->timer = evtimer_new(base, timer_cb, f);
@@ -354,10 +532,25 @@ fetcher_free(struct fetcher *f)
 
 	if (f == NULL)
 		return;
+	size_t b;
+
 	for (x = f->xfers; x; x = next) {
 		next = x->next;
 		curl_multi_remove_handle(f->multi, x->easy);
 		xfer_free(x);
+	}
+	for (b = 0; b < HOST_BUCKETS; b++) {
+		struct host *h, *hn;
+
+		for (h = f->hosts[b]; h; h = hn) {
+			hn = h->hash_next;
+			for (x = h->head; x; x = next) {
+				next = x->next;
+				xfer_free(x);
+			}
+			free(h->key);
+			free(h);
+		}
 	}
 	curl_multi_cleanup(f->multi);
 	event_free(f->timer);
@@ -368,19 +561,40 @@ uint64_t
 fetch_start(struct fetcher *f, const struct fetch_opts *o, fetch_done_cb cb, void *arg)
 {
 	struct xfer *x = xcalloc(1, sizeof(*x));
+	struct host *h = host_get(f, o->url);
 
-	xfer_setup(x, o);
+	opts_copy(&x->o, o);
 	x->f = f;
 	x->cb = cb;
 	x->arg = arg;
 	x->id = ++f->next_id;
-	x->next = f->xfers;
-	if (f->xfers)
-		f->xfers->prev = x;
-	f->xfers = x;
-	if (curl_multi_add_handle(f->multi, x->easy) != CURLM_OK)
-		fatalx("fetch: curl_multi_add_handle failed");
+	x->host = h;
+	x->prev = h->tail;
+	if (h->tail)
+		h->tail->next = x;
+	else
+		h->head = x;
+	h->tail = x;
+	ready_push(f, h);
+	admit(f);
 	return x->id;
+}
+
+static struct xfer *
+find_waiting(struct fetcher *f, uint64_t id)
+{
+	size_t b;
+
+	for (b = 0; b < HOST_BUCKETS; b++) {
+		struct host *h;
+		struct xfer *x;
+
+		for (h = f->hosts[b]; h; h = h->hash_next)
+			for (x = h->head; x; x = x->next)
+				if (x->id == id)
+					return x;
+	}
+	return NULL;
 }
 
 void
@@ -392,13 +606,13 @@ fetch_cancel(struct fetcher *f, uint64_t id)
 		if (x->id != id)
 			continue;
 		curl_multi_remove_handle(f->multi, x->easy);
-		if (x->prev)
-			x->prev->next = x->next;
-		else
-			f->xfers = x->next;
-		if (x->next)
-			x->next->prev = x->prev;
+		running_unlink(f, x);
 		xfer_free(x);
+		admit(f);
 		return;
+	}
+	if ((x = find_waiting(f, id)) != NULL) {
+		queue_unlink(x);
+		xfer_free(x);
 	}
 }
