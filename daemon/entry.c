@@ -81,6 +81,34 @@ entry_strdup_text(const char *s)
 	return strdup_clean_max(s, ENTRY_TEXT_MAX);
 }
 
+char *
+entry_strdup_whole(const char *s)
+{
+	return strdup_clean_max(s, SIZE_MAX);
+}
+
+/*
+ * Sanitized HTML of at most ENTRY_TEXT_MAX bytes.  Sanitizing can grow a fragment (end tags,
+ * quoted attributes), so the cap applies to what comes out: a result too long is cut shorter
+ * and sanitized again, which closes what the cut left open.  The caller cuts the input first
+ * too, so that the parser's work stays bounded.
+ */
+static char *
+sanitized(const char *html)
+{
+	char *in, *out = sanitize_html(html);
+	size_t keep = ENTRY_TEXT_MAX - 4096; /* room for the end tags a cut leaves open */
+
+	while (out && strlen(out) > ENTRY_TEXT_MAX) {
+		in = strdup_clean_max(out, keep);
+		free(out);
+		out = in ? sanitize_html(in) : NULL;
+		free(in);
+		keep = keep > 8192 ? keep / 2 : 64; /* nesting deep enough to need more room */
+	}
+	return out;
+}
+
 /* A change detector, not a defence: mixes 8 bytes at a time. */
 static uint64_t
 mix(uint64_t h, const char *s)
@@ -212,7 +240,7 @@ entry_from_plugin(const struct feedd_entry *pe, int safe_html, const char **why)
 		if (clean == NULL || (safe_html && sanitize_is_plain(clean))) {
 			e->content = clean;
 		} else {
-			e->content = sanitize_html(clean);
+			e->content = sanitized(clean);
 			free(clean);
 		}
 	}

@@ -10,7 +10,8 @@
 #define ENTRY_ID_LEN 45 /* "urn:uuid:" + 36 */
 /* Caps on what one entry may carry, so that no reader meets a text node it refuses (libxml2
  * stops at 10 MB) and one entry cannot hold the feed hostage: longer text is cut at a
- * character boundary and ends in "…". */
+ * character boundary and ends in "…".  Content is capped after sanitizing (sanitized HTML can
+ * be longer than its source), so the cap is applied once and a stored entry is never cut again. */
 #define ENTRY_TEXT_MAX (1024 * 1024)
 #define ENTRY_SHORT_MAX 2048 /* title, author, link, caption, category, id key */
 
@@ -40,7 +41,7 @@ struct entry {
 	int64_t updated;
 	int truncated;
 	uint64_t hash; /* of the text fields, to notice a change */
-	uint64_t seq;  /* position for stable ordering */
+	uint64_t seq;  /* harvest: page position; store: first-seen order, higher is newer */
 };
 
 /*
@@ -64,6 +65,8 @@ char *entry_derive_title(const char *text, size_t max);
  * entry_strdup_text cuts past ENTRY_TEXT_MAX (for summaries and content). */
 char *entry_strdup_clean(const char *);
 char *entry_strdup_text(const char *);
+/* A cleaned, owned copy that is never cut: what the store reads back is what it wrote. */
+char *entry_strdup_whole(const char *);
 
 /* Entries by id, open addressing: de-duplication in a harvest, lookups in a merge.  The set
  * borrows the entries; they must outlive it. */

@@ -153,6 +153,35 @@ fetched(struct fetch_result *r, void *arg)
 	schedule_next(f, 0);
 }
 
+/*
+ * Loads the feed's state.  A corrupt file is moved aside and the feed rebuilt; one that cannot
+ * be read (EACCES, EIO, EMFILE…) may hold entries that were served, so it is kept, the feed is
+ * neither fetched, saved nor served, and the load is retried on the fetch schedule.
+ * Returns 0 if the feed can go on.
+ */
+static int
+load_state(struct feed *f)
+{
+	char err[256], msg[300];
+	int rc = store_load(&f->store, f->state_path, err, sizeof(err));
+
+	f->state_unread = rc == -2;
+	if (rc == -1)
+		log_warnx("feed %s: state %s is corrupt (%s), moved aside to %s; rebuilding",
+		    f->conf->name, f->state_path, err, store_quarantine(f->state_path));
+	if (rc == -2) {
+		snprintf(msg, sizeof(msg), "state %s: %s; kept, not served until it loads",
+		    f->state_path, err);
+		f->failures++;
+		set_error(f, msg, 0);
+		log_warnx("feed %s: %s", f->conf->name, msg);
+		return -1;
+	}
+	if (rc == 0)
+		feed_publish(f);
+	return 0;
+}
+
 static void
 feed_fetch(evutil_socket_t fd, short what, void *arg)
 {
@@ -164,6 +193,16 @@ feed_fetch(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (f->xfer)
 		return; /* still running: its completion schedules the next */
+	if (f->state_unread) {
+		if (load_state(f) == -1) {
+			schedule_next(f, 0);
+			return;
+		}
+		log_info("feed %s: state loaded", f->conf->name);
+		f->failures = 0;
+		o.etag = f->store.etag;
+		o.last_modified = f->store.last_modified;
+	}
 	f->next_fetch = 0;
 	f->xfer = fetch_start(feedd_fetcher(f->d), &o, fetched, f);
 }
@@ -184,20 +223,13 @@ struct feed *
 feed_new(struct feedd *d, const struct feed_conf *conf, const struct plugin *pl)
 {
 	struct feed *f = xcalloc(1, sizeof(*f));
-	char err[256];
-	int rc;
 
 	f->d = d;
 	f->conf = conf;
 	f->label = convert_source_label(conf->url);
 	xasprintf(&f->state_path, "%s/%s.state", feedd_state_dir(d), conf->name);
-	rc = store_load(&f->store, f->state_path, err, sizeof(err));
-	if (rc == -1)
-		log_warnx("feed %s: state %s is unusable (%s), moved aside to %s; rebuilding",
-		    conf->name, f->state_path, err, store_quarantine(f->state_path));
+	load_state(f);
 	open_source(f, pl);
-	if (rc == 0)
-		feed_publish(f);
 	f->timer = evtimer_new(feedd_base(d), feed_fetch, f);
 	{
 		/* a few feeds start at once; thousands are spread over up to FIRST_SPREAD_MS */

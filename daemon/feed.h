@@ -28,6 +28,7 @@ struct feed {
 	int dirty;            /* waiting in the commit batch */
 	struct feed *dirty_next;
 	int pinned;           /* state changed in a way only a save makes durable */
+	int state_unread;     /* the state file exists but could not be read: never saved over */
 	int kept;             /* scratch mark while a reload sorts feeds */
 	char *store_error;    /* why the last save failed, while it has not succeeded since */
 	size_t served;        /* entries in resp */
@@ -35,8 +36,9 @@ struct feed {
 	uint64_t save_failures;
 };
 
-/* Creates a feed: loads its state (moving a corrupt one aside), opens its plugin, publishes
- * what the state holds and schedules the first fetch a little later. */
+/* Creates a feed: loads its state (moving a corrupt one aside, keeping an unreadable one and
+ * retrying it), opens its plugin, publishes what the state holds and schedules the first
+ * fetch a little later. */
 struct feed *feed_new(struct feedd *, const struct feed_conf *, const struct plugin *);
 void feed_free(struct feed *);
 /* Swaps in a new config for the same feed name; a changed one reopens the plugin and

@@ -102,7 +102,7 @@ feedd_find(const struct feedd *d, const char *name, size_t len)
 void
 feedd_mark_dirty(struct feedd *d, struct feed *f)
 {
-	if (f->dirty)
+	if (f->dirty || f->state_unread) /* never save over a state file not read yet */
 		return;
 	f->dirty = 1;
 	f->dirty_next = d->dirty;

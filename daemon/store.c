@@ -16,18 +16,21 @@
 #include "xmalloc.h"
 
 #define STATE_MAGIC "feedd-state 1"
+/* Files that say this order entries by their sequence; older ones by date, as written. */
+#define STATE_ORDER "first-seen"
 #define STORE_MAX_SKEW 60 /* seconds a new entry may be dated ahead of now */
 
 /* ---- merging ---- */
 
+/* First seen first: a higher sequence number is a later fetch, or earlier on the same page. */
 static int
 cmp_entries(const void *a, const void *b)
 {
 	const struct entry *x = *(struct entry *const *)a, *y = *(struct entry *const *)b;
 
-	if (x->published != y->published)
-		return x->published > y->published ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
+	if (x->seq != y->seq)
+		return x->seq > y->seq ? -1 : 1;
+	return strcmp(x->id, y->id); /* only a hand-edited file has equal ones */
 }
 
 #define SWAP(a, b)                                                                                 \
@@ -54,7 +57,10 @@ take_text(struct entry *old, struct entry *fresh, int64_t now)
 	old->truncated = fresh->truncated;
 	old->hash = fresh->hash;
 	old->src_updated = fresh->src_updated;
-	old->updated = fresh->src_updated ? fresh->src_updated : now;
+	/* an edit moves updated forward even if the clock went back */
+	old->updated = fresh->src_updated ? fresh->src_updated
+	             : now > old->updated   ? now
+	                                    : old->updated + 1;
 	if (old->updated < old->published)
 		old->updated = old->published;
 }
@@ -91,12 +97,13 @@ store_merge(struct store *s, struct harvest *h, int64_t now, size_t max_entries)
 			entry_free(e);
 			continue;
 		}
-		entry_stamp(e, base - (int64_t)j++);
-		e->seq = s->seq++;
+		entry_stamp(e, base - (int64_t)j);
+		e->seq = s->seq + (uint64_t)(k - 1 - j++); /* the page's first gets the highest */
 		s->v[s->n++] = e;
 		changed++;
 	}
 	idset_free(&ix);
+	s->seq += k;
 	h->n = 0;
 	if (s->n > 1)
 		qsort(s->v, s->n, sizeof(*s->v), cmp_entries);
@@ -209,6 +216,7 @@ serialize(struct buf *b, const struct store *s)
 	put_meta_num(b, "last_change", s->last_change);
 	put_meta_num(b, "http_status", s->http_status);
 	put_meta_num(b, "seq", (int64_t)s->seq);
+	put_meta(b, "order", STATE_ORDER);
 	for (i = 0; i < s->n; i++)
 		put_entry(b, s->v[i]);
 	buf_printf(b, "end\t%zu\n", s->n);
@@ -263,20 +271,25 @@ parse_entry(char **f, size_t n)
 	memcpy(e->id, f[1], ENTRY_ID_LEN + 1);
 	if (parse_i64(f[2], &e->published) || parse_i64(f[3], &e->updated) ||
 	    parse_i64(f[4], &e->src_published) || parse_i64(f[5], &e->src_updated) ||
-	    parse_i64(f[6], &trunc) || parse_i64(f[8], &seq) || f[9][0] == '\0') {
+	    parse_i64(f[6], &trunc) || parse_i64(f[8], &seq) || f[9][0] == '\0' ||
+	    strlen(f[9]) > ENTRY_SHORT_MAX) {
 		entry_free(e);
 		return NULL;
 	}
 	e->truncated = trunc != 0;
 	e->hash = strtoull(f[7], NULL, 16);
 	e->seq = (uint64_t)seq;
-	e->id_key = xstrdup(f[9]);
-	e->title = f[10][0] ? xstrdup(f[10]) : xstrdup("(untitled)");
-	e->link = entry_strdup_clean(f[11]);
-	e->author = entry_strdup_clean(f[12]);
-	e->summary = entry_strdup_text(f[13]);
-	e->content = entry_strdup_text(f[14]);
-	e->caption = entry_strdup_clean(f[15]);
+	/* exactly what was written (cleaned, in case the file was edited by hand, but never cut:
+	 * cutting again would serve other text under a hash that says nothing changed) */
+	e->id_key = entry_strdup_whole(f[9]);
+	e->title = f[10][0] ? entry_strdup_whole(f[10]) : NULL;
+	if (e->title == NULL)
+		e->title = xstrdup("(untitled)");
+	e->link = entry_strdup_whole(f[11]);
+	e->author = entry_strdup_whole(f[12]);
+	e->summary = entry_strdup_whole(f[13]);
+	e->content = entry_strdup_whole(f[14]);
+	e->caption = entry_strdup_whole(f[15]);
 	return e;
 }
 
@@ -297,7 +310,7 @@ parse_meta(struct store *s, char **f, size_t n)
 	else if (strcmp(f[1], "last_error") == 0) dst = &s->last_error;
 	if (dst) {
 		free(*dst);
-		*dst = entry_strdup_clean(f[2]);
+		*dst = entry_strdup_whole(f[2]);
 		return 0;
 	}
 	if (parse_i64(f[2], &v) == -1)
@@ -316,7 +329,7 @@ add_extra(struct entry *e, char **f, size_t n)
 		return -1;
 	if (strcmp(f[0], "cat") == 0 && n == 2) {
 		e->categories = xreallocarray(e->categories, e->n_categories + 1, sizeof(char *));
-		e->categories[e->n_categories++] = xstrdup(f[1]);
+		e->categories[e->n_categories++] = entry_strdup_whole(f[1]);
 		return 0;
 	}
 	if (strcmp(f[0], "enc") == 0 && n == 4 && f[1][0]) {
@@ -324,8 +337,8 @@ add_extra(struct entry *e, char **f, size_t n)
 
 		e->enclosures = xreallocarray(e->enclosures, e->n_enclosures + 1, sizeof(*en));
 		en = &e->enclosures[e->n_enclosures++];
-		en->url = xstrdup(f[1]);
-		en->type = entry_strdup_clean(f[2]);
+		en->url = entry_strdup_whole(f[1]);
+		en->type = entry_strdup_whole(f[2]);
 		if (parse_i64(f[3], &en->length) == -1)
 			en->length = -1;
 		return 0;
@@ -338,7 +351,7 @@ parse_state(struct store *s, char *data, size_t len, char *err, size_t errlen)
 {
 	char *line = data, *nl, *f[17];
 	size_t n, lineno = 0, want = 0;
-	int ended = 0;
+	int ended = 0, ordered = 0;
 
 	if (len < sizeof(STATE_MAGIC) || memcmp(data, STATE_MAGIC "\n", sizeof(STATE_MAGIC)) != 0) {
 		snprintf(err, errlen, "not a feedd state file");
@@ -355,7 +368,9 @@ parse_state(struct store *s, char *data, size_t len, char *err, size_t errlen)
 			goto bad;
 		n = split_fields(line, f, 17);
 		if (strcmp(f[0], "meta") == 0) {
-			if (parse_meta(s, f, n) == -1)
+			if (n == 3 && strcmp(f[1], "order") == 0)
+				ordered = strcmp(f[2], STATE_ORDER) == 0;
+			else if (parse_meta(s, f, n) == -1)
 				goto bad;
 		} else if (strcmp(f[0], "entry") == 0) {
 			struct entry *e = parse_entry(f, n);
@@ -376,9 +391,16 @@ parse_state(struct store *s, char *data, size_t len, char *err, size_t errlen)
 		    s->n, want);
 		return -1;
 	}
-	for (n = 0; n < s->n; n++)
+	if (!ordered) /* older files: the order they were written in, newest first */
+		for (n = 0; n < s->n; n++)
+			s->v[n]->seq = s->n - 1 - n;
+	for (n = 0; n < s->n; n++) {
 		if (s->v[n]->seq >= s->seq)
 			s->seq = s->v[n]->seq + 1;
+		/* a version that cut text at load kept the hash of the uncut text: the text's own
+		 * hash lets the next fetch notice the difference and restore it */
+		entry_rehash(s->v[n]);
+	}
 	if (s->n > 1) /* qsort's base must not be NULL, even for no elements (found by fuzz_state) */
 		qsort(s->v, s->n, sizeof(*s->v), cmp_entries);
 	return 0;
@@ -397,15 +419,16 @@ store_load(struct store *s, const char *path, char *err, size_t errlen)
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		if (errno == ENOENT)
 			return 1;
-		snprintf(err, errlen, "%s", strerror(errno));
-		return -1;
+		snprintf(err, errlen, "cannot open: %s", strerror(errno));
+		return -2;
 	}
 	rc = buf_read_fd(&b, fd);
+	if (rc == -1)
+		snprintf(err, errlen, "cannot read: %s", strerror(errno));
 	close(fd);
 	if (rc == -1) {
-		snprintf(err, errlen, "read error: %s", strerror(errno));
 		buf_free(&b);
-		return -1;
+		return -2;
 	}
 	rc = parse_state(s, b.data, b.len, err, errlen);
 	buf_free(&b);

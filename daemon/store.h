@@ -9,9 +9,9 @@
 #include "source.h"
 
 struct store {
-	struct entry **v; /* newest first (published desc, then page order); owned */
+	struct entry **v; /* first seen first (seq desc: a later fetch, else page order); owned */
 	size_t n;
-	uint64_t seq;     /* next entry sequence number */
+	uint64_t seq;     /* next entry sequence number; never depends on the clock */
 	/* from the source */
 	char *etag, *last_modified; /* validators for a conditional GET */
 	char *feed_title, *feed_link, *feed_author, *feed_subtitle;
@@ -26,18 +26,22 @@ struct store {
  * Merges one fetch's entries into s, taking them out of h.  A new entry's published date is
  * the source's, else now minus its position among the new ones (pushed past the newest entry
  * already kept, at most 60 s ahead of now, so new entries sort first and in page order); a
- * known entry whose text changed gets
- * the new text and updated = now (published stays), except that a teaser never replaces a
- * full text.  Entries beyond max_entries are dropped, oldest first.  Returns the number of
- * entries added or changed.
+ * known entry whose text changed gets the new text and updated = the source's, else now (a
+ * second past the old one if the clock went back; published stays), except that a teaser never replaces a
+ * full text.  New entries get sequence numbers above every kept one (the page's first the
+ * highest), and the store is in sequence order; entries beyond max_entries are dropped, the
+ * first seen first.  Neither depends on dates or the clock.  Returns the number of entries
+ * added or changed.
  */
 size_t store_merge(struct store *s, struct harvest *h, int64_t now, size_t max_entries);
 /* Frees everything s holds and zeroes it. */
 void store_clear(struct store *s);
 
 /*
- * Loads path into s (zeroed first).  Returns 0, 1 if there is no such file, or -1 with a
- * reason in err if the file is corrupt or truncated.
+ * Loads path into s (zeroed first), exactly as it was saved.  Returns 0; 1 if there is no
+ * such file; -1 with a reason in err if the file is corrupt or truncated (it parses wrong);
+ * -2 with a reason in err if it cannot be opened or read (EACCES, EIO, EMFILE, a folder…):
+ * the file may be fine, so it must be kept and the load retried, never rebuilt over.
  */
 int store_load(struct store *s, const char *path, char *err, size_t errlen);
 /* Moves a corrupt state file aside (PATH.corrupt-TIME); returns the new name (static). */

@@ -11,6 +11,10 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 
 #include "store.h"
 
@@ -142,6 +146,204 @@ test_regressions(void **state)
 	store_clear(&s);
 }
 
+static void
+save(struct store *s, const char *dir, const char *path)
+{
+	struct store_job job = {s, path, 0};
+
+	assert_int_equal(store_save_batch(&job, 1, dir), 0);
+	assert_true(job.ok);
+}
+
+/* Content that grows when sanitized (unclosed paragraphs get their end tags) is cut once, after
+ * sanitizing, to at most ENTRY_TEXT_MAX, and a restart reads back exactly what was served. */
+static void
+test_long_content_reads_back(void **state)
+{
+	char dir[] = "/tmp/feedd-test-store-XXXXXX", path[256], err[128];
+	struct feedd_entry pe = {0};
+	struct store s = {0}, t;
+	struct harvest h = {0};
+	const char *why;
+	size_t n = 3 * ENTRY_TEXT_MAX / 4, i;
+	char *html = malloc(n + 1);
+	struct entry *e;
+
+	(void)state;
+	for (i = 0; i < n; i += 4)
+		memcpy(html + i, "<p>x", 4);
+	html[n] = '\0';
+	pe.id_key = "long";
+	pe.title = "long";
+	pe.content = html;
+	e = entry_from_plugin(&pe, 0, &why);
+	free(html);
+	assert_non_null(e);
+	assert_true(strlen(e->content) <= ENTRY_TEXT_MAX);
+	assert_true(strlen(e->content) > ENTRY_TEXT_MAX / 2);
+	{ /* every paragraph closed: the cut came before sanitizing */
+		size_t open = 0, close = 0;
+		const char *p;
+
+		for (p = e->content; (p = strstr(p, "<p>")) != NULL; p++)
+			open++;
+		for (p = e->content; (p = strstr(p, "</p>")) != NULL; p++)
+			close++;
+		assert_int_equal(open, close);
+	}
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/x.state", dir);
+	add(&h, e);
+	store_merge(&s, &h, 5000, 10);
+	save(&s, dir, path);
+	assert_int_equal(store_load(&t, path, err, sizeof(err)), 0);
+	assert_int_equal(t.n, 1);
+	assert_string_equal(t.v[0]->content, s.v[0]->content);
+	assert_int_equal(t.v[0]->hash, s.v[0]->hash);
+	store_clear(&t);
+	unlink(path);
+	rmdir(dir);
+	free(h.v);
+	store_clear(&s);
+}
+
+/* Only a file that parses wrong is corrupt (-1); one that cannot be read is -2 and stays. */
+static void
+test_read_error_is_not_corruption(void **state)
+{
+	char dir[] = "/tmp/feedd-test-store-XXXXXX", path[256], err[128];
+	struct store s = {0}, t;
+	struct harvest h = {0};
+	struct rlimit rl, low;
+	struct stat st;
+	int fds[64], nfd = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/x.state", dir);
+	add(&h, mk("a", "A", NULL, 1));
+	store_merge(&s, &h, 5000, 10);
+	save(&s, dir, path);
+	/* EISDIR: a folder where the file should be */
+	assert_int_equal(store_load(&t, dir, err, sizeof(err)), -2);
+	assert_non_null(strstr(err, strerror(EISDIR)));
+	/* EMFILE: no descriptor left to open it with */
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	low = rl;
+	low.rlim_cur = 32;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+	while (nfd < 64 && (fds[nfd] = open("/dev/null", O_RDONLY)) != -1)
+		nfd++;
+	assert_int_equal(store_load(&t, path, err, sizeof(err)), -2);
+	while (nfd > 0)
+		close(fds[--nfd]);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	assert_non_null(strstr(err, strerror(EMFILE)));
+	/* EACCES, when the tests do not run as root */
+	if (geteuid() != 0) {
+		chmod(path, 0);
+		assert_int_equal(store_load(&t, path, err, sizeof(err)), -2);
+		chmod(path, 0600);
+	}
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(store_load(&t, path, err, sizeof(err)), 0);
+	assert_int_equal(t.n, 1);
+	store_clear(&t);
+	unlink(path);
+	rmdir(dir);
+	free(h.v);
+	store_clear(&s);
+}
+
+static void
+fill(struct harvest *h, const char *prefix, int n)
+{
+	char key[32];
+
+	for (int i = 0; i < n; i++) {
+		snprintf(key, sizeof(key), "%s%d", prefix, i);
+		add(h, mk(key, key, NULL, 1));
+	}
+}
+
+/* Order is first seen, newest fetch first and page order within it; pruning drops the first
+ * seen; neither depends on the clock going forward. */
+static void
+test_first_seen_order(void **state)
+{
+	struct store s = {0};
+	struct harvest h = {0};
+	char key[32];
+	int64_t upd;
+
+	(void)state;
+	fill(&h, "old", 100);
+	store_merge(&s, &h, 1000, 100);
+	fill(&h, "new", 100); /* faster than one entry a second: dates are capped */
+	assert_int_equal(store_merge(&s, &h, 1001, 100), 100);
+	assert_int_equal(s.n, 100);
+	for (int i = 0; i < 100; i++) {
+		snprintf(key, sizeof(key), "new%d", i);
+		assert_string_equal(s.v[i]->id_key, key);
+	}
+	/* the clock stepped back: what is stored is dated in the "future" */
+	fill(&h, "late", 1);
+	assert_int_equal(store_merge(&s, &h, 500, 100), 1);
+	assert_string_equal(s.v[0]->id_key, "late0");
+	assert_string_equal(s.v[99]->id_key, "new98"); /* the first seen went */
+	fill(&h, "late", 1);
+	assert_int_equal(store_merge(&s, &h, 501, 100), 0); /* not new again */
+	upd = s.v[1]->updated;
+	add(&h, mk("new0", "edited", NULL, 1));
+	assert_int_equal(store_merge(&s, &h, 502, 100), 1);
+	assert_string_equal(s.v[1]->summary, "edited");
+	assert_true(s.v[1]->updated > upd);
+	free(h.v);
+	store_clear(&s);
+}
+
+/* A state file from before the sequence meant first-seen order keeps its file order. */
+static void
+test_old_state_file_order(void **state)
+{
+	static const char old[] =
+	    "feedd-state 1\n"
+	    "meta\tseq\t3\n"
+	    "entry\turn:uuid:00000000-0000-0000-0000-000000000001\t300\t300\t0\t0\t1\t1\t0\ta\tA\t\t\tsa\t\t\n"
+	    "entry\turn:uuid:00000000-0000-0000-0000-000000000002\t200\t200\t0\t0\t1\t2\t2\tb\tB\t\t\tsb\t\t\n"
+	    "entry\turn:uuid:00000000-0000-0000-0000-000000000003\t100\t100\t0\t0\t1\t3\t1\tc\tC\t\t\tsc\t\t\n"
+	    "end\t3\n";
+	char dir[] = "/tmp/feedd-test-store-XXXXXX", path[256], err[128];
+	struct store s;
+	struct harvest h = {0};
+	FILE *fp;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/x.state", dir);
+	assert_non_null(fp = fopen(path, "w"));
+	fputs(old, fp);
+	fclose(fp);
+	assert_int_equal(store_load(&s, path, err, sizeof(err)), 0);
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.v[0]->id_key, "a");
+	assert_string_equal(s.v[1]->id_key, "b");
+	assert_string_equal(s.v[2]->id_key, "c");
+	fill(&h, "d", 1);
+	store_merge(&s, &h, 50, 10);
+	assert_string_equal(s.v[0]->id_key, "d0");
+	save(&s, dir, path);
+	store_clear(&s);
+	assert_int_equal(store_load(&s, path, err, sizeof(err)), 0);
+	assert_string_equal(s.v[0]->id_key, "d0");
+	assert_string_equal(s.v[1]->id_key, "a");
+	assert_string_equal(s.v[3]->id_key, "c");
+	store_clear(&s);
+	unlink(path);
+	rmdir(dir);
+	free(h.v);
+}
+
 int
 main(void)
 {
@@ -149,6 +351,10 @@ main(void)
 	    cmocka_unit_test(test_merge_order_and_history),
 	    cmocka_unit_test(test_round_trip),
 	    cmocka_unit_test(test_regressions),
+	    cmocka_unit_test(test_long_content_reads_back),
+	    cmocka_unit_test(test_read_error_is_not_corruption),
+	    cmocka_unit_test(test_first_seen_order),
+	    cmocka_unit_test(test_old_state_file_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
