@@ -149,7 +149,10 @@ test_regressions(void **state)
 static void
 save(struct store *s, const char *dir, const char *path)
 {
-	struct store_job job = {s, path, 0};
+	struct store_job job = {0};
+
+	job.s = s;
+	job.path = path;
 
 	assert_int_equal(store_save_batch(&job, 1, dir), 0);
 	assert_true(job.ok);
