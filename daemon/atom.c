@@ -15,6 +15,7 @@
 #include <libxml/xmlwriter.h>
 
 #include "atom.h"
+#include "format.h"
 #include "xmalloc.h"
 
 /* Days since 1970-01-01 to a civil date (proleptic Gregorian), by 400-year eras. */
@@ -72,59 +73,11 @@ atom_feed_id(const char *key, char out[ENTRY_ID_LEN + 1])
 	entry_make_id(k, out);
 }
 
-static int
-out_write(void *ctx, const char *p, int n)
-{
-	buf_add(ctx, p, (size_t)n);
-	return n;
-}
-
 #define X(call)                                                                                    \
 	do {                                                                                       \
 		if ((call) < 0)                                                                    \
 			goto fail;                                                                 \
 	} while (0)
-
-/* What each special character becomes; text escapes <, >, & and CR, attributes also " and the
- * white space a parser would normalise away. */
-static const char *const refs[256] = {
-	['<'] = "&lt;", ['>'] = "&gt;", ['&'] = "&amp;", ['\r'] = "&#13;",
-	['"'] = "&quot;", ['\t'] = "&#9;", ['\n'] = "&#10;",
-};
-
-/* An attribute value's s[0..n), for between double quotes. */
-static void
-attr_text(struct buf *b, const char *s, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)s, *end = p + n, *run = p;
-
-	buf_reserve(b, n);
-	for (; p < end; p++) {
-		const char *r = refs[*p];
-
-		if (r == NULL)
-			continue;
-		buf_add(b, run, (size_t)(p - run));
-		buf_adds(b, r);
-		run = p + 1;
-	}
-	buf_add(b, run, (size_t)(p - run));
-}
-
-/* Text content; the strings are clean already (struct entry's rule).  strpbrk finds the next
- * special character many bytes at a time. */
-static void
-text(struct buf *b, const char *s)
-{
-	const char *q;
-
-	while ((q = strpbrk(s, "<>&\r")) != NULL) {
-		buf_add(b, s, (size_t)(q - s));
-		buf_adds(b, refs[(unsigned char)*q]);
-		s = q + 1;
-	}
-	buf_adds(b, s);
-}
 
 /* A string constant, with its length known when compiled. */
 #define ADD(b, lit) buf_add(b, lit, sizeof(lit) - 1)
@@ -134,7 +87,7 @@ text(struct buf *b, const char *s)
 	do {                                                                                       \
 		if ((s) != NULL) {                                                                 \
 			ADD(b, "<" name ">");                                                      \
-			text(b, s);                                                                \
+			xml_text(b, s);                                                              \
 			ADD(b, "</" name ">");                                                     \
 		}                                                                                  \
 	} while (0)
@@ -157,7 +110,7 @@ static void
 attr(struct buf *b, const char *name_eq, const char *value)
 {
 	buf_adds(b, name_eq);
-	attr_text(b, value, strlen(value));
+	xml_attr(b, value, strlen(value));
 	buf_addc(b, '"');
 }
 
@@ -181,11 +134,11 @@ link_el(struct buf *b, const char *rel, const char *href, const char *fragment,
 		attr(b, " type=\"", type);
 	ADD(b, " href=\"");
 	if (fragment) {
-		attr_text(b, href, strcspn(href, "#"));
+		xml_attr(b, href, strcspn(href, "#"));
 		buf_addc(b, '#');
-		attr_text(b, fragment, strlen(fragment));
+		xml_attr(b, fragment, strlen(fragment));
 	} else {
-		attr_text(b, href, strlen(href));
+		xml_attr(b, href, strlen(href));
 	}
 	buf_addc(b, '"');
 	if (length >= 0)
@@ -201,19 +154,18 @@ person(struct buf *b, const char *name)
 	ADD(b, "</author>");
 }
 
-/* The content element: the entry's HTML, with its caption as a figcaption after it. */
+/* The content element: the entry's HTML, with its caption as a figcaption after it.  The
+ * content is escaped straight from the entry: it can be a megabyte, not worth a copy. */
 static void
 content(struct buf *b, struct buf *scratch, const struct entry *e)
 {
 	ADD(b, "<content type=\"html\">");
 	if (e->content)
-		text(b, e->content);
+		xml_text(b, e->content);
 	if (e->caption) {
 		buf_reset(scratch);
-		ADD(scratch, "<figure><figcaption>");
-		buf_add_html(scratch, e->caption, strlen(e->caption));
-		ADD(scratch, "</figcaption></figure>");
-		text(b, scratch->data);
+		format_caption_html(scratch, e->caption);
+		xml_text(b, scratch->data);
 	}
 	ADD(b, "</content>");
 }
@@ -260,7 +212,7 @@ flush(xmlTextWriterPtr w, struct buf *b)
 int
 atom_write(struct buf *out, const struct atom_feed *f, struct entry *const *v, size_t n)
 {
-	return atom_write_to(out_write, out, f, v, n);
+	return atom_write_to(format_to_buf, out, f, v, n);
 }
 
 int

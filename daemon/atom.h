@@ -8,17 +8,21 @@
 #include "buf.h"
 #include "entry.h"
 
-/* Feed-level data; strings are borrowed for the call and may be NULL unless said. */
+/* Feed-level data, for every format's writer (format.h); strings are borrowed for the call
+ * and may be NULL unless said. */
 struct atom_feed {
 	const char *id;       /* urn:uuid:… ; required */
 	const char *title;    /* required */
 	const char *subtitle;
 	const char *author;   /* required: RFC 4287 wants an author on the feed or every entry */
-	const char *self_url; /* public URL of this feed, if known */
+	const char *self_url; /* public URL of this document, if known */
 	const char *alt_url;  /* the source page (http/https), if any */
 	const char *entry_base; /* the source URL: an entry with neither link nor content links
 	                           to it with a fragment; if NULL, to the entry's id */
 	int64_t updated;      /* seconds since the epoch */
+	const char *feed_base; /* the public URL of the feed less its extension, e.g.
+	                          "https://host/feeds/NAME", if known: for links to the other
+	                          formats */
 };
 
 /*

@@ -18,6 +18,7 @@
 #include "conf.h"
 #include "convert.h"
 #include "fetch.h"
+#include "format.h"
 #include "log.h"
 #include "plugins.h"
 #include "wproc.h"
@@ -86,6 +87,7 @@ convert_source_url(const char *source, const char *base_dir)
 
 struct convert_args {
 	const char *plugin;
+	const struct format *format;
 	const char *source;
 	struct optlist opts;
 	int worker;        /* -w: through a worker, as the daemon runs plugins */
@@ -96,8 +98,8 @@ struct convert_args {
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: feedd convert -p PLUGIN [-s KEY=VALUE]... [-w [-t TIMEOUT] "
-	    "[-m MEMORY]] [SOURCE]\n");
+	fprintf(stderr, "usage: feedd convert -p PLUGIN [-s KEY=VALUE]... [-f atom|rss|json|html] "
+	    "[-w [-t TIMEOUT] [-m MEMORY]] [SOURCE]\n");
 	exit(2);
 }
 
@@ -110,8 +112,16 @@ parse_args(int argc, char **argv, struct convert_args *a)
 	optind = 1;
 	a->timeout = WPROC_TIMEOUT_DEFAULT;
 	a->memory = WPROC_MEMORY_DEFAULT;
-	while ((ch = getopt(argc, argv, "p:s:wt:m:")) != -1) {
+	a->format = &formats[FORMAT_ATOM];
+	while ((ch = getopt(argc, argv, "f:p:s:wt:m:")) != -1) {
 		switch (ch) {
+		case 'f':
+			if ((a->format = format_find(optarg)) == NULL) {
+				fprintf(stderr, "feedd convert: unknown format '%s' (atom, rss, json "
+				                "or html)\n", optarg);
+				exit(2);
+			}
+			break;
 		case 'p':
 			a->plugin = optarg;
 			break;
@@ -201,7 +211,7 @@ stdout_write(void *ctx, const char *p, int n)
 }
 
 static int
-write_feed(const struct harvest *h, const char *url, int64_t seen)
+write_feed(const struct format *fmt, const struct harvest *h, const char *url, int64_t seen)
 {
 	char id[ENTRY_ID_LEN + 1];
 	char *label = convert_source_label(url);
@@ -220,7 +230,7 @@ write_feed(const struct harvest *h, const char *url, int64_t seen)
 		if (h->v[i]->updated > f.updated)
 			f.updated = h->v[i]->updated;
 	/* streamed: a large feed is never held twice in memory */
-	if (atom_write_to(stdout_write, NULL, &f, h->v, h->n) == -1 || fflush(stdout) != 0)
+	if (fmt->write(stdout_write, NULL, &f, h->v, h->n) == -1 || fflush(stdout) != 0)
 		fprintf(stderr, "feedd convert: cannot write the feed: %s\n", strerror(errno));
 	else
 		rc = 0;
@@ -297,7 +307,7 @@ convert_main(int argc, char **argv)
 			fprintf(stderr, "feedd convert: %s: %s\n", a.source, h.error);
 		} else {
 			convert_stamp(h.v, h.n, r.mtime);
-			rc = write_feed(&h, url, r.mtime) == 0 ? 0 : 1;
+			rc = write_feed(a.format, &h, url, r.mtime) == 0 ? 0 : 1;
 		}
 	}
 	fetch_result_free(&r);

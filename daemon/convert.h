@@ -1,4 +1,4 @@
-/* `feedd convert`: one source through one plugin to Atom on stdout. */
+/* `feedd convert`: one source through one plugin to a feed (Atom by default) on stdout. */
 #ifndef FEEDD_CONVERT_H
 #define FEEDD_CONVERT_H
 

@@ -12,6 +12,7 @@
 #include "convert.h"
 #include "feed.h"
 #include "fetch.h"
+#include "format.h"
 #include "http.h"
 #include "log.h"
 #include "server.h"
@@ -148,7 +149,7 @@ fetched(struct fetch_result *r, void *arg)
 		f->fetches_ok++;
 	if (changed)
 		log_info("feed %s: %zu new or changed entries", f->conf->name, changed);
-	if (changed || meta || f->pinned || f->resp == NULL)
+	if (changed || meta || f->pinned || f->resp[FORMAT_ATOM] == NULL)
 		feedd_mark_dirty(f->d, f);
 	schedule_next(f, 0);
 }
@@ -264,13 +265,15 @@ feed_set_conf(struct feed *f, const struct feed_conf *conf, const struct plugin 
 	f->failures = 0;
 	evtimer_del(f->timer);
 	schedule_in(f, (long)arc4random_uniform(FIRST_SPREAD_MS));
-	if (f->resp) /* the title or author may have changed; saved first, as ever */
+	if (f->resp[FORMAT_ATOM]) /* the title or author may have changed; saved first */
 		feedd_mark_dirty(f->d, f);
 }
 
 void
 feed_free(struct feed *f)
 {
+	size_t i;
+
 	if (f == NULL)
 		return;
 	if (f->xfer)
@@ -279,8 +282,9 @@ feed_free(struct feed *f)
 		event_free(f->timer);
 	source_close(&f->src);
 	store_clear(&f->store);
-	if (f->resp)
-		response_unref(f->resp);
+	for (i = 0; i < FORMAT_N; i++)
+		if (f->resp[i])
+			response_unref(f->resp[i]);
 	free(f->state_path);
 	free(f->label);
 	free(f->store_error);
@@ -293,44 +297,73 @@ feed_title(const struct feed *f)
 	return f->conf->title ? f->conf->title : f->store.feed_title ? f->store.feed_title : f->label;
 }
 
+/* Builds one format's response; NULL (logged) if its writer failed. */
+static struct response *
+build(struct feed *f, size_t k, struct atom_feed *af, const char *base)
+{
+	const struct format *fmt = &formats[k];
+	struct buf out = BUF_INIT;
+	struct response *r;
+	char *self;
+
+	xasprintf(&self, "%s%s", base, fmt->ext);
+	af->self_url = self;
+	if (fmt->write(format_to_buf, &out, af, f->store.v, f->store.n) == -1) {
+		log_warnx("feed %s: cannot write %s", f->conf->name, fmt->label);
+		buf_free(&out);
+		free(self);
+		return NULL;
+	}
+	free(self);
+	r = response_new(&out, af->updated, f->conf->interval);
+	r->content_type = fmt->ctype;
+	return r;
+}
+
 void
 feed_publish(struct feed *f)
 {
 	const struct store *s = &f->store;
-	char id[ENTRY_ID_LEN + 1], *self = NULL;
+	char id[ENTRY_ID_LEN + 1], *base = NULL;
+	struct response *fresh[FORMAT_N];
 	struct atom_feed af = {0};
-	struct buf out = BUF_INIT;
 	int web = strncasecmp(f->conf->url, "http", 4) == 0;
 	size_t i;
 
 	atom_feed_id(f->conf->name, id);
-	xasprintf(&self, "%s/feeds/%s.atom", feedd_base_url(f->d), f->conf->name);
+	xasprintf(&base, "%s/feeds/%s", feedd_base_url(f->d), f->conf->name);
 	af.id = id;
 	af.title = feed_title(f);
 	af.author = f->conf->author ? f->conf->author : s->feed_author ? s->feed_author : f->label;
 	af.subtitle = s->feed_subtitle;
-	af.self_url = self;
 	af.alt_url = s->feed_link ? s->feed_link : web ? f->conf->url : NULL;
 	af.entry_base = f->conf->url;
+	af.feed_base = base;
 	af.updated = s->last_change;
 	for (i = 0; i < s->n; i++)
 		if (s->v[i]->updated > af.updated)
 			af.updated = s->v[i]->updated;
 	if (af.updated == 0)
 		af.updated = s->last_success ? s->last_success : (int64_t)time(NULL);
-	if (atom_write(&out, &af, s->v, s->n) == -1) {
-		log_warnx("feed %s: cannot write Atom", f->conf->name);
-		buf_free(&out);
-	} else {
-		struct response *r = response_new(&out, af.updated, f->conf->interval);
-
-		if (f->resp)
-			response_unref(f->resp);
-		f->resp = r;
-		f->served = s->n;
-		feedd_exported(f->d, f);
+	for (i = 0; i < FORMAT_N; i++)
+		fresh[i] = build(f, i, &af, base);
+	free(base);
+	for (i = 0; i < FORMAT_N; i++)
+		if (fresh[i] == NULL)
+			break;
+	if (i < FORMAT_N) { /* all formats change together, or none: they carry the same entries */
+		for (i = 0; i < FORMAT_N; i++)
+			if (fresh[i])
+				response_unref(fresh[i]);
+		return;
 	}
-	free(self);
+	for (i = 0; i < FORMAT_N; i++) {
+		if (f->resp[i])
+			response_unref(f->resp[i]);
+		f->resp[i] = fresh[i];
+	}
+	f->served = s->n;
+	feedd_exported(f->d, f);
 }
 
 void

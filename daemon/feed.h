@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "conf.h"
+#include "format.h"
 #include "source.h"
 #include "store.h"
 
@@ -24,7 +25,8 @@ struct feed {
 	uint64_t xfer;        /* running transfer, or 0 */
 	int64_t next_fetch;   /* seconds since the epoch */
 	int failures;         /* consecutive */
-	struct response *resp; /* what is served; NULL until there is something */
+	struct response *resp[FORMAT_N]; /* what is served, by format; NULL until there is
+	                                    something (all are built together) */
 	int dirty;            /* waiting in the commit batch */
 	struct feed *dirty_next;
 	int pinned;           /* state changed in a way only a save makes durable */
@@ -44,7 +46,7 @@ void feed_free(struct feed *);
 /* Swaps in a new config for the same feed name; a changed one reopens the plugin and
  * reschedules, an equal one only repoints. */
 void feed_set_conf(struct feed *, const struct feed_conf *, const struct plugin *);
-/* Rebuilds the served response from the store (after the store is saved). */
+/* Rebuilds the served responses, one per format, from the store (after it is saved). */
 void feed_publish(struct feed *);
 /* The title shown for the feed: the config's, else the source's, else its host or file. */
 const char *feed_title(const struct feed *);

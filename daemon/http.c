@@ -25,6 +25,7 @@
 #include "atom.h"
 #include "conf.h"
 #include "feed.h"
+#include "format.h"
 #include "http.h"
 #include "log.h"
 #include "server.h"
@@ -140,13 +141,13 @@ file_segment(const char *p, size_t n)
 }
 
 struct response *
-response_new(struct buf *atom, int64_t mtime, long max_age)
+response_new(struct buf *body, int64_t mtime, long max_age)
 {
 	struct response *r = xcalloc(1, sizeof(*r));
 	uint64_t h;
 
 	r->refs = 1;
-	r->body = buf_steal(atom, &r->len);
+	r->body = buf_steal(body, &r->len);
 	h = hash_bytes(r->body, r->len);
 	snprintf(r->etag, sizeof(r->etag), "\"%016llx\"", (unsigned long long)h);
 	r->mtime = mtime;
@@ -249,11 +250,11 @@ etag_matches(const char *inm, const char *etag)
 /* ---- routes ---- */
 
 static void
-serve_feed(struct http *h, struct evhttp_request *req, struct feed *f)
+serve_feed(struct http *h, struct evhttp_request *req, struct feed *f, int format)
 {
 	struct evkeyvalq *in = evhttp_request_get_input_headers(req);
 	struct evkeyvalq *out = evhttp_request_get_output_headers(req);
-	struct response *r = f->resp;
+	struct response *r = f->resp[format];
 	const char *inm, *ims, *ae, *body;
 	struct evbuffer_file_segment *seg;
 	struct evbuffer *b;
@@ -280,7 +281,7 @@ serve_feed(struct http *h, struct evhttp_request *req, struct feed *f)
 	}
 	ae = evhttp_find_header(in, "Accept-Encoding");
 	gz = r->gz && ae && token_in_list(ae, "gzip");
-	evhttp_add_header(out, "Content-Type", "application/atom+xml; charset=utf-8");
+	evhttp_add_header(out, "Content-Type", r->content_type);
 	if (gz)
 		evhttp_add_header(out, "Content-Encoding", "gzip");
 	if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD) {
@@ -329,6 +330,42 @@ add_time(struct buf *b, int64_t t)
 		buf_adds(b, "never");
 }
 
+/* Autodiscovery: each feed in each feed format, absolute (readers resolve them badly). */
+static void
+index_links(struct buf *b, const char *origin, struct feed **v, size_t n)
+{
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < FORMAT_N; k++) {
+			if (!formats[k].is_feed)
+				continue;
+			buf_printf(b, "<link rel=\"alternate\" type=\"%s\" title=\"", formats[k].type);
+			buf_add_html(b, feed_title(v[i]), strlen(feed_title(v[i])));
+			buf_printf(b, " (%s)\" href=\"", formats[k].label);
+			buf_add_html(b, origin, strlen(origin));
+			buf_printf(b, "/feeds/%s%s\">\n", v[i]->conf->name, formats[k].ext);
+		}
+	}
+}
+
+/* The feed's title, linking to its page, then a link per feed format. */
+static void
+index_feed_cell(struct buf *b, const struct feed *f)
+{
+	size_t k;
+
+	buf_printf(b, "<tr><td><a href=\"/feeds/%s.html\">", f->conf->name);
+	buf_add_html(b, feed_title(f), strlen(feed_title(f)));
+	buf_adds(b, "</a></td><td>");
+	for (k = 0; k < FORMAT_N; k++)
+		if (formats[k].is_feed)
+			buf_printf(b, "%s<a href=\"/feeds/%s%s\" type=\"%s\">%s</a>",
+			    k ? " · " : "", f->conf->name, formats[k].ext, formats[k].type,
+			    formats[k].label);
+	buf_adds(b, "</td>");
+}
+
 static void
 serve_index(struct http *h, struct evhttp_request *req)
 {
@@ -341,24 +378,17 @@ serve_index(struct http *h, struct evhttp_request *req)
 	origin_for(h, req, origin, sizeof(origin));
 	buf_adds(&b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 	             "<title>feedd</title>\n");
-	for (i = 0; i < n; i++) {
-		buf_adds(&b, "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"");
-		buf_add_html(&b, feed_title(v[i]), strlen(feed_title(v[i])));
-		buf_adds(&b, "\" href=\"");
-		buf_add_html(&b, origin, strlen(origin));
-		buf_printf(&b, "/feeds/%s.atom\">\n", v[i]->conf->name);
-	}
+	index_links(&b, origin, v, n);
 	buf_adds(&b, "<style>body{font-family:sans-serif;margin:2em}td,th{padding:.2em .8em;"
 	             "text-align:left}</style></head><body>\n<h1>feedd</h1>\n"
 	             "<p><a href=\"/feeds.opml\">All feeds as OPML</a></p>\n<table>\n"
-	             "<tr><th>Feed</th><th>Entries</th><th>Last success</th><th>Last error</th>"
-	             "<th>Next fetch</th></tr>\n");
+	             "<tr><th>Feed</th><th>Subscribe</th><th>Entries</th><th>Last success</th>"
+	             "<th>Last error</th><th>Next fetch</th></tr>\n");
 	for (i = 0; i < n; i++) {
 		const struct feed *f = v[i];
 
-		buf_printf(&b, "<tr><td><a href=\"/feeds/%s.atom\">", f->conf->name);
-		buf_add_html(&b, feed_title(f), strlen(feed_title(f)));
-		buf_printf(&b, "</a></td><td>%zu</td><td>", f->served);
+		index_feed_cell(&b, f);
+		buf_printf(&b, "<td>%zu</td><td>", f->served);
 		add_time(&b, f->store.last_success);
 		buf_adds(&b, "</td><td>");
 		if (f->store.last_error)
@@ -489,6 +519,7 @@ route(struct evhttp_request *req, void *arg)
 	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
 	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
 	size_t n;
+	int k;
 
 	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD) {
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", "GET, HEAD");
@@ -506,12 +537,12 @@ route(struct evhttp_request *req, void *arg)
 		serve_healthz(h, req);
 	} else if (strcmp(path, "/metrics") == 0) {
 		serve_metrics(h, req);
-	} else if (strncmp(path, "/feeds/", 7) == 0 && (n = strlen(path)) > 12 &&
-	           strcmp(path + n - 5, ".atom") == 0) {
-		struct feed *f = feedd_find(h->d, path + 7, n - 12);
+	} else if (strncmp(path, "/feeds/", 7) == 0 &&
+	           (k = format_by_path(path + 7, strlen(path + 7), &n)) >= 0) {
+		struct feed *f = feedd_find(h->d, path + 7, n);
 
 		if (f)
-			serve_feed(h, req, f);
+			serve_feed(h, req, f, k);
 		else
 			send_status(req, 404, "Not Found");
 	} else {

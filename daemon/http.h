@@ -22,7 +22,7 @@ struct evbuffer_file_segment;
  */
 struct response {
 	int refs;
-	char *body; /* Atom */
+	char *body; /* the document */
 	size_t len;
 	char *gz; /* gzip of body, or NULL if it would not be smaller */
 	size_t gzlen;
@@ -33,10 +33,11 @@ struct response {
 	char len_text[24], gzlen_text[24]; /* Content-Length values, for HEAD */
 	int64_t mtime;
 	long max_age;
+	const char *content_type; /* a constant; set by whoever made the response */
 };
 
-/* Takes atom's memory.  refs starts at 1. */
-struct response *response_new(struct buf *atom, int64_t mtime, long max_age);
+/* Takes body's memory.  refs starts at 1. */
+struct response *response_new(struct buf *body, int64_t mtime, long max_age);
 void response_ref(struct response *);
 void response_unref(struct response *);
 

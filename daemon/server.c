@@ -267,19 +267,30 @@ write_file_atomic(const char *dir, const char *name, const char *ext, const char
 	return 0;
 }
 
-/* export_dir: each feed also as NAME.atom and NAME.atom.gz, replaced atomically, for a static
- * server or a sync job.  No fsync: the copy can always be made again from the state. */
+/* export_dir: each feed also in every format, NAME.EXT and NAME.EXT.gz, replaced atomically,
+ * for a static server or a sync job.  No fsync: the copy can always be made again from the
+ * state. */
 void
 feedd_exported(struct feedd *d, struct feed *f)
 {
-	const struct response *r = f->resp;
+	char gzext[16];
+	size_t i;
 
-	if (d->cfg.export_dir == NULL || r == NULL)
+	if (d->cfg.export_dir == NULL)
 		return;
-	if (write_file_atomic(d->cfg.export_dir, f->conf->name, ".atom", r->body, r->len) == -1 ||
-	    (r->gz && write_file_atomic(d->cfg.export_dir, f->conf->name, ".atom.gz", r->gz,
-	                                r->gzlen) == -1))
-		log_warn("feed %s: export to %s", f->conf->name, d->cfg.export_dir);
+	for (i = 0; i < FORMAT_N; i++) {
+		const struct response *r = f->resp[i];
+		const char *ext = formats[i].ext;
+
+		if (r == NULL)
+			continue;
+		snprintf(gzext, sizeof(gzext), "%s.gz", ext);
+		if (write_file_atomic(d->cfg.export_dir, f->conf->name, ext, r->body, r->len) ==
+		        -1 ||
+		    (r->gz && write_file_atomic(d->cfg.export_dir, f->conf->name, gzext, r->gz,
+		                                r->gzlen) == -1))
+			log_warn("feed %s: export to %s", f->conf->name, d->cfg.export_dir);
+	}
 }
 
 static int
@@ -510,7 +521,7 @@ on_hup(evutil_socket_t fd, short what, void *arg)
 		for (i = 0; i < d->n_feeds; i++) {
 			struct feed *f = d->feeds[i];
 
-			if (republish && f->resp)
+			if (republish && f->resp[FORMAT_ATOM])
 				feedd_mark_dirty(d, f); /* saved first: the store may hold unsaved entries */
 			else if (export)
 				feedd_exported(d, f);

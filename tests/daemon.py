@@ -52,7 +52,7 @@ ok("Accept-Encoding" in hg.get("vary", ""), "Vary: Accept-Encoding")
 s, hg, b = d.request("/feeds/news.atom", headers={"Accept-Encoding": "gzip;q=0"})
 ok("content-encoding" not in hg and b == body, "gzip;q=0 gets identity")
 for path in ("/nope", "/feeds/nope.atom", "/feeds/.atom", "/feeds/news.atom/x",
-             "/feeds/../feeds/news.atom", "/etc/passwd", "/feeds/news.rss"):
+             "/feeds/../feeds/news.atom", "/etc/passwd", "/feeds/news.xml"):
     eq(d.request(path)[0], 404, "404 for %s" % path)
 s, h405, _ = d.request("/feeds/news.atom", method="POST")
 eq((s, h405.get("allow")), (405, "GET, HEAD"), "POST gets 405 with Allow")

@@ -66,7 +66,8 @@ setup(void)
 	buf_adds(&atom, "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"/>");
 	for (int i = 0; i < 2000; i++)
 		buf_adds(&atom, "<!-- padding so that the gzip copy and sendfile are used -->");
-	feed.resp = response_new(&atom, 1700000000, 60);
+	feed.resp[FORMAT_ATOM] = response_new(&atom, 1700000000, 60);
+	feed.resp[FORMAT_ATOM]->content_type = formats[FORMAT_ATOM].ctype;
 	http = http_new(base, NULL, "127.0.0.1", "0");
 	origin = strrchr(http_origin(http), ':');
 	port = atoi(origin + 1);

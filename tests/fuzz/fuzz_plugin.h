@@ -20,7 +20,7 @@ static void
 check_output(struct harvest *h)
 {
 	struct atom_feed f = {"urn:uuid:00000000-0000-5000-8000-000000000000", "fuzz", NULL, "fuzz",
-	    NULL, NULL, "http://example.org/", 1};
+	    NULL, NULL, "http://example.org/", 1, NULL};
 	struct buf out = BUF_INIT;
 	xmlDocPtr doc;
 
