@@ -299,6 +299,7 @@ convert_main(int argc, char **argv)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (find_plugin(&a, &set, &w, &pl) == -1)
 		goto done;
+	source_qualify_bare(&a.opts, pl);
 	if (load_source(a.source, &r, &url) == 0) {
 		struct input in = {r.body.data ? r.body.data : "", r.body.len, url, r.content_type,
 		    r.charset};

@@ -14,6 +14,45 @@
 #include "plugins.h"
 #include "xmalloc.h"
 
+const char *const plugin_core_keys[] = {"plugin", "source", "interval", "timeout", "title",
+    "author", "max_entries", "charset", "include", "exclude", NULL};
+
+int
+plugin_is_core_key(const char *key)
+{
+	size_t i;
+
+	for (i = 0; plugin_core_keys[i]; i++)
+		if (strcmp(plugin_core_keys[i], key) == 0)
+			return 1;
+	return 0;
+}
+
+/* Option names are a core key's never, and a qualified one is the plugin's own. */
+static int
+check_option_names(const struct feedd_plugin *p, const char *path, char *err, size_t errlen)
+{
+	const char *const *o;
+	size_t n = strlen(p->name);
+
+	for (o = p->options; o && *o; o++) {
+		const char *dot = strchr(*o, '.');
+
+		if (dot == NULL && plugin_is_core_key(*o)) {
+			snprintf(err, errlen, "%s: plugin %s declares option '%s', a core [feed] key; "
+			    "declare it as '%s.%s'", path, p->name, *o, p->name, *o);
+			return -1;
+		}
+		if (dot && ((size_t)(dot - *o) != n || strncmp(*o, p->name, n) != 0 ||
+		            dot[1] == '\0' || strchr(dot + 1, '.'))) {
+			snprintf(err, errlen, "%s: plugin %s declares option '%s'; a qualified option "
+			    "is '%s.KEY'", path, p->name, *o, p->name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int
 plugin_check(const struct feedd_plugin *p, const char *path, char *err, size_t errlen)
 {
@@ -35,7 +74,7 @@ plugin_check(const struct feedd_plugin *p, const char *path, char *err, size_t e
 		snprintf(err, errlen, "%s: plugin name '%s' is not [a-z0-9_-]+", path, p->name);
 		return -1;
 	}
-	return 0;
+	return check_option_names(p, path, err, errlen);
 }
 
 /* Refuses files and folders that others may write: whoever can write them runs code here. */

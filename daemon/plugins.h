@@ -20,6 +20,15 @@ struct plugin_set {
 };
 
 /*
+ * The [feed] keys the host reads itself, NULL-terminated.  They mean the same for every plugin,
+ * so a plugin may not declare one as an option: an option named like one is declared and
+ * written PLUGIN.KEY (html's html.title), and only that spelling reaches the plugin.
+ */
+extern const char *const plugin_core_keys[];
+/* Non-zero if key is one of plugin_core_keys. */
+int plugin_is_core_key(const char *key);
+
+/*
  * Checks a plugin's descriptor before any of its code runs.  Returns 0, or -1 with a message
  * naming path, the expected and the found ABI or size in err.
  */

@@ -187,6 +187,45 @@ host_init(struct feedd_host *host, struct hostctx *ctx)
 }
 
 static int
+unknown_option(struct source *src, const char *key)
+{
+	const char *name = src->plugin->p->name, *dot = strchr(key, '.');
+
+	if (dot && (strncmp(key, name, (size_t)(dot - key)) != 0 || name[dot - key] != '\0'))
+		xasprintf(&src->error, "option '%s' is for plugin %.*s, but this feed's plugin is %s",
+		    key, (int)(dot - key), key, name);
+	else
+		xasprintf(&src->error, "plugin %s has no option '%s'", name, key);
+	return -1;
+}
+
+/* The declared PLUGIN.KEY for a bare key, or NULL. */
+static const char *
+qualified_option(const struct plugin *pl, const char *key)
+{
+	const char *const *o;
+	size_t n = strlen(pl->p->name);
+
+	for (o = pl->p->options; o && *o; o++)
+		if (strncmp(*o, pl->p->name, n) == 0 && (*o)[n] == '.' && strcmp(*o + n + 1, key) == 0)
+			return *o;
+	return NULL;
+}
+
+void
+source_qualify_bare(struct optlist *l, const struct plugin *pl)
+{
+	const char *q;
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (strchr(l->v[i].key, '.') == NULL && (q = qualified_option(pl, l->v[i].key))) {
+			free(l->v[i].key);
+			l->v[i].key = xstrdup(q);
+		}
+}
+
+static int
 check_options(struct source *src)
 {
 	const char *const *names = src->plugin->p->options;
@@ -201,11 +240,8 @@ check_options(struct source *src)
 		for (j = 0; names && names[j]; j++)
 			if (strcmp(names[j], key) == 0)
 				break;
-		if (names == NULL || names[j] == NULL) {
-			xasprintf(&src->error, "plugin %s has no option '%s'", src->plugin->p->name,
-			    key);
-			return -1;
-		}
+		if (names == NULL || names[j] == NULL)
+			return unknown_option(src, key);
 	}
 	return 0;
 }

@@ -55,6 +55,12 @@ struct source {
  * Returns 0, or -1 with src->error set to a one-line reason (freed by source_close).
  */
 int source_open(struct source *src, const struct plugin *, const struct optlist *opts);
+/*
+ * For `feedd convert`, which has no feed title or author: renames each bare KEY the plugin
+ * declares only as PLUGIN.KEY to that (-s title= is html's html.title, as before it was
+ * qualified).  The daemon never does this: there a bare core key is the feed's own.
+ */
+void source_qualify_bare(struct optlist *, const struct plugin *);
 void source_close(struct source *);
 
 /* What was fetched.  All borrowed. */

@@ -62,6 +62,56 @@ test_bad_size(void **state)
 	assert_non_null(strstr(err, "size 8"));
 }
 
+/* title is a core [feed] key: a plugin declaring it bare never gets to run */
+static void
+test_core_key_option(void **state)
+{
+	struct plugin p;
+
+	(void)state;
+	assert_int_equal(plugin_load(test_plugin("badoption"), &p, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "badoption.so"));
+	assert_non_null(strstr(err, "'title'"));
+	assert_non_null(strstr(err, "testplugin.title"));
+}
+
+static int
+no_segment(void *st, const struct feedd_host *h, const struct feedd_input *in)
+{
+	(void)st;
+	(void)h;
+	(void)in;
+	return 0;
+}
+
+static void
+test_option_names(void **state)
+{
+	static const char *const core[] = {"x", "author", NULL};
+	static const char *const other[] = {"other.title", NULL};
+	static const char *const empty[] = {"testplugin.", NULL};
+	static const char *const mine[] = {"testplugin.title", "testplugin.author", "x", NULL};
+	struct feedd_plugin p = {0};
+
+	(void)state;
+	p.abi = FEEDD_PLUGIN_ABI;
+	p.size = sizeof(p);
+	p.name = "testplugin";
+	p.segment = no_segment;
+	p.options = core;
+	assert_int_equal(plugin_check(&p, "x.so", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "'author'"));
+	p.options = other;
+	assert_int_equal(plugin_check(&p, "x.so", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "other.title"));
+	p.options = empty;
+	assert_int_equal(plugin_check(&p, "x.so", err, sizeof(err)), -1);
+	p.options = mine;
+	assert_int_equal(plugin_check(&p, "x.so", err, sizeof(err)), 0);
+	assert_true(plugin_is_core_key("charset") && plugin_is_core_key("include"));
+	assert_false(plugin_is_core_key("prefix"));
+}
+
 static void
 test_not_a_plugin(void **state)
 {
@@ -82,7 +132,8 @@ test_dir(void **state)
 
 	(void)state;
 	snprintf(dir, sizeof(dir), "%s/tests/plugins/.libs", b ? b : ".");
-	/* good, badabi, badsize, notaplugin, evil: good and evil load, the rest are skipped */
+	/* good, badabi, badsize, badoption, notaplugin, evil: good and evil load, the rest are
+	 * skipped */
 	assert_int_equal(plugins_load_dir(&set, dir), 2);
 	assert_non_null(plugins_find(&set, "testplugin"));
 	assert_non_null(plugins_find(&set, "evil"));
@@ -110,6 +161,8 @@ main(void)
 	    cmocka_unit_test(test_good),
 	    cmocka_unit_test(test_bad_abi),
 	    cmocka_unit_test(test_bad_size),
+	    cmocka_unit_test(test_core_key_option),
+	    cmocka_unit_test(test_option_names),
 	    cmocka_unit_test(test_not_a_plugin),
 	    cmocka_unit_test(test_dir),
 	    cmocka_unit_test(test_check),

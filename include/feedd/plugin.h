@@ -125,7 +125,10 @@ struct feedd_plugin {
 	const char *description; /* one line */
 	uint32_t flags;          /* FEEDD_PLUGIN_* */
 	/* Option names the plugin accepts (NULL-terminated); any other key is refused by the
-	 * host's config check with its file and line.  NULL accepts none. */
+	 * host's config check with its file and line.  NULL accepts none.  A name may not be a
+	 * core [feed] key (plugin, source, interval, timeout, title, author, max_entries,
+	 * charset, include, exclude): such an option is named NAME.KEY with the plugin's own
+	 * name (html's "html.title"), else the plugin is refused at load. */
 	const char *const *options;
 
 	/*

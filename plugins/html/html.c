@@ -1,6 +1,6 @@
 /*
- * html: a web page to entries by XPath.  `item` selects each entry's node; title, link,
- * summary, content, date, author and id are XPaths relative to it (one ending in /@attr takes
+ * html: a web page to entries by XPath.  `item` selects each entry's node; html.title, link,
+ * summary, content, date, html.author and id are XPaths relative to it (one ending in /@attr takes
  * the attribute).  The page is parsed by libxml2's HTML parser in recover mode, without network;
  * its charset is the HTTP one, else a BOM, else <meta charset> or http-equiv, else UTF-8 if the
  * bytes are valid UTF-8, else Windows-1252 (what browsers assume, and never mojibake).
@@ -22,11 +22,12 @@
 
 enum { F_TITLE, F_LINK, F_SUMMARY, F_CONTENT, F_DATE, F_AUTHOR, F_ID, F_N };
 
-static const char *const field_names[F_N] = {"title", "link", "summary", "content", "date",
-    "author", "id"};
+/* title and author are core [feed] keys (the feed's own), so these two are qualified */
+static const char *const field_names[F_N] = {"html.title", "link", "summary", "content", "date",
+    "html.author", "id"};
 
-static const char *const option_names[] = {"item", "title", "link", "summary", "content", "date",
-    "author", "id", "base_url", "date_format", NULL};
+static const char *const option_names[] = {"item", "html.title", "link", "summary", "content",
+    "date", "html.author", "id", "base_url", "date_format", NULL};
 
 struct html_state {
 	xmlXPathCompExprPtr item;

@@ -1,4 +1,5 @@
-/* A minimal plugin for the loader tests; TEST_ABI and TEST_SIZE make broken variants. */
+/* A minimal plugin for the loader tests; TEST_ABI, TEST_SIZE and TEST_OPTION make broken
+ * variants. */
 #include <feedd/plugin.h>
 
 #ifndef TEST_ABI
@@ -6,6 +7,12 @@
 #endif
 #ifndef TEST_SIZE
 #define TEST_SIZE sizeof(struct feedd_plugin)
+#endif
+
+#ifdef TEST_OPTION
+static const char *const options[] = {TEST_OPTION, NULL};
+#else
+static const char *const options[] = {"testplugin.title", "prefix", NULL};
 #endif
 
 static int
@@ -26,5 +33,6 @@ FEEDD_PLUGIN_DEFINE = {
 	.name = "testplugin",
 	.version = "0",
 	.description = "loader test plugin",
+	.options = options,
 	.segment = segment,
 };
