@@ -106,6 +106,17 @@ take_feed_info(struct feed *f, struct harvest *h)
 	return changed;
 }
 
+/* The plugin's warning of this run, or none: logged when it is new, shown on /healthz. */
+static void
+take_warning(struct feed *f, char **warning)
+{
+	if (*warning && (f->warning == NULL || strcmp(f->warning, *warning) != 0))
+		log_warnx("feed %s: %s", f->conf->name, *warning);
+	free(f->warning);
+	f->warning = *warning;
+	*warning = NULL;
+}
+
 static void
 fetched(struct fetch_result *r, void *arg)
 {
@@ -130,6 +141,7 @@ fetched(struct fetch_result *r, void *arg)
 			harvest_free(&h);
 			return;
 		}
+		take_warning(f, &h.warning);
 		changed = store_merge(&f->store, &h, now, f->conf->max_entries);
 	}
 	/* a 304 ran no plugin: the harvest is empty and says nothing about the feed, so the
@@ -217,6 +229,8 @@ open_source(struct feed *f, const struct plugin *pl)
 		/* the config check opened it already; this only happens if the plugin changed */
 		set_error(f, f->src.error, 0);
 		log_warnx("feed %s: %s", f->conf->name, f->src.error);
+	} else if (f->src.warning) {
+		log_warnx("feed %s: %s", f->conf->name, f->src.warning);
 	}
 }
 
@@ -288,6 +302,7 @@ feed_free(struct feed *f)
 	free(f->state_path);
 	free(f->label);
 	free(f->store_error);
+	free(f->warning);
 	free(f);
 }
 

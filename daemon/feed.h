@@ -33,6 +33,7 @@ struct feed {
 	int state_unread;     /* the state file exists but could not be read: never saved over */
 	int kept;             /* scratch mark while a reload sorts feeds */
 	char *store_error;    /* why the last save failed, while it has not succeeded since */
+	char *warning;        /* the plugin's last warning in its last run, or NULL */
 	size_t served;        /* entries in resp */
 	uint64_t fetches_ok, fetches_not_modified, fetches_failed; /* for /metrics */
 	uint64_t save_failures;

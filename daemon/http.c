@@ -487,6 +487,8 @@ serve_healthz(struct http *h, struct evhttp_request *req)
 		json_str_or_null(&b, f->store.last_error);
 		buf_adds(&b, ", \"store_error\": ");
 		json_str_or_null(&b, f->store_error);
+		buf_adds(&b, ", \"warning\": ");
+		json_str_or_null(&b, f->warning);
 		if (f->store.http_status)
 			buf_printf(&b, ", \"http_status\": %ld", f->store.http_status);
 		else

@@ -1,4 +1,5 @@
-/* dlopen()s source plugins and refuses any whose ABI or size differs before calling them. */
+/* dlopen()s source plugins and refuses any whose ABI differs or whose descriptor is too small,
+ * before calling them. */
 #include "config.h"
 
 #include <dirent.h>
@@ -13,6 +14,10 @@
 #include "log.h"
 #include "plugins.h"
 #include "xmalloc.h"
+
+/* The descriptor of ABI 1 as first published, up to close: every plugin has these fields.
+ * One added later is read only where PLUGIN_HAS says the plugin's size covers it. */
+#define PLUGIN_SIZE_MIN (offsetof(struct feedd_plugin, close) + sizeof(void (*)(void *)))
 
 const char *const plugin_core_keys[] = {"plugin", "source", "interval", "timeout", "title",
     "author", "max_entries", "charset", "include", "exclude", NULL};
@@ -61,9 +66,9 @@ plugin_check(const struct feedd_plugin *p, const char *path, char *err, size_t e
 		    FEEDD_PLUGIN_ABI);
 		return -1;
 	}
-	if (p->size != sizeof(struct feedd_plugin)) {
-		snprintf(err, errlen, "%s: plugin descriptor size %u, expected %zu", path, p->size,
-		    sizeof(struct feedd_plugin));
+	if (p->size < PLUGIN_SIZE_MIN) {
+		snprintf(err, errlen, "%s: plugin descriptor size %u, expected at least %zu", path,
+		    p->size, (size_t)PLUGIN_SIZE_MIN);
 		return -1;
 	}
 	if (p->name == NULL || p->name[0] == '\0' || p->segment == NULL) {

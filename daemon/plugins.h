@@ -7,6 +7,10 @@
 
 #include <feedd/plugin.h>
 
+/* Whether descriptor p is big enough to have field (one added after ABI 1 was published). */
+#define PLUGIN_HAS(p, field) \
+	((p)->size >= offsetof(struct feedd_plugin, field) + sizeof((p)->field))
+
 struct plugin {
 	char *path;   /* owned; NULL for a plugin known from a worker's description */
 	void *handle; /* dlopen handle, or NULL for a described plugin */
@@ -29,8 +33,10 @@ extern const char *const plugin_core_keys[];
 int plugin_is_core_key(const char *key);
 
 /*
- * Checks a plugin's descriptor before any of its code runs.  Returns 0, or -1 with a message
- * naming path, the expected and the found ABI or size in err.
+ * Checks a plugin's descriptor before any of its functions run: the ABI must be this host's,
+ * the size at least that of the first ABI 1 descriptor (a bigger one, from a newer header, is
+ * fine).  Returns 0, or -1 with a message naming path, the expected and the found ABI or size
+ * in err.
  */
 int plugin_check(const struct feedd_plugin *, const char *path, char *err, size_t errlen);
 /*

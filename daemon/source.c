@@ -75,6 +75,7 @@ harvest_free(struct harvest *h)
 	free(h->feed_author);
 	free(h->feed_subtitle);
 	free(h->error);
+	free(h->warning);
 	memset(h, 0, sizeof(*h));
 }
 
@@ -84,7 +85,8 @@ struct hostctx {
 	struct harvest *out;
 	struct idset ids;
 	int safe_html;
-	char **error; /* where the first error goes */
+	char **said; /* the last message host->error was given: the error if the call fails,
+	              * a warning if it succeeds (an early warning never masks the real error) */
 };
 
 static const char *
@@ -172,8 +174,10 @@ host_error(void *ctx, const char *fmt, ...)
 	va_end(ap);
 	for (nl = line; (nl = strpbrk(nl, "\r\n")) != NULL;)
 		*nl = ' '; /* errors are one line */
-	if (*h->error == NULL)
-		*h->error = entry_strdup_clean(line[0] ? line : "unknown error");
+	for (nl = line + strlen(line); nl > line && nl[-1] == ' '; nl--)
+		nl[-1] = '\0';
+	free(*h->said);
+	*h->said = entry_strdup_clean(line[0] ? line : "unknown error");
 }
 
 static void
@@ -249,7 +253,7 @@ check_options(struct source *src)
 int
 source_open(struct source *src, const struct plugin *pl, const struct optlist *opts)
 {
-	struct hostctx ctx = {opts, NULL, {NULL, 0, 0}, 0, &src->error};
+	struct hostctx ctx = {opts, NULL, {NULL, 0, 0}, 0, &src->warning};
 	struct feedd_host host;
 
 	memset(src, 0, sizeof(*src));
@@ -261,6 +265,8 @@ source_open(struct source *src, const struct plugin *pl, const struct optlist *o
 		return 0;
 	host_init(&host, &ctx);
 	if (pl->p->open(&host, &src->state) != 0) {
+		src->error = src->warning;
+		src->warning = NULL;
 		if (src->error == NULL)
 			xasprintf(&src->error, "plugin %s refused its options", pl->p->name);
 		src->state = NULL;
@@ -275,8 +281,9 @@ source_close(struct source *src)
 	if (src->plugin && src->plugin->p->close && src->state)
 		src->plugin->p->close(src->state);
 	free(src->error);
+	free(src->warning);
 	src->state = NULL;
-	src->error = NULL;
+	src->error = src->warning = NULL;
 }
 
 int
@@ -311,7 +318,7 @@ source_run(struct source *src, const struct input *in, struct harvest *out)
 {
 	const struct feedd_plugin *p = src->plugin->p;
 	struct hostctx ctx = {src->opts, out, {NULL, 0, 0}, (p->flags & FEEDD_PLUGIN_SAFE_HTML) != 0,
-	    &out->error};
+	    &out->warning};
 	struct feedd_host host;
 	int rc;
 
@@ -319,6 +326,8 @@ source_run(struct source *src, const struct input *in, struct harvest *out)
 	rc = source_segment(src, in, &host);
 	idset_free(&ctx.ids);
 	if (rc != 0) {
+		out->error = out->warning;
+		out->warning = NULL;
 		if (out->error == NULL)
 			xasprintf(&out->error, "plugin %s failed", p->name);
 		return -1;

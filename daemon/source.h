@@ -29,7 +29,8 @@ struct harvest {
 	struct entry **v; /* in source order, ids unique (later duplicates dropped) */
 	size_t n, cap;
 	char *feed_title, *feed_link, *feed_author, *feed_subtitle;
-	char *error;      /* first error the plugin reported, or NULL */
+	char *error;      /* if the run failed: the last message the plugin reported, or NULL */
+	char *warning;    /* if it succeeded: likewise, a warning */
 	size_t dropped;   /* entries refused (no id key) or duplicate */
 	size_t max;       /* stop after this many entries; 0 means no limit */
 };
@@ -47,7 +48,8 @@ struct source {
 	const struct plugin *plugin;
 	const struct optlist *opts; /* borrowed; must outlive the source */
 	void *state;
-	char *error; /* last error of open() */
+	char *error;   /* why open() failed */
+	char *warning; /* what an open() that succeeded reported last, or NULL */
 };
 
 /*
@@ -74,7 +76,8 @@ struct input {
 
 /*
  * Runs the plugin on in into out (which must be zeroed, with out->max set as wished).
- * Returns 0, or -1 with out->error set.
+ * Returns 0 (with out->warning set if the plugin reported something), or -1 with out->error
+ * set.
  */
 int source_run(struct source *, const struct input *in, struct harvest *out);
 /* The plugin's segment() on in, decoded first for a FEEDD_PLUGIN_TEXT plugin, with the host

@@ -79,7 +79,7 @@ struct job {
 	const char *plugin;
 	const struct optlist *opts;
 	uint32_t max, sent, refused;
-	int errors;
+	char said[1024]; /* the last host->error line: sent once the run ends */
 };
 
 static const char *
@@ -192,17 +192,16 @@ static void
 job_error(void *ctx, const char *fmt, ...)
 {
 	struct job *j = ctx;
-	char line[1024], *nl;
+	char *nl;
 	va_list ap;
 
-	if (j->errors++ >= 16)
-		return; /* the first few say it all */
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	vsnprintf(j->said, sizeof(j->said), fmt, ap);
 	va_end(ap);
-	for (nl = line; (nl = strpbrk(nl, "\r\n")) != NULL;)
+	for (nl = j->said; (nl = strpbrk(nl, "\r\n")) != NULL;)
 		*nl = ' ';
-	send_line(WIRE_ERROR, line[0] ? line : "unknown error");
+	if (j->said[0] == '\0')
+		snprintf(j->said, sizeof(j->said), "unknown error");
 }
 
 /* Reads a job's fields into opts and in; -1 if malformed. */
@@ -236,7 +235,7 @@ static void
 run_job(const struct plugin_set *set, struct wire_rd *r)
 {
 	struct optlist opts = {0};
-	struct job j = {NULL, &opts, 0, 0, 0, 0};
+	struct job j = {NULL, &opts, 0, 0, 0, ""};
 	struct feedd_host host = {&j, job_option, job_emit, job_feed_info, job_error};
 	const struct plugin *pl;
 	struct source src;
@@ -262,6 +261,8 @@ run_job(const struct plugin_set *set, struct wire_rd *r)
 	} else {
 		int rc = source_segment(&src, &in, &host);
 
+		if (j.said[0]) /* the error if rc says it failed, else a warning */
+			send_line(WIRE_ERROR, j.said);
 		source_close(&src);
 		send_done(rc != 0);
 	}

@@ -297,8 +297,8 @@ take_frame(struct answer *a, int type, struct wire_rd *r)
 	case WIRE_ERROR:
 		if ((line = wire_get_str(r, 1024)) == NULL || !wire_rd_done(r))
 			break;
-		if (a->h->error == NULL)
-			a->h->error = entry_strdup_clean(line);
+		free(a->h->warning); /* the last one: the error if the run fails */
+		a->h->warning = entry_strdup_clean(line);
 		return 0;
 	case WIRE_DONE:
 		a->failed = wire_get_u32(r) != 0;
@@ -336,6 +336,10 @@ answer_take(struct answer *a, struct wproc *w)
 	}
 	if (rc == -1 && !a->failed)
 		answer_fail(a, "malformed answer (a frame too large)");
+	if (rc == 1 && a->failed && a->h->error == NULL) {
+		a->h->error = a->h->warning;
+		a->h->warning = NULL;
+	}
 	if (rc == 1 && a->failed && a->h->error == NULL)
 		answer_fail(a, "failed");
 	return rc;

@@ -62,6 +62,21 @@ test_bad_size(void **state)
 	assert_non_null(strstr(err, "size 8"));
 }
 
+/* A descriptor from a newer header, with fields this host does not know, loads. */
+static void
+test_big_size(void **state)
+{
+	struct plugin p;
+
+	(void)state;
+	assert_int_equal(plugin_load(test_plugin("bigsize"), &p, err, sizeof(err)), 0);
+	assert_true(p.p->size > sizeof(struct feedd_plugin));
+	assert_string_equal(p.p->name, "bigsize");
+	assert_true(PLUGIN_HAS(p.p, close));
+	dlclose(p.handle);
+	free(p.path);
+}
+
 /* title is a core [feed] key: a plugin declaring it bare never gets to run */
 static void
 test_core_key_option(void **state)
@@ -132,10 +147,11 @@ test_dir(void **state)
 
 	(void)state;
 	snprintf(dir, sizeof(dir), "%s/tests/plugins/.libs", b ? b : ".");
-	/* good, badabi, badsize, badoption, notaplugin, evil: good and evil load, the rest are
-	 * skipped */
-	assert_int_equal(plugins_load_dir(&set, dir), 2);
+	/* good, bigsize, evil, badabi, badsize, badoption, notaplugin: good, bigsize and evil
+	 * load, the rest are skipped */
+	assert_int_equal(plugins_load_dir(&set, dir), 3);
 	assert_non_null(plugins_find(&set, "testplugin"));
+	assert_non_null(plugins_find(&set, "bigsize"));
 	assert_non_null(plugins_find(&set, "evil"));
 	assert_null(plugins_find(&set, "textdump"));
 	plugins_free(&set);
@@ -152,6 +168,14 @@ test_check(void **state)
 	p.size = sizeof(p);
 	p.name = "Bad Name";
 	assert_int_equal(plugin_check(&p, "x.so", err, sizeof(err)), -1); /* no segment */
+	p.name = "ok";
+	p.segment = no_segment;
+	assert_int_equal(plugin_check(&p, "x.so", err, sizeof(err)), 0);
+	p.size = sizeof(p) + 4096; /* newer: fine */
+	assert_int_equal(plugin_check(&p, "x.so", err, sizeof(err)), 0);
+	p.size = sizeof(p) - sizeof(void *); /* no close field: older than any ABI 1 plugin */
+	assert_int_equal(plugin_check(&p, "x.so", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "at least"));
 }
 
 int
@@ -161,6 +185,7 @@ main(void)
 	    cmocka_unit_test(test_good),
 	    cmocka_unit_test(test_bad_abi),
 	    cmocka_unit_test(test_bad_size),
+	    cmocka_unit_test(test_big_size),
 	    cmocka_unit_test(test_core_key_option),
 	    cmocka_unit_test(test_option_names),
 	    cmocka_unit_test(test_not_a_plugin),

@@ -2,8 +2,17 @@
  * feedd source plugin ABI: the one header a plugin includes, and the only public one.
  *
  * A plugin is a shared object that exports exactly one symbol, FEEDD_PLUGIN_SYMBOL, a
- * `const struct feedd_plugin`.  The daemon dlopen()s the file, reads `abi` and `size` and refuses
- * the plugin unless both match what it was built with, before it calls any plugin code.
+ * `const struct feedd_plugin`.  The daemon dlopen()s the file, reads `abi` and `size`, and
+ * refuses the plugin, before it calls any of the plugin's functions, unless `abi` is the one it
+ * was built with and `size` is at least the smallest descriptor it supports.  dlopen() itself
+ * runs the object's ELF constructors (and those of the libraries it pulls in) before that
+ * check: a plugin must have none that matter, as the host cannot stop them.
+ *
+ * Growth: struct feedd_plugin only ever grows at its end, by optional fields.  A plugin built
+ * against an older header has a smaller `size`; the host reads the fields past it as absent
+ * (NULL or 0), and a newer plugin's fields past what the host knows are ignored.  So adding a
+ * field does not bump FEEDD_PLUGIN_ABI; removing, moving or changing the meaning of any field,
+ * or changing the other structs (which have no size), does.
  *
  * A plugin is pure: it is handed bytes and gives entries back through host->emit.  It does no
  * network I/O, runs no event loop, keeps no global state, never prints and never exits; it
@@ -23,7 +32,8 @@
 extern "C" {
 #endif
 
-/* Bumped whenever any struct in this header changes shape or meaning. */
+/* Bumped only for a breaking change (see Growth above), never for a field added at the end of
+ * struct feedd_plugin. */
 #define FEEDD_PLUGIN_ABI 1
 
 /* The name of the one symbol a plugin exports. */
@@ -109,7 +119,9 @@ struct feedd_host {
 	int (*emit)(void *ctx, const struct feedd_entry *entry);
 	/* Feed-level facts; may be called once per segment(), before or after the entries. */
 	void (*feed_info)(void *ctx, const struct feedd_feed_info *info);
-	/* Reports an error or warning, printf-style, one line without a trailing newline. */
+	/* Reports an error or warning, printf-style, one line without a trailing newline.  When
+	 * the call it is made in (open or segment) fails, the last message is its error; when it
+	 * succeeds, the last message is a warning, which the host logs and shows on /healthz. */
 	void (*error)(void *ctx, const char *fmt, ...)
 #if defined(__GNUC__)
 	    __attribute__((format(printf, 2, 3)))
@@ -119,7 +131,8 @@ struct feedd_host {
 
 struct feedd_plugin {
 	uint32_t abi;  /* FEEDD_PLUGIN_ABI */
-	uint32_t size; /* sizeof(struct feedd_plugin) */
+	uint32_t size; /* sizeof(struct feedd_plugin) as the plugin was built: says which fields
+	                  it has */
 	const char *name;        /* [a-z0-9_-]+, the name used in `plugin =` and `-p` */
 	const char *version;     /* the plugin's own version string */
 	const char *description; /* one line */

@@ -1,9 +1,15 @@
-/* A minimal plugin for the loader tests; TEST_ABI, TEST_SIZE and TEST_OPTION make broken
- * variants. */
+/* A minimal plugin for the loader and warning tests; TEST_ABI, TEST_SIZE and TEST_OPTION make
+ * variants (TEST_NAME names them, when they load).  An input starting "warn" reports a
+ * warning, "fail" an early warning and then the real error. */
+#include <string.h>
+
 #include <feedd/plugin.h>
 
 #ifndef TEST_ABI
 #define TEST_ABI FEEDD_PLUGIN_ABI
+#endif
+#ifndef TEST_NAME
+#define TEST_NAME "testplugin"
 #endif
 #ifndef TEST_SIZE
 #define TEST_SIZE sizeof(struct feedd_plugin)
@@ -12,7 +18,7 @@
 #ifdef TEST_OPTION
 static const char *const options[] = {TEST_OPTION, NULL};
 #else
-static const char *const options[] = {"testplugin.title", "prefix", NULL};
+static const char *const options[] = {TEST_NAME ".title", "prefix", NULL};
 #endif
 
 static int
@@ -21,6 +27,13 @@ segment(void *state, const struct feedd_host *h, const struct feedd_input *in)
 	struct feedd_entry e = {0};
 
 	(void)state;
+	if (strncmp(in->data, "fail", 4) == 0) {
+		h->error(h->ctx, "testplugin: an early warning");
+		h->error(h->ctx, "testplugin: the real error");
+		return -1;
+	}
+	if (strncmp(in->data, "warn", 4) == 0)
+		h->error(h->ctx, "testplugin: a warning about %s", in->data + 4);
 	e.id_key = "test:one";
 	e.title = "one";
 	e.summary = in->len ? in->data : "empty";
@@ -30,7 +43,7 @@ segment(void *state, const struct feedd_host *h, const struct feedd_input *in)
 FEEDD_PLUGIN_DEFINE = {
 	.abi = TEST_ABI,
 	.size = TEST_SIZE,
-	.name = "testplugin",
+	.name = TEST_NAME,
 	.version = "0",
 	.description = "loader test plugin",
 	.options = options,
