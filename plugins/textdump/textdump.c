@@ -56,7 +56,9 @@
  *     20 paragraphs and past furniture; between them a paragraph of 10 words or more (a
  *     standfirst) is text, a byline the author and a credit the caption; inside the run,
  *     furniture and unfinished lines are dropped but subheadings (short lines before prose)
- *     stay.  A page has one article: the rest of it gives only teasers (rule 7).
+ *     stay.  Social and subscription prompts (under 40 words: "Follow us on Twitter",
+ *     "Subscribe to read on") at its end are dropped.  A page has one article: the rest of
+ *     it gives only teasers (rule 7).
  */
 #define _GNU_SOURCE /* memmem */
 #include <ctype.h>
@@ -1137,8 +1139,8 @@ static const char *const stop_words[] = {"a", "about", "after", "all", "als", "a
     "on", "one", "or", "our", "pour", "qui", "said", "sich", "sie", "sind", "so", "than",
     "that", "the", "their", "them", "there", "they", "this", "to", "um", "un", "und",
     "une", "uns", "up", "vom", "von", "vor", "war", "was", "we", "were", "what", "when",
-    "which", "who", "wie", "will", "wir", "with", "would", "wird", "you", "zu", "zum",
-    "zur", "\xc3\xbc" "ber"};
+    "which", "who", "wie", "will", "wir", "wird", "with", "would", "you", "zu", "zum",
+    "zur", "\303\274ber"};
 
 static int
 cmp_word(const void *k, const void *e)
@@ -1193,7 +1195,7 @@ static const char *const ui_phrases[] = {"share", "tweet", "facebook", "twitter"
     "advertisement", "anzeige", "werbung", "sponsored", "read more", "weiterlesen",
     "mehr zum thema", "more from", "most read", "meistgelesen", "popular", "related",
     "recommended", "you may also", "also like", "home", "startseite", "menu", "men\xc3\xbc",
-    "search", "suche", "skip to", "zum inhalt", "navigation", "next", "previous", "zur\xc3\xbc" "ck",
+    "search", "suche", "skip to", "zum inhalt", "navigation", "next", "previous", "zur\303\274ck",
     "back to", "top", "contact", "kontakt", "impressum", "imprint", "datenschutz", "privacy",
     "cookie", "terms", "agb", "copyright", "\xc2\xa9", "rights reserved", "follow us",
     "folgen sie", "download", "podcast", "video", "audio", "gallery", "galerie", "tags",
@@ -1208,6 +1210,11 @@ static const char *const legal_phrases[] = {"cookie", "all rights reserved",
 /* Rule 11's comment openers: the article ends before them. */
 static const char *const comment_phrases[] = {"comment", "kommentar", "reply", "antworten",
     "leave a", "responses", "discussion", "diskussion", "leserbrief", NULL};
+
+/* Rule 12's social and subscription prompts, trimmed from the ends of the article. */
+static const char *const prompt_phrases[] = {"subscribe", "subscription", "newsletter",
+    "sign up", "log in", "follow us", "follow the", "share this", "twitter", "facebook",
+    "instagram", "whatsapp", "abonnieren", "abonnement", "folgen sie", "teilen sie", NULL};
 
 /* "[12]": a link reference as lynx writes it. */
 static size_t
@@ -1420,6 +1427,9 @@ page_article(const struct feedd_host *h, const struct opts *o, struct scratch *s
 	while (last + 1 < d->n_paras && d->paras[last + 1].kind == P_COMPLETE &&
 	    !d->paras[last + 1].drop)
 		last++; /* a short last paragraph */
+	while (last > first && d->paras[last].words < 40 &&
+	    has_phrase(d->paras[last].s, d->paras[last].len, prompt_phrases))
+		d->paras[last--].drop = 1; /* "Follow us on Twitter", "Subscribe to read on" */
 	hl = find_headline(d, o, first);
 	a.first = hl >= 0 ? (size_t)hl : first;
 	a.end = last + 1;
