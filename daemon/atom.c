@@ -40,20 +40,21 @@ digits(char *p, int v, int n)
 	}
 }
 
-/* RFC 3339 in UTC, clamped to the years it can write (1970 to 9999).  By hand: strftime and
+/* RFC 3339 in UTC, clamped to the years it can write (0001 to 9999).  By hand: strftime and
  * gmtime_r's locking were a tenth of the writer's time on large feeds. */
 char *
 atom_time(int64_t t, char out[32])
 {
-	const int64_t max = INT64_C(253402300799); /* 9999-12-31T23:59:59Z */
+	int64_t days;
 	int y, m, d, sec;
 
-	if (t < 0)
-		t = 0;
-	if (t > max)
-		t = max;
-	civil(t / 86400, &y, &m, &d);
-	sec = (int)(t % 86400);
+	if (t < ENTRY_TIME_MIN)
+		t = ENTRY_TIME_MIN;
+	if (t > ENTRY_TIME_MAX)
+		t = ENTRY_TIME_MAX;
+	days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400); /* floor, for dates before 1970 */
+	civil(days, &y, &m, &d);
+	sec = (int)(t - days * 86400);
 	memcpy(out, "0000-00-00T00:00:00Z", 21);
 	digits(out, y, 4);
 	digits(out + 5, m, 2);

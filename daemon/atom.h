@@ -36,8 +36,8 @@ int atom_write(struct buf *out, const struct atom_feed *, struct entry *const *,
  * fail the document). */
 int atom_write_to(int (*write)(void *ctx, const char *p, int n), void *ctx,
     const struct atom_feed *, struct entry *const *, size_t n);
-/* Formats t as RFC 3339 UTC ("2026-12-01T08:39:31Z"), clamped to the years RFC 3339 can write
- * from 1970 (negative t gives 1970-01-01, past 9999-12-31T23:59:59 gives that); returns out. */
+/* Formats t as RFC 3339 UTC ("2026-12-01T08:39:31Z"), clamped to ENTRY_TIME_MIN and
+ * ENTRY_TIME_MAX (0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z); returns out. */
 char *atom_time(int64_t t, char out[32]);
 /* Makes the feed id: urn:uuid: v5 of key (the source URL or feed name). */
 void atom_feed_id(const char *key, char out[ENTRY_ID_LEN + 1]);

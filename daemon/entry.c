@@ -211,6 +211,12 @@ entry_derive_title(const char *text, size_t max)
 	return buf_steal(&b, NULL);
 }
 
+static int64_t
+clamp_date(int64_t t)
+{
+	return t == 0 ? 0 : t < ENTRY_TIME_MIN ? ENTRY_TIME_MIN : t > ENTRY_TIME_MAX ? ENTRY_TIME_MAX : t;
+}
+
 struct entry *
 entry_from_plugin(const struct feedd_entry *pe, int safe_html, const char **why)
 {
@@ -271,8 +277,9 @@ entry_from_plugin(const struct feedd_entry *pe, int safe_html, const char **why)
 			e->n_enclosures++;
 		}
 	}
-	e->src_published = pe->published > 0 ? pe->published : 0;
-	e->src_updated = pe->updated > 0 ? pe->updated : 0;
+	/* 0 is "no date"; before 1970 is a date (clamped to what Atom and HTTP can write) */
+	e->src_published = clamp_date(pe->published);
+	e->src_updated = clamp_date(pe->updated);
 	e->truncated = pe->truncated != 0;
 	entry_rehash(e);
 	return e;

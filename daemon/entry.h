@@ -14,6 +14,9 @@
  * be longer than its source), so the cap is applied once and a stored entry is never cut again. */
 #define ENTRY_TEXT_MAX (1024 * 1024)
 #define ENTRY_SHORT_MAX 2048 /* title, author, link, caption, category, id key */
+/* Dates are kept within the years RFC 3339 and HTTP dates can write: 0001 to 9999. */
+#define ENTRY_TIME_MIN INT64_C(-62135596800) /* 0001-01-01T00:00:00Z */
+#define ENTRY_TIME_MAX INT64_C(253402300799) /* 9999-12-31T23:59:59Z */
 
 struct enclosure {
 	char *url;

@@ -299,6 +299,9 @@ feed_free(struct feed *f)
 	for (i = 0; i < FORMAT_N; i++)
 		if (f->resp[i])
 			response_unref(f->resp[i]);
+	for (i = 0; i < FORMAT_N; i++)
+		if (f->pending[i])
+			response_unref(f->pending[i]);
 	free(f->state_path);
 	free(f->label);
 	free(f->store_error);
@@ -335,16 +338,29 @@ build(struct feed *f, size_t k, struct atom_feed *af, const char *base)
 	return r;
 }
 
-void
-feed_publish(struct feed *f)
+static void
+drop_pending(struct feed *f)
+{
+	size_t i;
+
+	for (i = 0; i < FORMAT_N; i++)
+		if (f->pending[i]) {
+			response_unref(f->pending[i]);
+			f->pending[i] = NULL;
+		}
+}
+
+/* Builds every format into f->pending, all or none (they carry the same entries). */
+static int
+render(struct feed *f)
 {
 	const struct store *s = &f->store;
 	char id[ENTRY_ID_LEN + 1], *base = NULL;
-	struct response *fresh[FORMAT_N];
 	struct atom_feed af = {0};
 	int web = strncasecmp(f->conf->url, "http", 4) == 0;
 	size_t i;
 
+	drop_pending(f);
 	atom_feed_id(f->conf->name, id);
 	xasprintf(&base, "%s/feeds/%s", feedd_base_url(f->d), f->conf->name);
 	af.id = id;
@@ -361,23 +377,73 @@ feed_publish(struct feed *f)
 	if (af.updated == 0)
 		af.updated = s->last_success ? s->last_success : (int64_t)time(NULL);
 	for (i = 0; i < FORMAT_N; i++)
-		fresh[i] = build(f, i, &af, base);
+		f->pending[i] = build(f, i, &af, base);
 	free(base);
 	for (i = 0; i < FORMAT_N; i++)
-		if (fresh[i] == NULL)
-			break;
-	if (i < FORMAT_N) { /* all formats change together, or none: they carry the same entries */
-		for (i = 0; i < FORMAT_N; i++)
-			if (fresh[i])
-				response_unref(fresh[i]);
-		return;
+		if (f->pending[i] == NULL) {
+			drop_pending(f);
+			return -1;
+		}
+	f->pending_updated = af.updated;
+	return 0;
+}
+
+/*
+ * Writes every format into f->pending and notes when their bytes last changed: Last-Modified
+ * is that time, kept in the state with the bytes' hash, so it moves exactly when a body does
+ * (an entry, the channel's title, a config title) and a restart that serves the same bytes
+ * keeps it.  It only moves forward, a second at least, so If-Modified-Since never matches a
+ * changed body.  Returns 1 if that time moved, 0 if not, -1 if the feed cannot be written.
+ */
+static int
+feed_render(struct feed *f)
+{
+	struct store *s = &f->store;
+	int64_t now = time(NULL);
+	uint64_t h = 0;
+	size_t i;
+	int moved = 0;
+
+	if (render(f) == -1)
+		return -1;
+	for (i = 0; i < FORMAT_N; i++)
+		h = (h ^ hash_bytes(f->pending[i]->body, f->pending[i]->len)) * 0x100000001b3ULL;
+	if (s->body_time == 0 || h != s->body_hash) {
+		if (s->body_time == 0) /* a state from before this was kept: the date served then */
+			s->body_time = f->pending_updated < now ? f->pending_updated : now;
+		else
+			s->body_time = now > s->body_time ? now : s->body_time + 1;
+		s->body_hash = h;
+		moved = 1;
 	}
+	for (i = 0; i < FORMAT_N; i++)
+		response_set_mtime(f->pending[i], s->body_time);
+	return moved;
+}
+
+void
+feed_prepare(struct feed *f)
+{
+	feed_render(f);
+}
+
+void
+feed_publish(struct feed *f)
+{
+	size_t i;
+
+	/* outside a commit (a start, a reload): a new time is saved, then published again */
+	if (f->pending[0] == NULL && feed_render(f) == 1)
+		feedd_mark_dirty(f->d, f);
+	if (f->pending[0] == NULL)
+		return;
 	for (i = 0; i < FORMAT_N; i++) {
 		if (f->resp[i])
 			response_unref(f->resp[i]);
-		f->resp[i] = fresh[i];
+		f->resp[i] = f->pending[i];
+		f->pending[i] = NULL;
 	}
-	f->served = s->n;
+	f->served = f->store.n;
 	feedd_exported(f->d, f);
 }
 

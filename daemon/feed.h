@@ -27,6 +27,8 @@ struct feed {
 	int failures;         /* consecutive */
 	struct response *resp[FORMAT_N]; /* what is served, by format; NULL until there is
 	                                    something (all are built together) */
+	struct response *pending[FORMAT_N]; /* built for the commit under way, or NULL */
+	int64_t pending_updated;
 	int dirty;            /* waiting in the commit batch */
 	struct feed *dirty_next;
 	int pinned;           /* state changed in a way only a save makes durable */
@@ -47,7 +49,11 @@ void feed_free(struct feed *);
 /* Swaps in a new config for the same feed name; a changed one reopens the plugin and
  * reschedules, an equal one only repoints. */
 void feed_set_conf(struct feed *, const struct feed_conf *, const struct plugin *);
-/* Rebuilds the served responses, one per format, from the store (after it is saved). */
+/* Builds the feed's formats before its state is saved, so that the time its bytes last changed
+ * (Last-Modified) is saved with them. */
+void feed_prepare(struct feed *);
+/* Serves what feed_prepare built, one response per format (after the store is saved), else
+ * builds them. */
 void feed_publish(struct feed *);
 /* The title shown for the feed: the config's, else the source's, else its host or file. */
 const char *feed_title(const struct feed *);

@@ -27,6 +27,7 @@
 #include "feed.h"
 #include "format.h"
 #include "http.h"
+#include "httphdr.h"
 #include "log.h"
 #include "server.h"
 #include "xmalloc.h"
@@ -83,15 +84,6 @@ gzip_bytes(const char *p, size_t n, size_t *outlen)
 	return out;
 }
 
-static void
-http_date(int64_t t, char out[40])
-{
-	struct tm tm;
-	time_t tt = (time_t)t;
-
-	gmtime_r(&tt, &tm);
-	strftime(out, 40, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-}
 
 /*
  * sendfile pays off for large bodies; every segment holds a descriptor, so only bodies of at
@@ -151,7 +143,7 @@ response_new(struct buf *body, int64_t mtime, long max_age)
 	h = hash_bytes(r->body, r->len);
 	snprintf(r->etag, sizeof(r->etag), "\"%016llx\"", (unsigned long long)h);
 	r->mtime = mtime;
-	http_date(mtime, r->last_modified);
+	hdr_date(mtime, r->last_modified);
 	r->max_age = max_age;
 	snprintf(r->cache_control, sizeof(r->cache_control), "max-age=%ld", max_age);
 	r->gz = gzip_bytes(r->body, r->len, &r->gzlen);
@@ -159,6 +151,10 @@ response_new(struct buf *body, int64_t mtime, long max_age)
 		free(r->gz);
 		r->gz = NULL;
 	}
+	/* the gzip body is another representation: its own strong tag (RFC 9110 8.8.3) */
+	if (r->gz)
+		snprintf(r->gzetag, sizeof(r->gzetag), "\"%016llx\"",
+		    (unsigned long long)hash_bytes(r->gz, r->gzlen));
 	snprintf(r->len_text, sizeof(r->len_text), "%zu", r->len);
 	snprintf(r->gzlen_text, sizeof(r->gzlen_text), "%zu", r->gzlen);
 	if (r->len > 0)
@@ -166,6 +162,13 @@ response_new(struct buf *body, int64_t mtime, long max_age)
 	if (r->gz)
 		r->gzseg = file_segment(r->gz, r->gzlen);
 	return r;
+}
+
+void
+response_set_mtime(struct response *r, int64_t mtime)
+{
+	r->mtime = mtime;
+	hdr_date(mtime, r->last_modified);
 }
 
 void
@@ -217,36 +220,6 @@ send_status(struct evhttp_request *req, int code, const char *reason)
 	send_text(req, code, reason, "text/plain; charset=utf-8", body, (size_t)n);
 }
 
-static int
-token_in_list(const char *list, const char *tok)
-{
-	size_t n = strlen(tok);
-	const char *p = list;
-
-	while (p && *p) {
-		while (*p == ' ' || *p == ',')
-			p++;
-		if (strncasecmp(p, tok, n) == 0 && (p[n] == '\0' || p[n] == ',' || p[n] == ' ' ||
-		                                     p[n] == ';')) {
-			const char *q = strstr(p, "q=0");
-
-			/* "gzip;q=0" refuses gzip */
-			return !(q && q < p + n + 6 && (q[3] == '\0' || q[3] == ',' ||
-			                                 (q[3] == '.' && strspn(q + 4, "0") > 0 &&
-			                                  !isdigit((unsigned char)q[4 + strspn(q + 4, "0")]))));
-		}
-		p = strchr(p, ',');
-	}
-	return 0;
-}
-
-/* If-None-Match: a list of entity tags, or "*". */
-static int
-etag_matches(const char *inm, const char *etag)
-{
-	return strcmp(inm, "*") == 0 || strstr(inm, etag) != NULL; /* etag holds its quotes */
-}
-
 /* ---- routes ---- */
 
 static void
@@ -255,7 +228,7 @@ serve_feed(struct http *h, struct evhttp_request *req, struct feed *f, int forma
 	struct evkeyvalq *in = evhttp_request_get_input_headers(req);
 	struct evkeyvalq *out = evhttp_request_get_output_headers(req);
 	struct response *r = f->resp[format];
-	const char *inm, *ims, *ae, *body;
+	const char *inm, *ims, *ae, *body, *etag;
 	struct evbuffer_file_segment *seg;
 	struct evbuffer *b;
 	size_t len;
@@ -267,20 +240,21 @@ serve_feed(struct http *h, struct evhttp_request *req, struct feed *f, int forma
 		send_status(req, 503, "Feed Not Fetched Yet");
 		return;
 	}
+	ae = evhttp_find_header(in, "Accept-Encoding");
+	gz = r->gz && hdr_accepts_gzip(ae);
+	etag = gz ? r->gzetag : r->etag;
 	/* everything here was formatted when the response was built, not per request */
-	evhttp_add_header(out, "ETag", r->etag);
+	evhttp_add_header(out, "ETag", etag);
 	evhttp_add_header(out, "Last-Modified", r->last_modified);
 	evhttp_add_header(out, "Cache-Control", r->cache_control);
 	evhttp_add_header(out, "Vary", "Accept-Encoding");
 	inm = evhttp_find_header(in, "If-None-Match");
 	ims = evhttp_find_header(in, "If-Modified-Since");
-	if ((inm && etag_matches(inm, r->etag)) ||
+	if ((inm && hdr_etag_match(inm, etag)) ||
 	    (!inm && ims && strcmp(ims, r->last_modified) == 0)) {
 		evhttp_send_reply(req, 304, "Not Modified", NULL);
 		return;
 	}
-	ae = evhttp_find_header(in, "Accept-Encoding");
-	gz = r->gz && ae && token_in_list(ae, "gzip");
 	evhttp_add_header(out, "Content-Type", r->content_type);
 	if (gz)
 		evhttp_add_header(out, "Content-Encoding", "gzip");
@@ -416,7 +390,7 @@ serve_opml(struct http *h, struct evhttp_request *req)
 
 	v = feedd_feeds(h->d, &n);
 	origin_for(h, req, origin, sizeof(origin));
-	http_date(time(NULL), date);
+	hdr_date(time(NULL), date);
 	buf_printf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\">\n"
 	               "<head><title>feedd</title><dateCreated>%s</dateCreated></head>\n<body>\n",
 	    date);

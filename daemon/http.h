@@ -27,7 +27,8 @@ struct response {
 	char *gz; /* gzip of body, or NULL if it would not be smaller */
 	size_t gzlen;
 	struct evbuffer_file_segment *seg, *gzseg; /* or NULL: then sent by reference */
-	char etag[24];          /* "\"<16 hex>\"" */
+	char etag[24];          /* "\"<16 hex>\"", of body */
+	char gzetag[24];        /* of gz: a representation of its own */
 	char last_modified[40]; /* IMF-fixdate */
 	char cache_control[32]; /* "max-age=N" */
 	char len_text[24], gzlen_text[24]; /* Content-Length values, for HEAD */
@@ -38,6 +39,8 @@ struct response {
 
 /* Takes body's memory.  refs starts at 1. */
 struct response *response_new(struct buf *body, int64_t mtime, long max_age);
+/* Sets the time Last-Modified says. */
+void response_set_mtime(struct response *, int64_t mtime);
 void response_ref(struct response *);
 void response_unref(struct response *);
 

@@ -225,6 +225,8 @@ commit(evutil_socket_t fd, short what, void *arg)
 		jobs[i].path = f->state_path;
 	}
 	d->dirty = NULL;
+	for (i = 0; i < n; i++)
+		feed_prepare(fs[i]);
 	store_save_batch(jobs, n, d->cfg.state_dir);
 	for (i = 0; i < n; i++) {
 		if (jobs[i].ok)

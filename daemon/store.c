@@ -214,6 +214,8 @@ serialize(struct buf *b, const struct store *s)
 	put_meta(b, "last_error", s->last_error);
 	put_meta_num(b, "last_success", s->last_success);
 	put_meta_num(b, "last_change", s->last_change);
+	put_meta_num(b, "body_hash", (int64_t)s->body_hash);
+	put_meta_num(b, "body_time", s->body_time);
 	put_meta_num(b, "http_status", s->http_status);
 	put_meta_num(b, "seq", (int64_t)s->seq);
 	put_meta(b, "order", STATE_ORDER);
@@ -317,6 +319,8 @@ parse_meta(struct store *s, char **f, size_t n)
 		return -1;
 	if (strcmp(f[1], "last_success") == 0) s->last_success = v;
 	else if (strcmp(f[1], "last_change") == 0) s->last_change = v;
+	else if (strcmp(f[1], "body_hash") == 0) s->body_hash = (uint64_t)v;
+	else if (strcmp(f[1], "body_time") == 0) s->body_time = v;
 	else if (strcmp(f[1], "http_status") == 0) s->http_status = (long)v;
 	else if (strcmp(f[1], "seq") == 0) s->seq = (uint64_t)v;
 	return 0; /* unknown keys are kept for newer versions' sake: ignored */

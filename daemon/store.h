@@ -18,6 +18,8 @@ struct store {
 	/* bookkeeping shown on /healthz */
 	int64_t last_success; /* 0: never */
 	int64_t last_change;  /* when the entries last changed */
+	uint64_t body_hash;   /* of the feed body served, and */
+	int64_t body_time;    /* when it last changed (Last-Modified); 0: not known */
 	char *last_error;     /* or NULL */
 	long http_status;     /* 0: none */
 };

@@ -147,7 +147,11 @@ test_dates_and_ids(void **state)
 	assert_string_equal(atom_time(0, ts), "1970-01-01T00:00:00Z");
 	assert_string_equal(atom_time(1700000000, ts), "2023-11-14T22:13:20Z");
 	assert_string_equal(atom_time(951782400, ts), "2000-02-29T00:00:00Z");
-	assert_string_equal(atom_time(-5, ts), "1970-01-01T00:00:00Z");
+	/* before 1970 is a date, down to what RFC 3339 can write */
+	assert_string_equal(atom_time(-5, ts), "1969-12-31T23:59:55Z");
+	assert_string_equal(atom_time(-14182940, ts), "1969-07-20T20:17:40Z");
+	assert_string_equal(atom_time(-2208988800, ts), "1900-01-01T00:00:00Z");
+	assert_string_equal(atom_time(INT64_MIN, ts), "0001-01-01T00:00:00Z");
 	assert_string_equal(atom_time(INT64_MAX, ts), "9999-12-31T23:59:59Z");
 	{
 		/* against gmtime_r over the whole range, leap days and centuries included */
@@ -162,7 +166,7 @@ test_dates_and_ids(void **state)
 			x ^= x << 13;
 			x ^= x >> 7;
 			x ^= x << 17;
-			tt = (time_t)(x % UINT64_C(253402300800));
+			tt = (time_t)(x % UINT64_C(253402300800 + 62135596800)) - INT64_C(62135596800);
 			if (i < 4000)
 				tt = (time_t)i * 86400 * 37 + i; /* dense over the first centuries */
 			gmtime_r(&tt, &tm);

@@ -90,6 +90,8 @@ parse_iso(const char *p)
 				p++;
 			if (isdigit((unsigned char)*p) && (om = num(&p, 2)) < 0)
 				return 0;
+			if (oh > 23 || om > 59) /* RFC 3339: time-numoffset is at most 23:59 */
+				return 0;
 			off = sign * (oh * 60 + om);
 		}
 	}
@@ -119,7 +121,7 @@ zone_offset(const char *z, int *off)
 		if (*p == ':')
 			p++;
 		mm = isdigit((unsigned char)*p) ? num(&p, 2) : 0;
-		if (mm < 0)
+		if (mm < 0 || hh > 23 || mm > 59) /* RFC 5322 zones go to 99:99; no real one does */
 			return -1;
 		*off = sign * (hh * 60 + mm);
 		return 0;
