@@ -17,6 +17,7 @@
 #include "conf.h"
 #include "convert.h"
 #include "fetch.h"
+#include "text.h"
 #include "xmalloc.h"
 
 struct parse {
@@ -334,6 +335,13 @@ handler(void *arg, const char *sect, const char *key, const char *value)
 	(void)sect;
 	if (p->err[0])
 		return 0;
+	/* titles, authors and URLs go into every feed and /feeds.opml as they are: refused here,
+	 * with their line, rather than cleaned into something the user did not write */
+	if (!text_is_clean(key, strlen(key)) || !text_is_clean(value, strlen(value))) {
+		perr(p, "'%s' is not valid UTF-8 or holds control characters (the configuration "
+		        "is read as UTF-8)", text_is_clean(key, strlen(key)) ? key : "key");
+		return 0;
+	}
 	if (p->in_server)
 		return server_key(p, key, value);
 	if (p->cur)
