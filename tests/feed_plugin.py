@@ -207,6 +207,25 @@ if f:
     ok('href="/p?q=1&amp;r=2"' in (e["content"] or ""), "attributes: xhtml attribute escaped once "
        "(%r)" % e["content"])
 
+# a document larger than the pieces the parser is handed (256 KiB): items, multi-byte text and
+# an entity cut at every kind of boundary come out whole, and the channel title stays
+items = "".join("<item><title>Ærø %d – “ø”</title><guid>urn:big:%d</guid><description>%s &amp; "
+                "%s</description></item>\n" % (i, i, "Ωmega ≠ alpha " * (i % 7 + 1), "é" * (i % 5))
+                for i in range(6000))
+big = '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Big ✓</title>' \
+      "<link>https://example.org/</link><description>d</description>%s</channel></rss>" % items
+f = conv(big, what="1 MB RSS")
+if f:
+    ok(len(big.encode()) > 1 << 20, "big RSS: over 1 MiB (%d bytes)" % len(big.encode()))
+    eq(f["title"], "Big ✓", "big RSS: channel title")
+    eq(len(f["entries"]), 6000, "big RSS: every item")
+    eq([e["title"] for e in f["entries"][::997]], ["Ærø %d – “ø”" % i for i in range(0, 6000, 997)],
+       "big RSS: titles whole across pieces")
+    eq([e["content"] for e in f["entries"][::997]],
+       [("%s &amp; %s" % ("Ωmega ≠ alpha " * (i % 7 + 1), "é" * (i % 5))).strip()
+        for i in range(0, 6000, 997)],
+       "big RSS: texts whole across pieces")
+
 # lines, the example plugin
 f = conv("alpha\r\n\nbeta\n", "lines", ["prefix=> "], what="lines")
 eq([x["title"] for x in f["entries"]] if f else None, ["> alpha", "> beta"], "lines: one per line")

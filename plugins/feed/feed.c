@@ -1086,6 +1086,24 @@ wide_to_utf8(const unsigned char *p, size_t n, const struct wide *w, size_t *len
 	return (char *)out;
 }
 
+
+/* libxml2's push parser copies what it is handed and frees it once parsed: in pieces, it holds
+ * a piece of the document at a time instead of a second copy of all of it, and stops reading
+ * when the host wants no more entries. */
+static void
+parse_in_pieces(xmlParserCtxtPtr ctx, const char *data, size_t len)
+{
+	const size_t piece = 256 * 1024;
+	size_t off = 0;
+
+	do {
+		size_t n = len - off < piece ? len - off : piece;
+
+		xmlParseChunk(ctx, data + off, (int)n, off + n == len);
+		off += n;
+	} while (off < len && ctx->instate != XML_PARSER_EOF);
+}
+
 static int
 parse_xml(const struct feedd_host *h, const struct feedd_input *in)
 {
@@ -1131,7 +1149,7 @@ parse_xml(const struct feedd_host *h, const struct feedd_input *in)
 		if (enc)
 			xmlSwitchToEncoding(x.ctx, enc);
 	}
-	xmlParseChunk(x.ctx, data, (int)len, 1);
+	parse_in_pieces(x.ctx, data, len);
 	if (x.kind == K_NONE) {
 		const xmlError *e = xmlCtxtGetLastError(x.ctx);
 		char msg[200] = "";
