@@ -18,6 +18,7 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
+#include <event2/http_struct.h>
 #include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
 #include <zlib.h>
@@ -487,6 +488,30 @@ count_response(struct http *h, struct evhttp_request *req)
 	           : code == 405 ? RC_405 : code == 503 ? RC_503 : RC_OTHER]++;
 }
 
+/* What evhttp lets through but feedd refuses: an HTTP/1.x it does not know (evhttp would
+ * answer in it) and the header smuggling hdr_refusal names.  The connection is closed after
+ * the answer, so that nothing after the head is read as another request. */
+static int
+refused(struct evhttp_request *req)
+{
+	struct evkeyvalq *out = evhttp_request_get_output_headers(req);
+	const char *why;
+
+	if (req->major != 1 || req->minor > 1) {
+		req->major = 1;
+		req->minor = 1;
+		evhttp_add_header(out, "Connection", "close");
+		send_status(req, 505, "HTTP Version Not Supported");
+		return 1;
+	}
+	if ((why = hdr_refusal(evhttp_request_get_input_headers(req))) == NULL)
+		return 0;
+	log_debug("http: refused: %s", why);
+	evhttp_add_header(out, "Connection", "close");
+	send_status(req, 400, "Bad Request");
+	return 1;
+}
+
 static void
 route(struct evhttp_request *req, void *arg)
 {
@@ -497,8 +522,18 @@ route(struct evhttp_request *req, void *arg)
 	size_t n;
 	int k;
 
+	if (refused(req)) {
+		count_response(h, req);
+		return;
+	}
 	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD) {
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", "GET, HEAD");
+		if (cmd == EVHTTP_REQ_CONNECT) {
+			/* evhttp never closes after a CONNECT (it expects a tunnel), so the refusal
+			 * is sent as for any method, and Connection: close then holds */
+			req->type = EVHTTP_REQ_GET;
+			evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
+		}
 		send_status(req, 405, "Method Not Allowed");
 		count_response(h, req);
 		return;

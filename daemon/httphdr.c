@@ -6,6 +6,10 @@
 #include <strings.h>
 #include <time.h>
 
+#include <sys/queue.h>
+
+#include <event2/keyvalq_struct.h>
+
 #include "httphdr.h"
 
 static const char *
@@ -153,4 +157,37 @@ hdr_date(int64_t t, char out[40])
 	snprintf(out, 40, "%.3s, %02d %.3s %04d %02d:%02d:%02d GMT", days + 3 * tm.tm_wday,
 	    tm.tm_mday, months + 3 * tm.tm_mon, tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
 	    tm.tm_sec);
+}
+
+/* RFC 9110 5.6.2: token = 1*tchar */
+static int
+is_token(const char *s)
+{
+	static const char tchar[] = "!#$%&'*+-.^_`|~0123456789"
+	                            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+	return *s != '\0' && strspn(s, tchar) == strlen(s);
+}
+
+const char *
+hdr_refusal(const struct evkeyvalq *headers)
+{
+	const struct evkeyval *kv;
+	int lengths = 0, chunked = 0;
+
+	TAILQ_FOREACH(kv, headers, next) {
+		if (!is_token(kv->key))
+			return "a header name that is not a token";
+		if (strcasecmp(kv->key, "Transfer-Encoding") == 0)
+			chunked = 1;
+		if (strcasecmp(kv->key, "Content-Length") != 0)
+			continue;
+		if (++lengths > 1)
+			return "more than one Content-Length";
+		if (kv->value[0] == '\0' || strspn(kv->value, "0123456789") != strlen(kv->value))
+			return "a Content-Length that is not digits";
+	}
+	if (lengths && chunked)
+		return "Content-Length with Transfer-Encoding";
+	return NULL;
 }
