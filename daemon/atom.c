@@ -147,12 +147,18 @@ link_el(struct buf *b, const char *rel, const char *href, const char *fragment,
 	ADD(b, "/>");
 }
 
+/* One atom:author for each person of an author field (struct feedd_entry's form). */
 static void
-person(struct buf *b, const char *name)
+person(struct buf *b, const char *authors)
 {
-	ADD(b, "<author>");
-	LEAF(b, "name", name);
-	ADD(b, "</author>");
+	struct person p;
+
+	while (entry_person(&authors, &p)) {
+		ADD(b, "<author>");
+		LEAF(b, "name", p.name);
+		LEAF(b, "email", p.email);
+		ADD(b, "</author>");
+	}
 }
 
 /* The content element: the entry's HTML, with its caption as a figcaption after it.  The

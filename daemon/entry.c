@@ -156,6 +156,41 @@ entry_stamp(struct entry *e, int64_t fallback)
 	e->updated = e->src_updated > e->published ? e->src_updated : e->published;
 }
 
+int
+entry_person(const char **authors, struct person *p)
+{
+	const char *s = *authors, *end;
+	char *lt, *gt;
+	size_t n;
+
+	for (; s && *s == '\n'; s++)
+		;
+	if (s == NULL || *s == '\0')
+		return 0;
+	end = strchr(s, '\n');
+	n = end ? (size_t)(end - s) : strlen(s);
+	*authors = s + n;
+	if (n > ENTRY_SHORT_MAX)
+		n = ENTRY_SHORT_MAX;
+	memcpy(p->buf, s, n);
+	p->buf[n] = '\0';
+	p->name = p->buf;
+	p->email = NULL;
+	gt = n ? p->buf + n - 1 : NULL;
+	/* "<email>" at the end, with an address in it (atom.rng wants something@something) */
+	if (gt && *gt == '>' && (lt = strrchr(p->buf, '<')) != NULL && lt + 2 < gt &&
+	    strchr(lt, '@') && lt[1] != '@' && gt[-1] != '@') {
+		*gt = '\0';
+		p->email = lt + 1;
+		while (lt > p->buf && lt[-1] == ' ')
+			lt--;
+		*lt = '\0';
+		if (p->buf[0] == '\0')
+			p->name = p->email; /* atom:name is required */
+	}
+	return 1;
+}
+
 struct entry *
 entry_new(void)
 {

@@ -30,7 +30,7 @@ struct entry {
 	char *id_key;
 	char *title;   /* never NULL */
 	char *link;    /* or NULL */
-	char *author;  /* or NULL */
+	char *author;  /* or NULL: one person per line, as feedd_entry.author (entry_person) */
 	char *summary; /* or NULL */
 	char *content; /* sanitized HTML, or NULL */
 	char *caption; /* or NULL */
@@ -62,6 +62,13 @@ void entry_stamp(struct entry *, int64_t fallback);
 void entry_rehash(struct entry *);
 /* Writes "urn:uuid:…", the UUIDv5 of key in feedd's namespace, into out. */
 void entry_make_id(const char *key, char out[ENTRY_ID_LEN + 1]);
+/* A person of an author field, as struct feedd_entry describes it. */
+struct person {
+	const char *name, *email; /* NUL-terminated; email NULL if none, name never empty */
+	char buf[ENTRY_SHORT_MAX + 1];
+};
+/* Reads the next person of *authors into p and moves *authors past it; 0 when none is left. */
+int entry_person(const char **authors, struct person *p);
 /* A title from the first words of text (plain), at most max bytes, cut at a word with "…". */
 char *entry_derive_title(const char *text, size_t max);
 /* A cleaned, owned copy of a plugin string (NULL and "" give NULL), cut past ENTRY_SHORT_MAX;

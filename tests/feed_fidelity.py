@@ -1,7 +1,7 @@
 """What the feed plugin keeps of what a feed says, one small feed per cause in tests/data/feeds:
 base64 content, RSS 2.0 in the UserLand namespace and without a channel, RSS 0.90, dcterms
 dates, dc:title and dc:description in RSS 2.0, UTF-32 and UCS-2 input, categories holding
-markup, script text kept out of titles."""
+markup, script text kept out of titles, authors with e-mail and several authors."""
 import os
 import xml.etree.ElementTree as ET
 
@@ -122,4 +122,29 @@ if f:
     eq(f["title"], "Feed title", "feed title: no script text")
     eq(e[0]["title"], "Safe title", "html title: no script or style text")
     eq(e[1]["title"], "Derived title text", "derived title: no script or style text")
+
+def people(entry):
+    """Each atom:author of an entry as (name, email)."""
+    return [(a.findtext(A + "name"), a.findtext(A + "email")) for a in entry.findall(A + "author")]
+
+
+# authors: RSS e-mail split into name and e-mail, several authors kept in order
+f, t = conv("rss2-authors.xml")
+if f:
+    p = [people(x) for x in entries(t)]
+    eq(p[0], [("Example editor", "me@au.example")], "RSS author: address (Name)")
+    eq(p[1], [("Example Editor", "ed@au.example")], "RSS author: Name <address>")
+    eq(p[2], [("Ana Ruiz", "ana@au.example")], "RSS author: Name (address)")
+    eq(p[3], [("solo@au.example", "solo@au.example")], "RSS author: an address alone")
+    eq(p[4], [("First Writer", None), ("Second Writer", None), ("Third Writer", None)],
+       "several dc:creator: all, the first first")
+    eq(p[5], [("News Desk", "desk@au.example")], "an item without author: the feed's, split")
+    eq(p[6], [("Just A Name", None)], "RSS author: a name alone")
+    eq(f["author"], "desk@au.example (News Desk)", "the feed's own author as it was")
+f, t = conv("atom-authors.xml")
+if f:
+    p = [people(x) for x in entries(t)]
+    eq(p[0], [("First Author", "first@aa.example"), ("Second Author", None)],
+       "two atom:author: both, the first first, with e-mail")
+    eq(p[1], [("mail@aa.example", "mail@aa.example")], "atom:author with only an e-mail")
 done()

@@ -76,7 +76,11 @@ struct feedd_entry {
 	const char *id_key;  /* text the stable id is made from (UUIDv5); required, non-empty */
 	const char *title;   /* plain text; NULL lets the host derive one from the text */
 	const char *link;    /* absolute URL of the entry, or NULL */
-	const char *author;  /* plain text name, or NULL */
+	/* The authors, or NULL: one per line, in source order, each a plain text name, or
+	 * "Name <email>", or "<email>"; the Atom writer makes each an atom:author.  (Several
+	 * authors and e-mails came after ABI 1 and fit in this field, so built plugins, whose
+	 * entries end where this struct ends, keep working unchanged.) */
+	const char *author;
 	const char *summary; /* plain text */
 	const char *content; /* HTML fragment; the host strips script, style, on* and javascript: */
 	const char *caption; /* plain text credit (e.g. "Photo: AFP"), or NULL; kept beside content */

@@ -32,10 +32,13 @@
 
 #define MAX_CATS 32
 #define MAX_ENCS 16
+#define MAX_PEOPLE 16
 
-/* An entry being assembled: every string malloc'd, freed by item_free. */
+/* An entry being assembled: every string malloc'd, freed by item_free.  author holds every
+ * author, one per line, in the ABI's form (see add_person). */
 struct item {
 	char *id, *title, *link, *author, *summary, *content, *published, *updated;
+	size_t n_people;
 	char *cats[MAX_CATS + 1];
 	size_t n_cats;
 	struct feedd_enclosure encs[MAX_ENCS];
@@ -131,6 +134,149 @@ emit_item(const struct feedd_host *h, struct item *it, const char *feed_author)
 	return rc;
 }
 
+/* An address: an '@' inside, nothing a name or a wrapper would hold. */
+static int
+is_email(const char *s, size_t n)
+{
+	const char *at = memchr(s, '@', n);
+	size_t i;
+
+	if (at == NULL || at == s || at == s + n - 1)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (isspace((unsigned char)s[i]) || strchr("<>()\"", s[i]))
+			return 0;
+	return 1;
+}
+
+/* An e-mail address as the ABI carries one: something@something, not a mailto: URL. */
+static size_t
+email_len(const char **email, size_t elen)
+{
+	const char *at;
+
+	if (elen > 7 && strncasecmp(*email, "mailto:", 7) == 0)
+		*email += 7, elen -= 7;
+	at = memchr(*email, '@', elen);
+	return at && at > *email && at < *email + elen - 1 && !memchr(*email, '\n', elen) &&
+	               !memchr(*email, '>', elen) ? elen : 0;
+}
+
+/* One person in the ABI's form: "Name <email>", "<email>" or "Name", on one line.  malloc'd.
+ * What is no address is left out, or is the name if there is none. */
+static char *
+person_line(const char *name, size_t nlen, const char *email, size_t elen)
+{
+	char *out, *w;
+	size_t i;
+
+	if (elen) {
+		const char *e = email;
+		size_t n = email_len(&e, elen);
+
+		if (n == 0 && nlen == 0)
+			name = email, nlen = elen;
+		email = e;
+		elen = n;
+	}
+
+	while (nlen > 0 && isspace((unsigned char)*name))
+		name++, nlen--;
+	while (nlen > 0 && isspace((unsigned char)name[nlen - 1]))
+		nlen--;
+	if ((out = w = malloc(nlen + elen + 4)) == NULL)
+		return NULL;
+	for (i = 0; i < nlen; i++) /* a line break would start another person */
+		*w++ = name[i] == '\n' || name[i] == '\r' ? ' ' : name[i];
+	if (elen) {
+		if (nlen)
+			*w++ = ' ';
+		*w++ = '<';
+		memcpy(w, email, elen);
+		w += elen;
+		*w++ = '>';
+	}
+	*w = '\0';
+	return out;
+}
+
+/*
+ * An RSS author or dc:creator as a person: "me@example.com (Name)", "Name (me@example.com)",
+ * "Name <me@example.com>" and a lone address are split into name and e-mail; anything else is
+ * a name.  Frees t.
+ */
+static char *
+rss_person(char *t)
+{
+	char *open, *out;
+	size_t n;
+
+	if (t == NULL || *pc_trim(t) == '\0')
+		return t;
+	n = strlen(t);
+	if (is_email(t, n)) {
+		out = person_line("", 0, t, n);
+	} else if (t[n - 1] == ')' && (open = strrchr(t, '(')) != NULL) {
+		size_t olen = (size_t)(open - t), ilen = n - olen - 2;
+		char *o = t;
+
+		while (olen > 0 && isspace((unsigned char)o[olen - 1]))
+			olen--;
+		if (is_email(open + 1, ilen))
+			out = person_line(o, olen, open + 1, ilen);
+		else if (is_email(o, olen))
+			out = person_line(open + 1, ilen, o, olen);
+		else
+			return t;
+	} else if (t[n - 1] == '>' && (open = strrchr(t, '<')) != NULL &&
+	           is_email(open + 1, n - (size_t)(open - t) - 2)) {
+		out = person_line(t, (size_t)(open - t), open + 1, n - (size_t)(open - t) - 2);
+	} else {
+		return t;
+	}
+	free(t);
+	return out;
+}
+
+/* line, one person, is the same as one of those in it->author. */
+static int
+has_person(const struct item *it, const char *line)
+{
+	size_t n = strlen(line);
+	const char *p = it->author;
+
+	for (; p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (strncmp(p, line, n) == 0 && (p[n] == '\n' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
+/* Adds one person (malloc'd, freed here) to the item's authors, in source order. */
+static void
+add_person(struct item *it, char *line)
+{
+	size_t have, n;
+	char *p;
+
+	if (line == NULL || *line == '\0' || it->n_people >= MAX_PEOPLE || has_person(it, line)) {
+		free(line);
+		return;
+	}
+	it->n_people++;
+	if (it->author == NULL) {
+		it->author = line;
+		return;
+	}
+	have = strlen(it->author);
+	n = strlen(line);
+	if ((p = realloc(it->author, have + n + 2)) != NULL) {
+		p[have] = '\n';
+		memcpy(p + have + 1, line, n + 1);
+		it->author = p;
+	}
+	free(line);
+}
+
 static void
 add_cat(struct item *it, char *term)
 {
@@ -178,6 +324,7 @@ enum field {
 	F_CREATED,              /* dcterms:created: published, unless something else says */
 	F_DC_TITLE, F_DC_DESC, /* RSS: used where the item has no title or description */
 	F_ID, F_PERSON_NAME, /* an Atom author's name, of the item or the feed */
+	F_PERSON_EMAIL,      /* an Atom item author's e-mail */
 	F_FEED_TITLE, F_FEED_LINK, F_FEED_SUB, F_FEED_AUTHOR, F_FEED_CREATOR,
 };
 
@@ -200,6 +347,7 @@ struct sax {
 
 	/* feed level */
 	char *title, *link, *author, *sub, *creator;
+	char *feed_person; /* RSS: the feed's author as a person, for items without one */
 	int feed_author_depth; /* depth of the feed's first <author>, or 0 */
 	int feed_author_seen;
 
@@ -210,8 +358,8 @@ struct sax {
 	char *guid_link;         /* RSS: the first guid usable as a link, unresolved */
 	char *item_base;         /* base of the item's links */
 	char *dc_title, *dc_desc; /* RSS: dc:title and dc:description, the fallbacks */
-	int author_depth;        /* Atom: depth of the item's first <author>, or 0 */
-	int author_seen;
+	int author_depth;        /* Atom: depth of the <author> being read, or 0 */
+	char *pname, *pemail;    /* Atom: its name and e-mail */
 
 	/* the text being collected */
 	enum field field;
@@ -487,8 +635,10 @@ item_reset(struct sax *x)
 	free(x->item_base);
 	free(x->dc_title);
 	free(x->dc_desc);
-	x->guid_link = x->item_base = x->dc_title = x->dc_desc = NULL;
-	x->link_seen = x->author_depth = x->author_seen = 0;
+	free(x->pname);
+	free(x->pemail);
+	x->guid_link = x->item_base = x->dc_title = x->dc_desc = x->pname = x->pemail = NULL;
+	x->link_seen = x->author_depth = 0;
 }
 
 static void
@@ -514,8 +664,8 @@ item_end(struct sax *x)
 		if (x->it.summary == NULL)
 			x->it.summary = x->dc_desc, x->dc_desc = NULL;
 	}
-	rc = emit_item(x->h, &x->it, x->kind == K_ENTRY ? NULL : x->author ? x->author
-	                                                                    : x->creator);
+	rc = emit_item(x->h, &x->it, x->kind == K_ENTRY ? NULL : x->feed_person ? x->feed_person
+	                                                        : x->author ? x->author : x->creator);
 	if (rc != 0)
 		stop(x, rc == -2 ? -1 : 0); /* -1 from the host: it wants no more */
 	item_reset(x);
@@ -550,6 +700,29 @@ dcterms_date(const xmlChar *local, const xmlChar *uri, enum field *f)
 	else
 		return 0;
 	return 1;
+}
+
+/* RSS: the person items without an author inherit, from the feed's author read so far. */
+static void
+feed_person(struct sax *x)
+{
+	const char *a = x->author ? x->author : x->creator;
+
+	free(x->feed_person);
+	x->feed_person = a ? rss_person(strdup(a)) : NULL;
+}
+
+/* Atom: the end of an item's <author>, which becomes one of its people. */
+static void
+person_end(struct sax *x)
+{
+	if (x->pname || x->pemail)
+		add_person(&x->it, person_line(x->pname ? x->pname : "", x->pname ? strlen(x->pname) : 0,
+		                       x->pemail ? x->pemail : "", x->pemail ? strlen(x->pemail) : 0));
+	free(x->pname);
+	free(x->pemail);
+	x->pname = x->pemail = NULL;
+	x->author_depth = 0;
 }
 
 /* The end of a collected field: where its text goes. */
@@ -591,7 +764,7 @@ field_end(struct sax *x)
 		set(&it->updated, take(x));
 		break;
 	case F_AUTHOR:
-		set(&it->author, take(x));
+		add_person(it, rss_person(take(x)));
 		break;
 	case F_CREATED:
 		if (it->published == NULL)
@@ -612,10 +785,10 @@ field_end(struct sax *x)
 		set(&it->id, take(x));
 		break;
 	case F_PERSON_NAME:
-		if (x->item_depth)
-			set(&it->author, take(x));
-		else
-			set(&x->author, take(x));
+		set(x->item_depth ? &x->pname : &x->author, take(x));
+		break;
+	case F_PERSON_EMAIL:
+		set(&x->pemail, take(x));
 		break;
 	case F_FEED_TITLE:
 		if (x->kind == K_ATOM)
@@ -640,10 +813,12 @@ field_end(struct sax *x)
 	case F_FEED_AUTHOR:
 		if (x->author == NULL)
 			set(&x->author, take(x));
+		feed_person(x);
 		break;
 	case F_FEED_CREATOR:
 		if (x->creator == NULL)
 			set(&x->creator, take(x));
+		feed_person(x);
 		break;
 	case F_NONE:
 		break;
@@ -755,8 +930,7 @@ atom_field(struct sax *x, const xmlChar *local, const xmlChar *uri, int natt, co
 		begin(x, f);
 	} else if (el_is(local, uri, ns, "category")) {
 		add_cat(it, att(natt, a, "term"));
-	} else if (el_is(local, uri, ns, "author") && !x->author_seen) {
-		x->author_seen = 1;
+	} else if (el_is(local, uri, ns, "author")) {
 		x->author_depth = x->depth;
 	}
 }
@@ -861,9 +1035,11 @@ on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *
 				atom_field(x, local, uri, natt, a);
 			else
 				rss_field(x, local, uri, natt, a);
-		} else if (x->author_depth && d == x->author_depth + 1 &&
-		           el_is(local, uri, x->ns, "name") && x->it.author == NULL) {
-			begin(x, F_PERSON_NAME);
+		} else if (x->author_depth && d == x->author_depth + 1) {
+			if (el_is(local, uri, x->ns, "name") && x->pname == NULL)
+				begin(x, F_PERSON_NAME);
+			else if (el_is(local, uri, x->ns, "email") && x->pemail == NULL)
+				begin(x, F_PERSON_EMAIL);
 		}
 		return;
 	}
@@ -954,7 +1130,7 @@ on_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *ur
 	} else if (x->item_depth && d == x->item_depth) {
 		item_end(x);
 	} else if (x->item_depth && d == x->author_depth) {
-		x->author_depth = 0;
+		person_end(x);
 	} else if (d == x->feed_author_depth) {
 		x->feed_author_depth = 0;
 	} else if (d == x->chan_depth) {
@@ -1172,6 +1348,7 @@ parse_xml(const struct feedd_host *h, const struct feedd_input *in)
 	free(x.link);
 	free(x.author);
 	free(x.creator);
+	free(x.feed_person);
 	free(x.sub);
 	free(x.text.p);
 	free(x.div.p);
@@ -1202,6 +1379,24 @@ jauthor(json_t *o)
 	if (json_is_array(a) && json_array_size(a) > 0)
 		return jstr(json_array_get(a, 0), "name");
 	return jstr(json_object_get(o, "author"), "name");
+}
+
+/* Every author of a JSON Feed object with a name (1.1's authors, else 1.0's author). */
+static void
+json_people(struct item *it, json_t *o)
+{
+	json_t *a = json_object_get(o, "authors"), *v;
+	const char *name;
+	size_t i;
+
+	if (!json_is_array(a) || json_array_size(a) == 0)
+		a = json_pack("[O]", json_object_get(o, "author"));
+	else
+		json_incref(a);
+	json_array_foreach(a, i, v)
+		if ((name = json_string_value(json_object_get(v, "name"))) != NULL)
+			add_person(it, person_line(name, strlen(name), "", 0));
+	json_decref(a);
 }
 
 static int
@@ -1235,7 +1430,7 @@ json_item(const struct feedd_host *h, json_t *j, const char *base, const char *a
 	}
 	set(&it.published, jstr(j, "date_published"));
 	set(&it.updated, jstr(j, "date_modified"));
-	set(&it.author, jauthor(j));
+	json_people(&it, j);
 	json_array_foreach(json_object_get(j, "tags"), i, v)
 		if (json_is_string(v))
 			add_cat(&it, strdup(json_string_value(v)));

@@ -246,7 +246,7 @@ static int
 emit_node(const struct feedd_host *h, const struct html_state *s, xmlXPathContextPtr ctx,
     xmlNodePtr node, const char *base, size_t index)
 {
-	char *v[F_N], *link, *key = NULL, *plain = NULL;
+	char *v[F_N], *link, *key = NULL, *plain = NULL, *p;
 	struct feedd_entry e = {0};
 	int i, rc;
 
@@ -266,6 +266,9 @@ emit_node(const struct feedd_host *h, const struct html_state *s, xmlXPathContex
 	e.id_key = key;
 	e.title = v[F_TITLE] && *v[F_TITLE] ? v[F_TITLE] : NULL;
 	e.link = link;
+	for (p = v[F_AUTHOR]; p && *p; p++) /* one name: a line break would start another */
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
 	e.author = v[F_AUTHOR];
 	e.summary = v[F_SUMMARY] ? v[F_SUMMARY] : plain;
 	e.content = v[F_CONTENT];
