@@ -126,8 +126,14 @@ article(struct buf *b, struct buf *scratch, const struct atom_feed *f, const str
 	ADD(b, "</h2>\n<p class=\"meta\">");
 	date(b, e->published);
 	if (e->author) {
-		ADD(b, " · ");
-		esc(b, e->author);
+		const char *field = e->author, *sep = " · ";
+		struct person p;
+
+		while (entry_person(&field, &p)) { /* names: an address only where it is all */
+			buf_adds(b, sep);
+			esc(b, p.name);
+			sep = ", ";
+		}
 	}
 	ADD(b, "</p>\n");
 	if (format_content_html(b, e)) {

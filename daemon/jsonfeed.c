@@ -29,12 +29,15 @@ set_time(json_t *o, const char *key, int64_t t)
 	json_object_set_new(o, key, json_string(atom_time(t, ts)));
 }
 
+/* Each person of an author field (entry_person) by name: JSON Feed has no e-mail. */
 static json_t *
-authors(const char *name)
+authors(const char *field)
 {
 	json_t *a = json_array();
+	struct person p;
 
-	json_array_append_new(a, json_pack("{s:s}", "name", name));
+	while (entry_person(&field, &p))
+		json_array_append_new(a, json_pack("{s:s}", "name", p.name));
 	return a;
 }
 

@@ -45,6 +45,16 @@ atom_link(struct buf *b, const char *rel, const char *type, const char *href)
 /* RSS wants url, length and type on an enclosure; an unknown length is 0, as the RSS
  * Advisory Board's profile says, an unknown type the generic one.  Only the first: the
  * profile allows one per item, and readers take the first. */
+/* One dc:creator per person of an author field (entry_person), in order. */
+static void
+creators(struct buf *b, const char *field)
+{
+	struct person p;
+
+	while (entry_person(&field, &p))
+		LEAF(b, "dc:creator", p.name);
+}
+
 static void
 enclosure(struct buf *b, const struct enclosure *en)
 {
@@ -72,7 +82,7 @@ item(struct buf *b, struct buf *scratch, const struct atom_feed *f, const struct
 	xml_text(b, e->id); /* a urn:uuid, so never the entry's URL */
 	ADD(b, "</guid>");
 	leaf_date(b, "pubDate", e->published);
-	LEAF(b, "dc:creator", e->author);
+	creators(b, e->author);
 	for (i = 0; i < e->n_categories; i++)
 		LEAF(b, "category", e->categories[i]);
 	if (e->n_enclosures > 0)

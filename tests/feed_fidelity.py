@@ -2,6 +2,7 @@
 base64 content, RSS 2.0 in the UserLand namespace and without a channel, RSS 0.90, dcterms
 dates, dc:title and dc:description in RSS 2.0, UTF-32 and UCS-2 input, categories holding
 markup, script text kept out of titles, authors with e-mail and several authors."""
+import json
 import os
 import xml.etree.ElementTree as ET
 
@@ -147,4 +148,17 @@ if f:
     eq(p[0], [("First Author", "first@aa.example"), ("Second Author", None)],
        "two atom:author: both, the first first, with e-mail")
     eq(p[1], [("mail@aa.example", "mail@aa.example")], "atom:author with only an e-mail")
+# the other formats carry every author too (names: RSS's dc:creator and JSON Feed have no e-mail)
+with open(os.path.join(FEEDS, "rss2-authors.xml"), "rb") as fh:
+    src = fh.read()
+p = convert(["-p", "feed", "-f", "rss", "-"], stdin=src)
+items = ET.fromstring(p.stdout).findall("channel/item") if p.returncode == 0 else []
+eq([c.text for c in items[4].findall("{http://purl.org/dc/elements/1.1/}creator")] if items else None,
+   ["First Writer", "Second Writer", "Third Writer"], "RSS out: one dc:creator per author")
+p = convert(["-p", "feed", "-f", "json", "-"], stdin=src)
+items = json.loads(p.stdout)["items"] if p.returncode == 0 else []
+eq([x.get("authors") for x in items[:2] + items[4:5]],
+   [[{"name": "Example editor"}], [{"name": "Example Editor"}],
+    [{"name": "First Writer"}, {"name": "Second Writer"}, {"name": "Third Writer"}]],
+   "JSON Feed out: every author by name")
 done()

@@ -304,6 +304,32 @@ test_derived_title(void **state)
 	free(t);
 }
 
+/* The author field's people (one per line, "Name <email>"), each an atom:author; what is no
+ * address stays part of the name, so every email element holds something@something. */
+static void
+test_authors(void **state)
+{
+	struct feedd_entry pe = {0};
+	const char *why;
+	struct entry *e;
+	char *x;
+
+	(void)state;
+	pe.id_key = "authors";
+	pe.title = "t";
+	pe.summary = "s";
+	pe.author = "Ana Ruiz <ana@example.org>\n\n<solo@example.org>\nPlain Name\nBad <@>\n<x@>";
+	e = entry_from_plugin(&pe, 0, &why);
+	x = write_one(e);
+	assert_non_null(strstr(x, "<author><name>Ana Ruiz</name><email>ana@example.org</email>"
+	                          "</author><author><name>solo@example.org</name><email>"
+	                          "solo@example.org</email></author><author><name>Plain Name</name>"
+	                          "</author><author><name>Bad &lt;@&gt;</name></author><author>"
+	                          "<name>&lt;x@&gt;</name></author>"));
+	free(x);
+	entry_free(e);
+}
+
 int
 main(void)
 {
@@ -316,6 +342,7 @@ main(void)
 	    cmocka_unit_test(test_dates_and_ids),
 	    cmocka_unit_test(test_sanitized_content),
 	    cmocka_unit_test(test_derived_title),
+	    cmocka_unit_test(test_authors),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 
