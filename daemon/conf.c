@@ -15,7 +15,7 @@
 #include <ini.h>
 
 #include "conf.h"
-#include "convert.h"
+#include "sourceurl.h"
 #include "fetch.h"
 #include "text.h"
 #include "xmalloc.h"
@@ -384,7 +384,7 @@ check_feed(struct parse *p, struct feed_conf *f)
 			perr(p, "source %s: %s", path, strerror(errno));
 		else if (S_ISDIR(st.st_mode))
 			perr(p, "source %s: is a directory", path);
-		f->url = convert_source_url(realpath(path, real) ? real : path, NULL);
+		f->url = sourceurl_resolve(realpath(path, real) ? real : path, NULL);
 		free(path);
 	}
 }

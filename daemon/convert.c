@@ -21,6 +21,7 @@
 #include "format.h"
 #include "log.h"
 #include "plugins.h"
+#include "sourceurl.h"
 #include "wproc.h"
 #include "xmalloc.h"
 
@@ -31,58 +32,6 @@ convert_stamp(struct entry **v, size_t n, int64_t seen)
 
 	for (i = 0; i < n; i++)
 		entry_stamp(v[i], seen - (int64_t)i);
-}
-
-char *
-convert_source_label(const char *url)
-{
-	const char *p, *end;
-
-	if (strcmp(url, "stdin:") == 0)
-		return xstrdup("stdin");
-	if (strncasecmp(url, "file://", 7) == 0) {
-		p = strrchr(url, '/');
-		return xstrdup(p && p[1] ? p + 1 : url);
-	}
-	if ((p = strstr(url, "://")) == NULL)
-		return xstrdup(url);
-	p += 3;
-	end = p + strcspn(p, "/?#:");
-	return end > p ? xstrndup(p, (size_t)(end - p)) : xstrdup(url);
-}
-
-/* Percent-encodes what a file:// URL cannot hold as is. */
-static void
-add_path_url(struct buf *b, const char *path)
-{
-	const unsigned char *p;
-
-	for (p = (const unsigned char *)path; *p; p++) {
-		if (*p <= ' ' || *p >= 0x7f || strchr("%#?\"<>\\^`{|}", *p))
-			buf_printf(b, "%%%02X", *p);
-		else
-			buf_addc(b, (char)*p);
-	}
-}
-
-char *
-convert_source_url(const char *source, const char *base_dir)
-{
-	struct buf b = BUF_INIT;
-	char cwd[PATH_MAX];
-
-	if (fetch_is_url(source))
-		return xstrdup(source);
-	buf_adds(&b, "file://");
-	if (source[0] != '/') {
-		if (base_dir == NULL)
-			base_dir = getcwd(cwd, sizeof(cwd)) ? cwd : "/";
-		add_path_url(&b, base_dir);
-		if (b.len == 0 || b.data[b.len - 1] != '/')
-			buf_addc(&b, '/');
-	}
-	add_path_url(&b, source);
-	return buf_steal(&b, NULL);
 }
 
 struct convert_args {
@@ -177,7 +126,7 @@ load_source(const char *source, struct fetch_result *r, char **url)
 		}
 		return 0;
 	}
-	*url = convert_source_url(source, NULL);
+	*url = sourceurl_resolve(source, NULL);
 	if (fetch_is_url(source)) {
 		struct fetch_opts o = {source, NULL, NULL, FETCH_TIMEOUT_DEFAULT, 0};
 
@@ -214,7 +163,7 @@ static int
 write_feed(const struct format *fmt, const struct harvest *h, const char *url, int64_t seen)
 {
 	char id[ENTRY_ID_LEN + 1];
-	char *label = convert_source_label(url);
+	char *label = sourceurl_label(url);
 	struct atom_feed f = {0};
 	int rc = -1, web = strncasecmp(url, "http", 4) == 0;
 

@@ -15,9 +15,5 @@ int convert_main(int argc, char **argv);
  * entry's position in seconds, so a reader sorting by date keeps the page's order.
  */
 void convert_stamp(struct entry **v, size_t n, int64_t seen);
-/* A feed title from a source URL when nothing better is known: its host or file name. */
-char *convert_source_label(const char *url);
-/* Turns a path into an absolute file:// URL (malloc'd); URLs are returned copied. */
-char *convert_source_url(const char *source, const char *base_dir);
 
 #endif

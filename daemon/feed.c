@@ -9,7 +9,7 @@
 #include <event2/event.h>
 
 #include "atom.h"
-#include "convert.h"
+#include "sourceurl.h"
 #include "feed.h"
 #include "fetch.h"
 #include "format.h"
@@ -241,7 +241,7 @@ feed_new(struct feedd *d, const struct feed_conf *conf, const struct plugin *pl)
 
 	f->d = d;
 	f->conf = conf;
-	f->label = convert_source_label(conf->url);
+	f->label = sourceurl_label(conf->url);
 	xasprintf(&f->state_path, "%s/%s.state", feedd_state_dir(d), conf->name);
 	load_state(f);
 	open_source(f, pl);
@@ -270,7 +270,7 @@ feed_set_conf(struct feed *f, const struct feed_conf *conf, const struct plugin 
 		return;
 	log_info("feed %s: configuration changed", conf->name);
 	free(f->label);
-	f->label = convert_source_label(conf->url);
+	f->label = sourceurl_label(conf->url);
 	open_source(f, pl);
 	if (f->xfer) {
 		fetch_cancel(feedd_fetcher(f->d), f->xfer);
