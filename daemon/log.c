@@ -51,12 +51,6 @@ log_emit(int prio, const char *fmt, va_list ap, const char *suffix)
 }
 
 void
-log_vwarnx(const char *fmt, va_list ap)
-{
-	log_emit(4, fmt, ap, NULL);
-}
-
-void
 log_warn(const char *fmt, ...)
 {
 	va_list ap;

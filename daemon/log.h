@@ -15,7 +15,6 @@ void log_warn(const char *fmt, ...) LOG_ATTR(1, 2);  /* appends ": strerror(errn
 void log_warnx(const char *fmt, ...) LOG_ATTR(1, 2);
 void log_info(const char *fmt, ...) LOG_ATTR(1, 2);
 void log_debug(const char *fmt, ...) LOG_ATTR(1, 2);
-void log_vwarnx(const char *fmt, va_list ap) LOG_ATTR(1, 0);
 __attribute__((noreturn)) void fatal(const char *fmt, ...) LOG_ATTR(1, 2);
 __attribute__((noreturn)) void fatalx(const char *fmt, ...) LOG_ATTR(1, 2);
 

@@ -29,7 +29,9 @@ int text_is_clean(const char *s, size_t n);
  * through); else valid UTF-8; else Windows-1252.  The BOM is dropped; so are NUL, C0 controls
  * other than tab, LF, CR, VT and FF, C1 controls, lone surrogates and bytes the charset does
  * not map, and U+FFFD (an upstream's mark of text already lost).  U+0085 (NEL) becomes a
- * space.  The result is valid UTF-8.  *used, if not NULL, is set to the charset name applied (static).
+ * space.  The result is valid UTF-8.  *used, if not NULL, is set to the name of the charset
+ * applied: a static string, or `charset` itself when iconv decoded by it (so it lives as long
+ * as `charset` does).
  * Returns 0, or -1 if `charset` is unknown (out is then still filled by the fallback rules).
  */
 int text_decode(struct buf *out, const char *s, size_t n, const char *charset, const char **used);

@@ -106,8 +106,9 @@ struct feedd_input {
 	size_t len;
 	const char *url;          /* source URL (file:// for paths, "stdin:" for stdin); never NULL */
 	const char *content_type; /* HTTP Content-Type without parameters, or NULL for files */
-	const char *charset;      /* HTTP or configured charset, or NULL; with FEEDD_PLUGIN_TEXT
-	                             the host has already decoded by it */
+	const char *charset;      /* HTTP charset, or NULL; with FEEDD_PLUGIN_TEXT always "UTF-8",
+	                             since the host decoded the bytes (by the `charset` option,
+	                             else this one, else detection) */
 };
 
 /*
