@@ -13,7 +13,7 @@
 #include "feed.h"
 #include "fetch.h"
 #include "format.h"
-#include "http.h"
+#include "response.h"
 #include "log.h"
 #include "server.h"
 #include "xmalloc.h"

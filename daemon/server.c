@@ -392,7 +392,7 @@ static long
 connection_cap(const struct config *c)
 {
 	struct rlimit rl;
-	long n = c->max_connections, reserve = 2 * c->max_parallel + HTTP_SEGMENTS_MAX + 64;
+	long n = c->max_connections, reserve = 2 * c->max_parallel + RESPONSE_SEGMENTS_MAX + 64;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
 	    (long)rl.rlim_cur - reserve < n) {
