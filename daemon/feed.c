@@ -15,7 +15,6 @@
 #include "format.h"
 #include "response.h"
 #include "log.h"
-#include "server.h"
 #include "xmalloc.h"
 
 #define BACKOFF_CAP 8        /* failures stretch the interval at most this many times */
@@ -162,7 +161,7 @@ fetched(struct fetch_result *r, void *arg)
 	if (changed)
 		log_info("feed %s: %zu new or changed entries", f->conf->name, changed);
 	if (changed || meta || f->pinned || f->resp[FORMAT_ATOM] == NULL)
-		feedd_mark_dirty(f->d, f);
+		f->env->dirty(f->env->arg, f);
 	schedule_next(f, 0);
 }
 
@@ -217,7 +216,7 @@ feed_fetch(evutil_socket_t fd, short what, void *arg)
 		o.last_modified = f->store.last_modified;
 	}
 	f->next_fetch = 0;
-	f->xfer = fetch_start(feedd_fetcher(f->d), &o, fetched, f);
+	f->xfer = fetch_start(f->env->fetcher, &o, fetched, f);
 }
 
 static void
@@ -235,20 +234,20 @@ open_source(struct feed *f, const struct plugin *pl)
 }
 
 struct feed *
-feed_new(struct feedd *d, const struct feed_conf *conf, const struct plugin *pl)
+feed_new(const struct feed_env *env, const struct feed_conf *conf, const struct plugin *pl)
 {
 	struct feed *f = xcalloc(1, sizeof(*f));
 
-	f->d = d;
+	f->env = env;
 	f->conf = conf;
 	f->label = sourceurl_label(conf->url);
-	xasprintf(&f->state_path, "%s/%s.state", feedd_state_dir(d), conf->name);
+	xasprintf(&f->state_path, "%s/%s.state", env->state_dir, conf->name);
 	load_state(f);
 	open_source(f, pl);
-	f->timer = evtimer_new(feedd_base(d), feed_fetch, f);
+	f->timer = evtimer_new(env->base, feed_fetch, f);
 	{
 		/* a few feeds start at once; thousands are spread over up to FIRST_SPREAD_MS */
-		uint32_t spread = (uint32_t)(feedd_config(d)->n_feeds * 2);
+		uint32_t spread = (uint32_t)(env->n_feeds * 2);
 
 		if (spread > FIRST_SPREAD_MS)
 			spread = FIRST_SPREAD_MS;
@@ -273,14 +272,14 @@ feed_set_conf(struct feed *f, const struct feed_conf *conf, const struct plugin 
 	f->label = sourceurl_label(conf->url);
 	open_source(f, pl);
 	if (f->xfer) {
-		fetch_cancel(feedd_fetcher(f->d), f->xfer);
+		fetch_cancel(f->env->fetcher, f->xfer);
 		f->xfer = 0;
 	}
 	f->failures = 0;
 	evtimer_del(f->timer);
 	schedule_in(f, (long)arc4random_uniform(FIRST_SPREAD_MS));
 	if (f->resp[FORMAT_ATOM]) /* the title or author may have changed; saved first */
-		feedd_mark_dirty(f->d, f);
+		f->env->dirty(f->env->arg, f);
 }
 
 void
@@ -291,7 +290,7 @@ feed_free(struct feed *f)
 	if (f == NULL)
 		return;
 	if (f->xfer)
-		fetch_cancel(feedd_fetcher(f->d), f->xfer);
+		fetch_cancel(f->env->fetcher, f->xfer);
 	if (f->timer)
 		event_free(f->timer);
 	source_close(&f->src);
@@ -362,7 +361,7 @@ render(struct feed *f)
 
 	drop_pending(f);
 	atom_feed_id(f->conf->name, id);
-	xasprintf(&base, "%s/feeds/%s", feedd_base_url(f->d), f->conf->name);
+	xasprintf(&base, "%s/feeds/%s", f->env->base_url, f->conf->name);
 	af.id = id;
 	af.title = feed_title(f);
 	af.author = f->conf->author ? f->conf->author : s->feed_author ? s->feed_author : f->label;
@@ -434,7 +433,7 @@ feed_publish(struct feed *f)
 
 	/* outside a commit (a start, a reload): a new time is saved, then published again */
 	if (f->pending[0] == NULL && feed_render(f) == 1)
-		feedd_mark_dirty(f->d, f);
+		f->env->dirty(f->env->arg, f);
 	if (f->pending[0] == NULL)
 		return;
 	for (i = 0; i < FORMAT_N; i++) {
@@ -444,7 +443,8 @@ feed_publish(struct feed *f)
 		f->pending[i] = NULL;
 	}
 	f->served = f->store.n;
-	feedd_exported(f->d, f);
+	if (f->env->published)
+		f->env->published(f->env->arg, f);
 }
 
 void

@@ -10,11 +10,30 @@
 #include "source.h"
 #include "store.h"
 
-struct feedd;
+struct event_base;
+struct feed;
+struct fetcher;
 struct response;
 
+/*
+ * What a feed needs from the daemon, lent by it for the feed's life; the daemon updates
+ * base_url and n_feeds in place on a reload.
+ */
+struct feed_env {
+	struct event_base *base;
+	struct fetcher *fetcher;
+	const char *state_dir;
+	const char *base_url; /* of self links: base_url, else the listener's origin */
+	size_t n_feeds;       /* configured: spreads the first fetches */
+	/* Queues f for a save, after which it is published (never before: see commit). */
+	void (*dirty)(void *arg, struct feed *f);
+	/* f's response was rebuilt (export_dir), or NULL. */
+	void (*published)(void *arg, struct feed *f);
+	void *arg;
+};
+
 struct feed {
-	struct feedd *d;
+	const struct feed_env *env;
 	const struct feed_conf *conf; /* borrowed from the running config; swapped on reload */
 	const struct plugin *plugin;
 	struct source src;
@@ -44,7 +63,7 @@ struct feed {
 /* Creates a feed: loads its state (moving a corrupt one aside, keeping an unreadable one and
  * retrying it), opens its plugin, publishes what the state holds and schedules the first
  * fetch a little later. */
-struct feed *feed_new(struct feedd *, const struct feed_conf *, const struct plugin *);
+struct feed *feed_new(const struct feed_env *, const struct feed_conf *, const struct plugin *);
 void feed_free(struct feed *);
 /* Swaps in a new config for the same feed name; a changed one reopens the plugin and
  * reschedules, an equal one only repoints. */

@@ -28,7 +28,6 @@
 #include "http.h"
 #include "httphdr.h"
 #include "log.h"
-#include "server.h"
 #include "xmalloc.h"
 
 #define MAX_HEADERS 8192
@@ -41,7 +40,7 @@ static const char *const rc_names[RC_N] = {"200", "304", "404", "405", "503", "o
 struct http {
 	uint64_t responses[RC_N];
 	struct evhttp *ev;
-	struct feedd *d;
+	const struct http_feeds *feeds;
 	struct evconnlistener *listener;
 	struct event *resume; /* re-enables accepting after running out of descriptors */
 	/* The connection cap.  evhttp 2.1 has no limit of its own, so feedd counts: a connection
@@ -91,7 +90,7 @@ send_status(struct evhttp_request *req, int code, const char *reason)
 /* ---- routes ---- */
 
 static void
-serve_feed(struct http *h, struct evhttp_request *req, struct feed *f, int format)
+serve_feed(struct http *h, struct evhttp_request *req, const struct feed *f, int format)
 {
 	struct evkeyvalq *in = evhttp_request_get_input_headers(req);
 	struct evkeyvalq *out = evhttp_request_get_output_headers(req);
@@ -153,12 +152,14 @@ origin_for(const struct http *h, struct evhttp_request *req, char *out, size_t o
 {
 	const char *host = evhttp_find_header(evhttp_request_get_input_headers(req), "Host");
 
-	if (feedd_config(h->d)->base_url == NULL && host && *host && strlen(host) < 256 &&
+	const char *base_url = h->feeds->base_url(h->feeds->arg);
+
+	if (base_url == NULL && host && *host && strlen(host) < 256 &&
 	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") ==
 	        strlen(host))
 		snprintf(out, outlen, "http://%s", host);
 	else
-		snprintf(out, outlen, "%s", feedd_base_url(h->d));
+		snprintf(out, outlen, "%s", base_url ? base_url : h->origin);
 }
 
 static void
@@ -174,7 +175,7 @@ add_time(struct buf *b, int64_t t)
 
 /* Autodiscovery: each feed in each feed format, absolute (readers resolve them badly). */
 static void
-index_links(struct buf *b, const char *origin, struct feed **v, size_t n)
+index_links(struct buf *b, const char *origin, const struct feed *const *v, size_t n)
 {
 	size_t i, k;
 
@@ -213,10 +214,10 @@ serve_index(struct http *h, struct evhttp_request *req)
 {
 	struct buf b = BUF_INIT;
 	char origin[300];
-	struct feed **v;
+	const struct feed *const *v;
 	size_t n, i;
 
-	v = feedd_feeds(h->d, &n);
+	v = h->feeds->all(h->feeds->arg, &n);
 	origin_for(h, req, origin, sizeof(origin));
 	buf_adds(&b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 	             "<title>feedd</title>\n");
@@ -253,10 +254,10 @@ serve_opml(struct http *h, struct evhttp_request *req)
 {
 	struct buf b = BUF_INIT;
 	char origin[300], date[40];
-	struct feed **v;
+	const struct feed *const *v;
 	size_t n, i;
 
-	v = feedd_feeds(h->d, &n);
+	v = h->feeds->all(h->feeds->arg, &n);
 	origin_for(h, req, origin, sizeof(origin));
 	hdr_date(time(NULL), date);
 	buf_printf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\">\n"
@@ -310,11 +311,11 @@ static void
 serve_healthz(struct http *h, struct evhttp_request *req)
 {
 	struct buf b = BUF_INIT;
-	struct feed **v;
+	const struct feed *const *v;
 	size_t n, i;
 	int unsaved = 0;
 
-	v = feedd_feeds(h->d, &n);
+	v = h->feeds->all(h->feeds->arg, &n);
 	for (i = 0; i < n; i++)
 		unsaved |= v[i]->store_error != NULL;
 	buf_printf(&b, "{\"status\": \"%s\", \"feeds\": {", unsaved ? "store_error" : "ok");
@@ -417,7 +418,7 @@ route(struct evhttp_request *req, void *arg)
 		serve_metrics(h, req);
 	} else if (strncmp(path, "/feeds/", 7) == 0 &&
 	           (k = format_by_path(path + 7, strlen(path + 7), &n)) >= 0) {
-		struct feed *f = feedd_find(h->d, path + 7, n);
+		const struct feed *f = h->feeds->find(h->feeds->arg, path + 7, n);
 
 		if (f)
 			serve_feed(h, req, f, k);
@@ -434,10 +435,10 @@ static void
 serve_metrics(struct http *h, struct evhttp_request *req)
 {
 	struct buf b = BUF_INIT;
-	struct feed **v;
+	const struct feed *const *v;
 	size_t n, i, k;
 
-	v = feedd_feeds(h->d, &n);
+	v = h->feeds->all(h->feeds->arg, &n);
 	buf_printf(&b, "# HELP feedd_feeds Configured feeds.\n# TYPE feedd_feeds gauge\n"
 	               "feedd_feeds %zu\n", n);
 	buf_printf(&b, "# HELP feedd_http_connections Clients connected now.\n"
@@ -618,12 +619,13 @@ accept_error(struct evconnlistener *lev, void *arg)
 }
 
 struct http *
-http_new(struct event_base *base, struct feedd *d, const char *host, const char *port)
+http_new(struct event_base *base, const struct http_feeds *feeds, const char *host,
+    const char *port)
 {
 	struct http *h = xcalloc(1, sizeof(*h));
 	struct evhttp_bound_socket *s;
 
-	h->d = d;
+	h->feeds = feeds;
 	h->max_conns = CONFIG_MAX_CONNECTIONS_DEFAULT;
 	if ((h->ev = evhttp_new(base)) == NULL)
 		fatalx("evhttp_new failed");

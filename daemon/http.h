@@ -7,12 +7,25 @@
 
 #include "response.h"
 
-struct feedd;
 struct event_base;
+struct feed;
+
+/* What the endpoint reads of the daemon's feeds, without changing them; called on the loop. */
+struct http_feeds {
+	/* The feed called name[0..len), or NULL. */
+	const struct feed *(*find)(void *arg, const char *name, size_t len);
+	/* The feeds in config order; *n is set to their number. */
+	const struct feed *const *(*all)(void *arg, size_t *n);
+	/* The configured base_url, or NULL: pages then link to the request's Host. */
+	const char *(*base_url)(void *arg);
+	void *arg;
+};
 
 struct http;
-/* Binds host:port.  Returns NULL with a logged reason. */
-struct http *http_new(struct event_base *, struct feedd *, const char *host, const char *port);
+/* Binds host:port, serving the feeds feeds gives (borrowed: it must outlive the endpoint).
+ * Returns NULL with a logged reason. */
+struct http *http_new(struct event_base *, const struct http_feeds *feeds, const char *host,
+    const char *port);
 void http_free(struct http *);
 /* At most n clients connected at once; further ones wait in the listen backlog. */
 void http_set_max_connections(struct http *, long n);

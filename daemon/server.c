@@ -47,20 +47,12 @@ struct feedd {
 	int save_backoff;     /* seconds until the next retry; 0 while saves succeed */
 	struct event *commit_ev, *retry_ev, *sig_hup, *sig_term, *sig_int, *watchdog;
 	char *base_url;
+	struct feed_env env;      /* lent to every feed */
+	struct http_feeds hfeeds; /* lent to the HTTP endpoint */
 };
 
-struct event_base *feedd_base(struct feedd *d) { return d->base; }
-struct fetcher *feedd_fetcher(struct feedd *d) { return d->fetcher; }
-const char *feedd_state_dir(const struct feedd *d) { return d->cfg.state_dir; }
-const char *feedd_base_url(const struct feedd *d) { return d->base_url; }
-const struct config *feedd_config(const struct feedd *d) { return &d->cfg; }
-
-struct feed **
-feedd_feeds(const struct feedd *d, size_t *n)
-{
-	*n = d->n_feeds;
-	return d->feeds;
-}
+static void feedd_mark_dirty(struct feedd *, struct feed *);
+static void feedd_exported(struct feedd *, struct feed *);
 
 static void
 index_rebuild(struct feedd *d)
@@ -82,7 +74,7 @@ index_rebuild(struct feedd *d)
 	}
 }
 
-struct feed *
+static struct feed *
 feedd_find(const struct feedd *d, const char *name, size_t len)
 {
 	size_t j;
@@ -99,7 +91,8 @@ feedd_find(const struct feedd *d, const char *name, size_t len)
 	return NULL;
 }
 
-void
+/* Queues f for the next commit: its state is saved, then its response rebuilt. */
+static void
 feedd_mark_dirty(struct feedd *d, struct feed *f)
 {
 	if (f->dirty || f->state_unread) /* never save over a state file not read yet */
@@ -272,7 +265,7 @@ write_file_atomic(const char *dir, const char *name, const char *ext, const char
 /* export_dir: each feed also in every format, NAME.EXT and NAME.EXT.gz, replaced atomically,
  * for a static server or a sync job.  No fsync: the copy can always be made again from the
  * state. */
-void
+static void
 feedd_exported(struct feedd *d, struct feed *f)
 {
 	char gzext[16];
@@ -309,6 +302,43 @@ prepare_state_dir(const char *dir)
 		return -1;
 	}
 	return 0;
+}
+
+/* ---- what feeds and the HTTP endpoint are lent ---- */
+
+static void
+env_dirty(void *arg, struct feed *f)
+{
+	feedd_mark_dirty(arg, f);
+}
+
+static void
+env_published(void *arg, struct feed *f)
+{
+	feedd_exported(arg, f);
+}
+
+static const struct feed *
+http_find(void *arg, const char *name, size_t len)
+{
+	return feedd_find(arg, name, len);
+}
+
+static const struct feed *const *
+http_all(void *arg, size_t *n)
+{
+	const struct feedd *d = arg;
+
+	*n = d->n_feeds;
+	return (const struct feed *const *)d->feeds;
+}
+
+static const char *
+http_base_url(void *arg)
+{
+	const struct feedd *d = arg;
+
+	return d->cfg.base_url;
 }
 
 /* Loads and checks a config with the daemon's plugins.  Returns 0 or -1 (logged). */
@@ -373,11 +403,13 @@ apply_config(struct feedd *d, struct config *cfg)
 	d->cfg = *cfg;
 	d->feeds = nv;
 	d->n_feeds = cfg->n_feeds;
+	d->env.state_dir = d->cfg.state_dir; /* the running one: a reload keeps its value */
+	d->env.n_feeds = d->n_feeds;
 	for (i = 0; i < d->n_feeds; i++) {
 		if (nv[i] == NULL) {
 			const struct feed_conf *fc = &d->cfg.feeds[i];
 
-			nv[i] = feed_new(d, fc, plugins_find(&d->plugins, fc->plugin));
+			nv[i] = feed_new(&d->env, fc, plugins_find(&d->plugins, fc->plugin));
 			log_info("feed %s: added (%s, every %lds)", fc->name, fc->url, fc->interval);
 		}
 	}
@@ -481,6 +513,7 @@ reload_base_url(struct feedd *d, const struct config *cfg)
 	log_info("reload: base_url is now %s", url);
 	free(d->base_url);
 	d->base_url = xstrdup(url);
+	d->env.base_url = d->base_url;
 	return 1;
 }
 
@@ -608,7 +641,8 @@ start(struct feedd *d, const char *conf_path)
 		config_free(&cfg);
 		return -1;
 	}
-	d->http = http_new(d->base, d, cfg.listen_host, cfg.listen_port);
+	d->hfeeds = (struct http_feeds){http_find, http_all, http_base_url, d};
+	d->http = http_new(d->base, &d->hfeeds, cfg.listen_host, cfg.listen_port);
 	if (d->http == NULL) {
 		config_free(&cfg);
 		return -1;
@@ -616,6 +650,8 @@ start(struct feedd *d, const char *conf_path)
 	http_set_max_connections(d->http, connection_cap(&cfg));
 	d->base_url = xstrdup(cfg.base_url ? cfg.base_url : http_origin(d->http));
 	d->fetcher = fetcher_new(d->base, cfg.max_parallel, cfg.max_per_host);
+	d->env = (struct feed_env){d->base, d->fetcher, NULL, d->base_url, 0, env_dirty,
+	    env_published, d};
 	apply_config(d, &cfg);
 	return 0;
 }

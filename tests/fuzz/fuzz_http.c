@@ -1,7 +1,7 @@
 /*
  * Fuzzes the HTTP request path: each input is sent as raw bytes to the real endpoint (evhttp
  * plus feedd's routes) on a loopback socket; the daemon side must neither crash nor leak.
- * The feed registry is a stand-in with one prepared feed, so server.c is not linked.
+ * The feed registry handed to http_new is one prepared feed; server.c is not linked.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,39 +16,37 @@
 
 #include "feed.h"
 #include "http.h"
-#include "server.h"
 
 static struct event_base *base;
 static struct http *http;
 static struct feed feed;
 static struct feed_conf conf;
-static struct config cfg;
-static struct feed *feeds[1] = {&feed};
+static const struct feed *const feeds[1] = {&feed};
 static int port;
 
-struct event_base *feedd_base(struct feedd *d) { (void)d; return base; }
-struct fetcher *feedd_fetcher(struct feedd *d) { (void)d; return NULL; }
-const char *feedd_state_dir(const struct feedd *d) { (void)d; return "/nonexistent"; }
-const char *feedd_base_url(const struct feedd *d) { (void)d; return "http://127.0.0.1:1"; }
-const struct config *feedd_config(const struct feedd *d) { (void)d; return &cfg; }
-void feedd_mark_dirty(struct feedd *d, struct feed *f) { (void)d; (void)f; }
-void feedd_exported(struct feedd *d, struct feed *f) { (void)d; (void)f; }
-const char *feed_title(const struct feed *f) { return f->conf->title; } /* feed.c is not linked */
-
-struct feed **
-feedd_feeds(const struct feedd *d, size_t *n)
+static const struct feed *
+find(void *arg, const char *name, size_t len)
 {
-	(void)d;
+	(void)arg;
+	return len == 4 && memcmp(name, "news", 4) == 0 ? &feed : NULL;
+}
+
+static const struct feed *const *
+all(void *arg, size_t *n)
+{
+	(void)arg;
 	*n = 1;
 	return feeds;
 }
 
-struct feed *
-feedd_find(const struct feedd *d, const char *name, size_t len)
+static const char *
+no_base_url(void *arg)
 {
-	(void)d;
-	return len == 4 && memcmp(name, "news", 4) == 0 ? &feed : NULL;
+	(void)arg;
+	return NULL;
 }
+
+static const struct http_feeds registry = {find, all, no_base_url, NULL};
 
 static void
 setup(void)
@@ -68,7 +66,7 @@ setup(void)
 		buf_adds(&atom, "<!-- padding so that the gzip copy and sendfile are used -->");
 	feed.resp[FORMAT_ATOM] = response_new(&atom, 1700000000, 60);
 	feed.resp[FORMAT_ATOM]->content_type = formats[FORMAT_ATOM].ctype;
-	http = http_new(base, NULL, "127.0.0.1", "0");
+	http = http_new(base, &registry, "127.0.0.1", "0");
 	origin = strrchr(http_origin(http), ':');
 	port = atoi(origin + 1);
 }
