@@ -32,6 +32,17 @@
 
 #define MAX_HEADERS 8192
 #define IO_TIMEOUT 10
+#define HEAD_DEADLINE 10 /* seconds a client has for a whole request head, idle time included */
+
+/* A counted connection, from adopt() until evhttp closes it. */
+struct conn {
+	struct http *h;
+	struct evhttp_connection *evcon;
+	int fd;
+	struct event *deadline; /* pending while a request head is awaited */
+	struct conn *prev, *next; /* in the waiting list while awaited */
+	int waiting;
+};
 
 /* Responses sent, by status, for /metrics. */
 enum { RC_200, RC_304, RC_404, RC_405, RC_503, RC_OTHER, RC_N };
@@ -51,6 +62,11 @@ struct http {
 	struct event *adopt_ev;
 	struct bufferevent **fresh; /* made by make_bev, waiting for adopt() */
 	size_t n_fresh, cap_fresh;
+	/* Connections by descriptor, and those waiting for a request head, oldest first: the
+	 * head has a deadline, and at the cap the oldest waiting one makes room for a new one. */
+	struct conn **byfd;
+	size_t n_byfd;
+	struct conn *wait_head, *wait_tail;
 	char origin[300];
 };
 
@@ -359,6 +375,8 @@ count_response(struct http *h, struct evhttp_request *req)
 /* What evhttp lets through but feedd refuses: an HTTP/1.x it does not know (evhttp would
  * answer in it) and the header smuggling hdr_refusal names.  The connection is closed after
  * the answer, so that nothing after the head is read as another request. */
+static void head_complete(struct http *, struct evhttp_request *);
+
 static int
 refused(struct evhttp_request *req)
 {
@@ -390,6 +408,7 @@ route(struct evhttp_request *req, void *arg)
 	size_t n;
 	int k;
 
+	head_complete(h, req);
 	if (refused(req)) {
 		count_response(h, req);
 		return;
@@ -497,11 +516,13 @@ check_cap(struct http *h)
 {
 	if (h->listener == NULL)
 		return; /* being freed */
-	if (h->full && h->conns < h->max_conns) {
+	/* at the cap, accepting goes on while some connection has sent no complete head: a new
+	 * client then takes the place of the oldest of them (make_bev) */
+	if (h->full && (h->conns < h->max_conns || h->wait_head != NULL)) {
 		h->full = 0;
 		if (!evtimer_pending(h->resume, NULL)) /* else out of descriptors: it resumes */
 			evconnlistener_enable(h->listener);
-	} else if (!h->full && h->conns >= h->max_conns) {
+	} else if (!h->full && h->conns >= h->max_conns && h->wait_head == NULL) {
 		h->full = 1;
 		evconnlistener_disable(h->listener);
 		log_warnx("http: %ld connections, the most allowed; pausing accept", h->conns);
@@ -516,10 +537,120 @@ conn_gone(struct http *h)
 }
 
 static void
+unwait(struct conn *c)
+{
+	struct http *h = c->h;
+
+	if (!c->waiting)
+		return;
+	evtimer_del(c->deadline);
+	*(c->prev ? &c->prev->next : &h->wait_head) = c->next;
+	*(c->next ? &c->next->prev : &h->wait_tail) = c->prev;
+	c->prev = c->next = NULL;
+	c->waiting = 0;
+}
+
+static void
+await_head(struct conn *c)
+{
+	struct http *h = c->h;
+	struct timeval tv = {HEAD_DEADLINE, 0};
+
+	if (c->waiting)
+		return;
+	evtimer_add(c->deadline, &tv);
+	c->prev = h->wait_tail;
+	*(h->wait_tail ? &h->wait_tail->next : &h->wait_head) = c;
+	h->wait_tail = c;
+	c->waiting = 1;
+}
+
+/* The connection a request came on, or NULL if it is not counted. */
+static struct conn *
+conn_of(struct http *h, struct evhttp_connection *evcon)
+{
+	struct bufferevent *bev = evcon ? evhttp_connection_get_bufferevent(evcon) : NULL;
+	evutil_socket_t fd = bev ? bufferevent_getfd(bev) : -1;
+
+	if (fd < 0 || (size_t)fd >= h->n_byfd || h->byfd[fd] == NULL ||
+	    h->byfd[fd]->evcon != evcon)
+		return NULL;
+	return h->byfd[fd];
+}
+
+static void
 conn_closed(struct evhttp_connection *evcon, void *arg)
 {
+	struct conn *c = arg;
+	struct http *h = c->h;
+
 	(void)evcon;
-	conn_gone(arg);
+	unwait(c);
+	if ((size_t)c->fd < h->n_byfd && h->byfd[c->fd] == c)
+		h->byfd[c->fd] = NULL;
+	event_free(c->deadline);
+	free(c);
+	conn_gone(h);
+}
+
+/* A head not complete in time, or a place wanted at the cap: closed (closecb frees c). */
+static void
+head_late(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)fd;
+	(void)what;
+	evhttp_connection_free(c->evcon);
+}
+
+/* A response went out: the connection awaits its next head. */
+static void
+request_done(struct evhttp_request *req, void *arg)
+{
+	struct conn *c = conn_of(arg, evhttp_request_get_connection(req));
+
+	if (c)
+		await_head(c);
+	check_cap(arg);
+}
+
+/* The head is complete: no deadline while the request is answered, a new one after. */
+static void
+head_complete(struct http *h, struct evhttp_request *req)
+{
+	struct conn *c = conn_of(h, evhttp_request_get_connection(req));
+
+	if (c == NULL)
+		return;
+	unwait(c);
+	check_cap(h);
+	evhttp_request_set_on_complete_cb(req, request_done, h);
+}
+
+static void
+track(struct http *h, struct bufferevent *bev, struct evhttp_connection *evcon)
+{
+	struct conn *c = xcalloc(1, sizeof(*c));
+	evutil_socket_t fd = bufferevent_getfd(bev);
+
+	c->h = h;
+	c->evcon = evcon;
+	c->fd = fd;
+	c->deadline = evtimer_new(evhttp_connection_get_base(evcon), head_late, c);
+	if (fd >= 0 && (size_t)fd >= h->n_byfd) {
+		size_t n = h->n_byfd ? h->n_byfd : 64;
+
+		while (n <= (size_t)fd)
+			n *= 2;
+		h->byfd = xreallocarray(h->byfd, n, sizeof(*h->byfd));
+		memset(h->byfd + h->n_byfd, 0, (n - h->n_byfd) * sizeof(*h->byfd));
+		h->n_byfd = n;
+	}
+	if (fd >= 0)
+		h->byfd[fd] = c;
+	evhttp_connection_set_closecb(evcon, conn_closed, c);
+	await_head(c);
 }
 
 /* Runs right after the accepts that made the fresh bufferevents, in the same loop pass.  evhttp
@@ -541,7 +672,7 @@ adopt(evutil_socket_t fd, short what, void *arg)
 
 		bufferevent_getcb(bev, &rd, NULL, NULL, &evcon);
 		if (rd != NULL && evcon != NULL)
-			evhttp_connection_set_closecb(evcon, conn_closed, h);
+			track(h, bev, evcon);
 		else
 			conn_gone(h);
 		bufferevent_decref(bev);
@@ -576,6 +707,8 @@ make_bev(struct event_base *base, void *arg)
 	h->fresh[h->n_fresh++] = bev;
 	event_active(h->adopt_ev, EV_READ, 1);
 	h->conns++;
+	if (h->conns > h->max_conns && h->wait_head != NULL)
+		head_late(-1, 0, h->wait_head); /* the cap is not held by heads never finished */
 	check_cap(h);
 	return bev;
 }
@@ -691,6 +824,7 @@ http_free(struct http *h)
 		event_free(h->adopt_ev);
 	}
 	free(h->fresh);
+	free(h->byfd);
 	free(h);
 }
 
