@@ -35,6 +35,7 @@ TOP = os.path.dirname(HERE)
 BUILD = os.environ.get("top_builddir", TOP)
 FEEDD = os.environ.get("FEEDD", os.path.join(BUILD, "feedd"))
 PLUGIN_DIR = os.environ.get("FEEDD_PLUGIN_DIR", os.path.join(BUILD, "plugins", ".libs"))
+PAGEBENCH = os.environ.get("PAGEBENCH", os.path.join(BUILD, "bench", "pagebench"))
 # beside the repository (../shared), or beside the directory of worktrees (../../shared)
 ARCHIVES = [os.environ.get("FEEDD_PAGES_ARCHIVE", "")] + [
     os.path.join(TOP, up, "shared", "data", "pages", "trafilatura-eval.tar.xz")
@@ -78,28 +79,60 @@ def entry_texts(atom):
     return out
 
 
-def run_textdump(path, mode):
-    """Atom from textdump for one page, or raises with the error."""
+def dump(job):
+    """A text browser's dump of one page, written to out; returns out."""
+    path, mode, out = job
+    with open(out, "wb") as f:
+        subprocess.run(DUMPERS[mode] + [path], stdout=f, stderr=subprocess.DEVNULL, timeout=60)
+    return out
+
+
+def convert_one(path):
+    """(texts, error) from feedd convert on one file."""
     env = dict(os.environ, FEEDD_PLUGIN_DIR=PLUGIN_DIR)
-    cmd = [FEEDD, "convert", "-p", "textdump"]
-    if mode == "html":
-        r = subprocess.run(cmd + [path], env=env, capture_output=True, timeout=60)
-    else:
-        dump = subprocess.run(DUMPERS[mode] + [path], capture_output=True, timeout=60).stdout
-        r = subprocess.run(cmd, input=dump, env=env, capture_output=True, timeout=60)
+    r = subprocess.run([FEEDD, "convert", "-p", "textdump", path], env=env, capture_output=True,
+                       timeout=60)
     if r.returncode != 0:
-        raise RuntimeError(r.stderr.decode("utf-8", "replace").strip())
-    return r.stdout
+        return [], r.stderr.decode("utf-8", "replace").strip()[:200]
+    return entry_texts(r.stdout), None
 
 
-def score_page(job):
+def bench_chunk(paths):
+    """(texts, error) per file, from one run of bench/pagebench over them."""
+    r = subprocess.run([PAGEBENCH, PLUGIN_DIR] + paths, capture_output=True, timeout=3600)
+    out = []
+    for line in r.stdout.decode("utf-8").split("\n")[:-1]:
+        rec = json.loads(line)
+        texts = []
+        for e in rec["entries"]:
+            parts = [e.get("title") or ""]
+            parts += [strip_markup(e[k]) for k in ("content", "summary") if e.get(k)]
+            texts.append(fold(" ".join(parts)))
+        out.append((texts, rec.get("error")))
+    if len(out) != len(paths):
+        raise RuntimeError("pagebench: %s" % r.stderr.decode("utf-8", "replace")[:300])
+    return out
+
+
+def run_all(paths, jobs):
+    """(texts, error) for each input file, through pagebench if it is built."""
+    if os.access(PAGEBENCH, os.X_OK):
+        chunks = [paths[i::jobs] for i in range(jobs)]
+        with multiprocessing.Pool(jobs) as pool:
+            parts = pool.map(bench_chunk, chunks)
+        out = [None] * len(paths)
+        for i, part in enumerate(parts):
+            for k, res in enumerate(part):
+                out[i + k * jobs] = res
+        return out
+    with multiprocessing.Pool(jobs) as pool:
+        return pool.map(convert_one, paths, chunksize=4)
+
+
+def score_page(name, texts, error, with_, without):
     """(file, counts, n_entries, best_rank, error) for one page."""
-    path, mode, with_, without = job
-    name = os.path.basename(path)
-    try:
-        texts = entry_texts(run_textdump(path, mode))
-    except Exception as e:  # a failed page scores as empty text, and is reported
-        return name, (0, len(with_), 0, len(without)), 0, None, str(e)[:200]
+    if error:  # a failed page scores as empty text, and is reported
+        return name, (0, len(with_), 0, len(without)), 0, None, error
     main = texts[0] if texts else ""
     tp = sum(1 for s in with_ if fold(s) in main)
     fp = sum(1 for s in without if fold(s) in main)
@@ -138,13 +171,21 @@ def prf(tp, fn, fp):
 
 def score(pages, mode, jobs=2, show=False):
     """Scores the pages; returns a dict of the figures."""
-    work = [(p, mode, w, wo) for p, w, wo in pages]
     t = time.perf_counter()
-    if jobs > 1:
+    paths = [p for p, w, wo in pages]
+    tmp = None
+    if mode != "html":
+        tmp = tempfile.mkdtemp(prefix="feedd-dumps-")
+        work = [(p, mode, os.path.join(tmp, "%d.txt" % i)) for i, p in enumerate(paths)]
         with multiprocessing.Pool(jobs) as pool:
-            results = pool.map(score_page, work, chunksize=4)
-    else:
-        results = [score_page(j) for j in work]
+            paths = pool.map(dump, work, chunksize=4)
+    try:
+        got = run_all(paths, jobs)
+    finally:
+        if tmp:
+            shutil.rmtree(tmp)
+    results = [score_page(os.path.basename(p), texts, err, w, wo)
+               for (p, w, wo), (texts, err) in zip(pages, got)]
     elapsed = time.perf_counter() - t
     tot = [0, 0, 0, 0]
     empty, errors, ranks, first = [], [], [], 0

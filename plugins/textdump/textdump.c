@@ -2,6 +2,8 @@
  * textdump: segments the plain-text dump of a news page (articles, credit lines, headlines and
  * "related story" teasers) into entries.  The host hands it UTF-8 (FEEDD_PLUGIN_TEXT).
  *
+ * An HTML page (by Content-Type, or sniffed) is read by its DOM instead: dom.c, rules H1-H14.
+ *
  * The rules, in the order they apply:
  *  1. Lines break at LF, CRLF and CR only; VT, FF, tab, NEL and U+2028/9 are spaces.
  *  2. Lines are trimmed and their runs of white space folded to one space.
@@ -72,6 +74,7 @@
 
 #include <feedd/plugin.h>
 
+#include "dom.h"
 #include "textdump.h"
 
 struct opts {
@@ -1520,6 +1523,8 @@ td_segment(void *state, const struct feedd_host *h, const struct feedd_input *in
 	struct doc d = {0};
 	int rc = -1;
 
+	if (dom_is_html(in))
+		return dom_segment(h, in, o->title_max, o->id_words);
 	if (split_lines(&d, in->data, in->len) == -1 || build_paras(&d, o) == -1) {
 		h->error(h->ctx, "textdump: out of memory");
 		goto done;

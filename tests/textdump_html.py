@@ -1,0 +1,125 @@
+"""textdump on HTML pages (plugins/textdump/dom.c): the article is one entry, first, with its
+paragraphs in order, headline, link, date and author; teasers after it with their links;
+boilerplate out; bad input is valid Atom or a one-line error."""
+import os
+import re
+import tempfile
+
+from testlib import convert, done, eq, ok, valid_feed
+
+TMP = tempfile.mkdtemp(prefix="feedd-html-")
+
+BODY = " ".join(["The council voted on Tuesday to rebuild the old bridge, which has been closed "
+                 "since the flood, at a cost of four million euros."] * 2)
+ARTICLE = """<!DOCTYPE html>
+<html><head><title>Bridge to be rebuilt | Town Gazette</title>
+<link rel="canonical" href="/news/bridge">
+<meta property="og:title" content="Bridge to be rebuilt, council says">
+<meta name="author" content="Ana Ruiz">
+<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2026-11-30T08:15:00Z"}</script>
+<style>p { color: red }</style><script>var x = "script text";</script></head>
+<body>
+<header><a href="/">Town Gazette</a><nav><ul><li><a href="/news">News</a></li>
+<li><a href="/sport">Sport</a></li><li><a href="/weather">Weather</a></li></ul></nav></header>
+<div class="cookie-banner">We use cookies to improve your experience on this site.</div>
+<main><article>
+<h1>Bridge to be rebuilt</h1>
+<p>%(body)s</p>
+<p>Work starts in March,<br>the mayor said, and should take two years. %(body)s</p>
+<div class="share-buttons"><a href="https://x.example/share">Share on X</a></div>
+<ul><li>First, the old deck is taken down, piece by piece, in the spring.</li>
+<li>Then the new piers go in, which is the longest part of the work.</li></ul>
+<p hidden>Hidden text that must not show.</p>
+<p style="display: none">Invisible text that must not show either.</p>
+<template><p>Template text.</p></template><noscript>Enable JavaScript.</noscript>
+<p>%(body)s</p>
+</article></main>
+<aside class="related"><h2>Related stories</h2>
+<a href="/news/floods-return-to-the-valley">Floods return to the valley after a wet autumn</a>
+<a href="/news/mayor-wins-second-term">The mayor wins a second term with a clear lead</a>
+</aside>
+<section class="comments"><p>Great news, about time, I have waited for years, really.</p></section>
+<footer><p>Copyright 2026 Town Gazette. All rights reserved, every one of them.</p></footer>
+</body></html>
+""" % {"body": BODY}
+
+
+def write(name, data):
+    path = os.path.join(TMP, name)
+    with open(path, "wb") as f:
+        f.write(data if isinstance(data, bytes) else data.encode("utf-8"))
+    return path
+
+
+def plain(s):
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", s or "")).strip()
+
+
+# the article
+p = convert(["-p", "textdump", write("article.html", ARTICLE)])
+ok(p.returncode == 0, "article: converts")
+feed = valid_feed(p.stdout, "article")
+if feed:
+    es = feed["entries"]
+    ok(len(es) >= 1, "article: has entries")
+    a = es[0]
+    text = plain(a["content"])
+    eq(a["title"], "Bridge to be rebuilt", "article: the h1 is the headline")
+    ok(a["link"].endswith("/news/bridge"), "article: link is rel=canonical (%s)" % a["link"])
+    ok(a["published"] is not None and a["published"].startswith("2026-11-30T08:15:00"),
+       "article: JSON-LD datePublished (%s)" % a["published"])
+    eq(a["author"], "Ana Ruiz", "article: meta author")
+    ok(text.startswith("The council voted"), "article: starts with its first paragraph")
+    ok("Work starts in March, the mayor said" in text, "article: <br> inside a paragraph")
+    ok(a["content"].count("<br") == 1, "article: the <br> is kept as a line break")
+    ok("the old deck" in text and "new piers" in text, "article: its list items")
+    ok(text.count("four million euros") == 6, "article: all its paragraphs")
+    for bad in ("News Sport", "cookies", "Share on X", "Hidden text", "Invisible text",
+                "Template text", "Enable JavaScript", "script text", "color: red",
+                "Great news", "Copyright", "Related stories", "Floods return"):
+        ok(bad not in text, "article: no %r" % bad)
+    teasers = es[1:]
+    links = [t["link"] for t in teasers]
+    ok(any(l.endswith("/news/floods-return-to-the-valley") for l in links),
+       "teasers: the related story, with its link (%s)" % links)
+    ok(any(l.endswith("/news/mayor-wins-second-term") for l in links),
+       "teasers: the second one")
+    ok(all("Share" not in (t["title"] or "") for t in teasers), "teasers: no share link")
+    ok(all(t["summary"].endswith("…") for t in teasers), "teasers: summaries end in …")
+
+# only navigation: an empty feed, no error
+NAV = ("<!doctype html><html><body><nav><ul>" +
+       "".join("<li><a href='/s%d'>Section number %d of the site</a></li>" % (i, i)
+               for i in range(30)) + "</ul></nav><footer>About us</footer></body></html>")
+p = convert(["-p", "textdump", write("nav.html", NAV)])
+ok(p.returncode == 0, "navigation only: converts")
+feed = valid_feed(p.stdout, "navigation only")
+if feed:
+    eq(len(feed["entries"]), 0, "navigation only: no entries")
+
+# 300,000 nested divs: no stack blown, valid Atom or a one-line error
+deep = "<html><body>" + "<div>" * 300000 + ("<p>%s</p>" % BODY) + "</div>" * 300000 + \
+    "</body></html>"
+p = convert(["-p", "textdump", write("deep.html", deep)])
+ok(p.returncode in (0, 1), "300,000 nested divs: exits cleanly (%d)" % p.returncode)
+if p.returncode == 0:
+    valid_feed(p.stdout, "300,000 nested divs")
+else:
+    ok(len(p.stderr.decode().strip().splitlines()) == 1, "300,000 nested divs: one-line error")
+
+# not HTML, though it opens like HTML
+for name, data in (("binary", b"<html>" + bytes(range(256)) * 64),
+                   ("text", "<html>\n" + "just some words, no markup at all\n" * 50),
+                   ("empty", "<!doctype html>"),
+                   ("tags only", "<html><body><div><span></span></div></body></html>")):
+    p = convert(["-p", "textdump", write(name.replace(" ", "-") + ".html", data)])
+    if p.returncode == 0:
+        valid_feed(p.stdout, "not HTML (%s)" % name)
+    else:
+        ok(len(p.stderr.decode().strip().splitlines()) == 1,
+           "not HTML (%s): a one-line error" % name)
+
+# a dump that merely mentions <html> later is still a text dump
+p = convert(["-p", "textdump", write("dump.txt", "A line of text about <html> tags.\n")])
+ok(p.returncode == 0 and b"&lt;html&gt;" in p.stdout, "a text dump stays a text dump")
+done()
