@@ -40,9 +40,9 @@ print_page(const char *path, const struct harvest *hv)
 	for (size_t i = 0; i < hv->n; i++) {
 		const struct entry *e = hv->v[i];
 
-		json_array_append_new(es, json_pack("{s:s?, s:s?, s:s?, s:s?}", "title", e->title,
-		                              "content", e->content, "summary", e->summary, "link",
-		                              e->link));
+		json_array_append_new(es, json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?}", "title",
+		                              e->title, "content", e->content, "caption", e->caption,
+		                              "summary", e->summary, "link", e->link));
 	}
 	json_object_set_new(o, "entries", es);
 	if (hv->error)

@@ -1,7 +1,7 @@
 """Scores textdump's main-text extraction on real pages, as trafilatura's evaluation does.
 
     python3 bench/pages.py [--from html|w3m|lynx] [--data DIR] [--jobs N] [--limit N]
-                           [--files LIST] [--show]
+                           [--files LIST] [--show] [--speed ROUNDS]
 
 For every page of the set (evaldata.json: URL -> {"file", "with": [...], "without": [...]}),
 feedd's textdump is run on the page's HTML (--from html) or on a text browser's dump of it
@@ -106,7 +106,8 @@ def bench_chunk(paths):
         texts = []
         for e in rec["entries"]:
             parts = [e.get("title") or ""]
-            parts += [strip_markup(e[k]) for k in ("content", "summary") if e.get(k)]
+            # as the Atom writer has it: the caption in the content, after the text
+            parts += [strip_markup(e[k]) for k in ("content", "caption", "summary") if e.get(k)]
             texts.append(fold(" ".join(parts)))
         out.append((texts, rec.get("error")))
     if len(out) != len(paths):
@@ -242,6 +243,8 @@ def main():
     ap.add_argument("--files", help="a file of page file names to score")
     ap.add_argument("--show", action="store_true", help="one line per page")
     ap.add_argument("--json", action="store_true", help="the figures as JSON")
+    ap.add_argument("--speed", type=int, metavar="ROUNDS",
+                    help="only time the plugin from HTML (bench/pagebench -t ROUNDS, one core)")
     a = ap.parse_args()
     if a.mode != "html" and shutil.which(DUMPERS[a.mode][0]) is None:
         sys.exit("%s is not installed" % DUMPERS[a.mode][0])
@@ -254,6 +257,12 @@ def main():
         pages = load_set(data, a.files)
         if a.limit:
             pages = pages[:a.limit]
+        if a.speed:
+            if not os.access(PAGEBENCH, os.X_OK):
+                sys.exit("build bench/pagebench first (make bench/pagebench)")
+            subprocess.run([PAGEBENCH, "-t", str(a.speed), PLUGIN_DIR] + [p for p, w, wo in pages],
+                           check=True)
+            return
         s = score(pages, a.mode, a.jobs, a.show)
         if a.json:
             print(json.dumps(s))

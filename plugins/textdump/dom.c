@@ -5,8 +5,9 @@
  *
  * The rules, in the order they apply:
  *  H1. The input is HTML if its Content-Type is text/html or application/xhtml+xml, or if,
- *      past a BOM, white space and comments, it opens with <!doctype html, <html, <head or
- *      <body.
+ *      past a BOM, white space, comments and an XML declaration, it opens with <!doctype html,
+ *      <html, <head, <body, or with what only a page's head holds: <meta, <title, <script,
+ *      <style, <link.
  *  H2. libxml2's HTML parser reads it (recovering from errors, no network, its default depth
  *      limit: no HTML_PARSE_HUGE); the tree is walked without recursion.
  *  H3. Never rendered: script, style, template, noscript, iframe, svg, math, object, embed,
@@ -39,11 +40,14 @@
  *      the same class gets a fifth of its score as bonus), or when they are a paragraph of
  *      over 80 characters with link density under 1/4, or a shorter one without links that
  *      ends a sentence.
- *  H10. Inside the article, boilerplate (H5, H6) is dropped; so is a container (div, section,
- *      table, list, form, figure) with fewer than 10 commas whose link density is over 1/2,
- *      or over 1/5 when it is no list and has no article name, or whose text is under 25
- *      characters and no heading; so is a paragraph of which over half is link text, and
- *      headings with nothing after them.
+ *  H10. Inside the article, boilerplate (H5, H6) is dropped, and so is a paragraph of which
+ *      over half is link text; then, judged on the paragraphs left, a container (div,
+ *      section, table, list, form, figure) inside the elements H9 took, with fewer than 10
+ *      commas, whose link density is over 1/2, or over 1/5 when it is no list and has no
+ *      article name, or whose text is under 25 characters and no heading; then headings
+ *      with nothing after them.
+ *      A paragraph opening with © or "Copyright" is dropped; a <figcaption> is the entry's
+ *      caption, beside its text.
  *  H11. If that leaves under 250 characters, H6 is set aside and H7 to H10 run again; the
  *      longer article wins.  A page with no paragraph to score (e.g. only navigation) has no
  *      article.
@@ -92,6 +96,8 @@ enum {
 	T_CLEAN = 1 << 7, /* H10's containers */
 	T_MAIN = 1 << 8,  /* article, main */
 	T_NAV = 1 << 9,   /* H14: no teasers in it */
+	T_HIDE = 1 << 10, /* H3, unless it holds the page */
+	T_CAPTION = 1 << 11,
 };
 
 struct tagdef {
@@ -125,7 +131,7 @@ static const struct tagdef tags[] = {
 	{"dt", T_BLOCK | T_ITEM, -3, 0},
 	{"embed", T_DROP, 0, 0},
 	{"fieldset", T_BLOCK | T_CLEAN, 0, 0},
-	{"figcaption", T_BLOCK, 0, 0},
+	{"figcaption", T_BLOCK | T_CAPTION, 0, 0},
 	{"figure", T_BLOCK | T_CLEAN, 0, 0},
 	{"footer", T_BLOCK | T_BP | T_NAV, 0, 0},
 	{"form", T_BLOCK | T_CLEAN, -3, 0},
@@ -152,7 +158,7 @@ static const struct tagdef tags[] = {
 	{"nav", T_BLOCK | T_BP | T_NAV, 0, 0},
 	{"noembed", T_DROP, 0, 0},
 	{"noframes", T_DROP, 0, 0},
-	{"noscript", T_DROP, 0, 0},
+	{"noscript", T_BLOCK | T_HIDE, 0, 0},
 	{"object", T_DROP, 0, 0},
 	{"ol", T_BLOCK | T_LIST | T_CLEAN, -3, 0},
 	{"option", T_DROP, 0, 0},
@@ -199,15 +205,15 @@ tag_find(const char *name)
 /* H6: boilerplate whatever else the name says */
 static const char *const name_strong[] = {"comment", "disqus", "share", "sharing", "social",
     "related", "newsletter", "cookie", "consent", "gdpr", "advert", "sponsor", "outbrain",
-    "taboola", "recommend", "breadcrumb", "subscri", "signup", "sign-up", "popup", "modal",
-    "byline", "newsticker", "trending", "mostread", "most-read", "most-popular", "tagcloud",
-    "tag-cloud", "skip", "print", "sr-only", "screen-reader", NULL};
+    "taboola", "recommend", "breadcrumb", "subscri", "signup", "sign-up", "byline",
+    "newsticker", "trending", "mostread", "most-read", "most-popular", "tagcloud", "tag-cloud",
+    "sr-only", "screen-reader", NULL};
 /* H6: boilerplate unless the name also says article, content, ... */
 static const char *const name_weak[] = {"footer", "sidebar", "menu", "navbar", "navigation",
     "banner", "promo", "widget", "pagination", "pager", "masthead", "toolbar", "login",
     "shoutbox", "rating", "header", "author", "meta", "tags", "teaser", "more-", "-more",
     "extra", "caption", "credit", "combx", "community", "remark", "replies", "rss",
-    "skyscraper", "supplemental", "topbar", "bottom", NULL};
+    "skyscraper", "supplemental", "topbar", "bottom", "popup", "modal", "skip", "print", NULL};
 /* H6: boilerplate as a whole word of the name (split at anything not a letter or digit) */
 static const char *const part_weak[] = {"ad", "ads", "nav", "tag", "foot", "aside", "links",
     "hidden", "hide", "share", "date", "time", "info", "top", "side", "legal", NULL};
@@ -215,7 +221,8 @@ static const char *const name_ok[] = {"article", "content", "main", "body", "pos
     "story", "text", "column", NULL};
 /* H7: the weights */
 static const char *const name_positive[] = {"article", "body", "content", "entry", "hentry",
-    "h-entry", "main", "page", "post", "text", "blog", "story", NULL};
+    "h-entry", "main", "page", "post", "text", "blog", "story", "lead", "intro", "standfirst",
+    "excerpt", "summary", NULL};
 static const char *const name_negative[] = {"-ad-", "hidden", "banner", "combx", "comment",
     "com-", "contact", "foot", "masthead", "media", "meta", "outbrain", "promo", "related",
     "scroll", "share", "shoutbox", "sidebar", "skyscraper", "sponsor", "shopping", "tags",
@@ -281,6 +288,7 @@ enum {
 	F_BP_TAG = 1 << 0,  /* H5 */
 	F_BP_NAME = 1 << 1, /* H6 */
 	F_NAV = 1 << 2,     /* H14 */
+	F_HIDDEN = 1 << 3,  /* H3 */
 };
 
 struct el {
@@ -290,7 +298,7 @@ struct el {
 	long last;        /* its last descendant's index (itself if none) */
 	size_t first, end; /* its paragraphs [first, end) */
 	long owner_before; /* the paragraph owner when it was entered */
-	unsigned flags;    /* own and inherited */
+	unsigned flags;    /* its own while rendering, then with its ancestors' (settle) */
 	int weight;        /* H7, names and tag */
 	int name_weight;   /* H10, names only */
 	uint32_t class_hash;
@@ -307,6 +315,7 @@ struct block {
 	unsigned flags;
 	int heading;
 	int item;
+	int caption;
 	int keep;
 };
 
@@ -314,7 +323,7 @@ struct link {
 	char *href;
 	size_t off, len; /* its text in the arena, paragraphs NUL-separated */
 	size_t block;    /* the paragraph it starts in */
-	unsigned flags;
+	long el;
 };
 
 struct meta {
@@ -341,6 +350,7 @@ struct page {
 	long cur;  /* innermost element, or -1 */
 	long owner; /* innermost block element, or -1 */
 	int in_link;
+	int in_main; /* inside an article or main */
 	long open_link; /* index into links, or -1 */
 	xmlNodePtr open_node;
 	long body;
@@ -524,9 +534,9 @@ flush(struct page *pg)
 	if (pg->owner >= 0) {
 		const struct el *o = &pg->els[pg->owner];
 
-		b->flags = o->flags;
 		b->heading = o->tag->heading;
 		b->item = (o->tag->kind & T_ITEM) != 0;
+		b->caption = (o->tag->kind & T_CAPTION) != 0;
 	}
 	str_add(a, "", 1); /* a NUL between paragraphs */
 	pg->cur_off = a->len;
@@ -617,7 +627,7 @@ read_names(struct page *pg, struct el *e)
 }
 
 static void
-link_enter(struct page *pg, xmlNodePtr n, unsigned flags)
+link_enter(struct page *pg, xmlNodePtr n)
 {
 	const char *href = attr(n, "href"), *rel = attr(n, "rel");
 	struct link *l;
@@ -636,7 +646,7 @@ link_enter(struct page *pg, xmlNodePtr n, unsigned flags)
 	l->href = strdup(href);
 	l->off = pg->arena.len;
 	l->block = pg->n_blocks;
-	l->flags = flags;
+	l->el = (long)pg->n_els - 1;
 	pg->open_node = n;
 	pg->open_link = (long)pg->n_links++;
 }
@@ -683,7 +693,7 @@ enter(struct page *pg, xmlNodePtr n)
 		return 0;
 	}
 	if (hidden(n, &flags))
-		return 0;
+		flags |= F_HIDDEN;
 	if (t->kind & T_BLOCK)
 		flush(pg);
 	pg->els = grow(pg->els, &pg->cap_els, pg->n_els, sizeof(*e), &pg->oom);
@@ -697,9 +707,13 @@ enter(struct page *pg, xmlNodePtr n)
 	e->parent = pg->cur;
 	e->last = idx;
 	e->owner_before = pg->owner;
-	e->flags = flags | (pg->cur >= 0 ? pg->els[pg->cur].flags : 0);
-	if (t->kind & T_BP)
+	e->flags = flags;
+	if (t->kind & T_HIDE)
+		e->flags |= F_HIDDEN;
+	if ((t->kind & T_BP) && !(pg->in_main && strcmp(name, "header") == 0))
 		e->flags |= F_BP_TAG;
+	if (t->kind & T_MAIN)
+		pg->in_main++;
 	if (t->kind & T_NAV)
 		e->flags |= F_NAV;
 	read_names(pg, e);
@@ -721,7 +735,7 @@ enter(struct page *pg, xmlNodePtr n)
 	pg->cur = idx;
 	n->_private = (void *)(uintptr_t)(idx + 1);
 	if (t->kind & T_LINK)
-		link_enter(pg, n, e->flags);
+		link_enter(pg, n);
 	return 1;
 }
 
@@ -741,6 +755,8 @@ leave(struct page *pg, xmlNodePtr n)
 		flush(pg);
 		pg->owner = e->owner_before;
 	}
+	if (e->tag->kind & T_MAIN)
+		pg->in_main--;
 	e = &pg->els[idx]; /* flush may not move els, but be plain about it */
 	e->end = pg->n_blocks;
 	e->last = (long)pg->n_els - 1;
@@ -775,6 +791,35 @@ render(struct page *pg, xmlNodePtr root)
 	flush(pg);
 	if (pg->arena.oom)
 		pg->oom = 1;
+}
+
+/*
+ * H3, H5, H6: an element's boilerplate and hidden flags pass to what is inside it, unless it
+ * holds over half of the page's text: then it is the page (a wrapper of everything with
+ * class="has-sidebar", a <header> the parser never saw closed, a <noscript> page), not
+ * boilerplate.  A paragraph takes the flags of the element it is rendered from.
+ */
+static void
+settle(struct page *pg)
+{
+	size_t i, total;
+
+	pg->pc[0] = 0;
+	for (i = 0; i < pg->n_blocks; i++)
+		pg->pc[i + 1] = pg->pc[i] + pg->blocks[i].chars;
+	total = pg->pc[pg->n_blocks];
+	for (i = 0; i < pg->n_els; i++) {
+		struct el *e = &pg->els[i];
+		unsigned up = e->parent >= 0 ? pg->els[e->parent].flags : 0;
+		size_t chars = pg->pc[e->end] - pg->pc[e->first];
+
+		if (chars * 2 > total)
+			e->flags &= F_NAV;
+		e->flags |= up;
+	}
+	for (i = 0; i < pg->n_blocks; i++)
+		if (pg->blocks[i].el >= 0)
+			pg->blocks[i].flags = pg->els[pg->blocks[i].el].flags;
 }
 
 /* ---- selection (H7 to H11) ---- */
@@ -957,21 +1002,20 @@ take_siblings(struct page *pg, long t, unsigned mask)
 	}
 }
 
-/* H10 for container c: is it to go? */
+/* H10 for a container, judged on the paragraphs still kept (pc, pl, pm count only those). */
 static int
 clean_drops(const struct page *pg, const struct el *e)
 {
-	size_t i, chars, items = 0, heads = 0, kept = 0;
+	size_t i, chars = el_chars(pg, e), items = 0, heads = 0;
 	double ld;
 	int list;
 
-	for (i = e->first; i < e->end; i++)
-		kept += pg->blocks[i].keep;
-	if (kept == 0 || pg->pm[e->end] - pg->pm[e->first] >= 10)
+	if (chars == 0 || pg->pm[e->end] - pg->pm[e->first] >= 10)
 		return 0;
-	chars = el_chars(pg, e);
 	ld = el_density(pg, e);
 	for (i = e->first; i < e->end; i++) {
+		if (!pg->blocks[i].keep)
+			continue;
 		items += pg->blocks[i].item ? pg->blocks[i].chars : 0;
 		heads += pg->blocks[i].heading != 0;
 	}
@@ -980,16 +1024,32 @@ clean_drops(const struct page *pg, const struct el *e)
 	       (e->scored && e->score + e->name_weight < 0);
 }
 
-/* H10: containers inside the article, then its paragraphs. */
+/* H10: the paragraphs of the article, then the containers inside it. */
 static void
 clean(struct page *pg)
 {
 	size_t i, k, last;
 
+	for (i = 0; i < pg->n_blocks; i++) {
+		struct block *b = &pg->blocks[i];
+
+		if (b->keep && b->link_chars * 2 > b->chars)
+			b->keep = 0;
+		if (b->keep && (strncmp(btext(pg, b), "\xc2\xa9", 2) == 0 ||
+		                   strncasecmp(btext(pg, b), "copyright", 9) == 0))
+			b->keep = 0;
+	}
+	for (i = 0; i < pg->n_blocks; i++) {
+		const struct block *b = &pg->blocks[i];
+
+		pg->pc[i + 1] = pg->pc[i] + (b->keep ? b->chars : 0);
+		pg->pl[i + 1] = pg->pl[i] + (b->keep ? b->link_chars : 0);
+		pg->pm[i + 1] = pg->pm[i] + (b->keep ? b->commas : 0);
+	}
 	for (k = 0; k < pg->n_picked; k++) {
 		long c, end = pg->els[pg->picked[k]].last;
 
-		for (c = pg->picked[k]; c <= end; c++) {
+		for (c = pg->picked[k] + 1; c <= end; c++) {
 			const struct el *e = &pg->els[c];
 
 			if (!(e->tag->kind & T_CLEAN) || e->first == e->end || !clean_drops(pg, e))
@@ -998,12 +1058,6 @@ clean(struct page *pg)
 				pg->blocks[i].keep = 0;
 			c = e->last; /* its descendants are gone with it */
 		}
-	}
-	for (i = 0; i < pg->n_blocks; i++) {
-		struct block *b = &pg->blocks[i];
-
-		if (b->keep && b->link_chars * 2 > b->chars)
-			b->keep = 0;
 	}
 	for (last = pg->n_blocks; last > 0; last--) {
 		struct block *b = &pg->blocks[last - 1];
@@ -1052,7 +1106,7 @@ choose(struct page *pg)
 	size_t a, b;
 	int *keep;
 
-	a = select_article(pg, F_BP_TAG | F_BP_NAME);
+	a = select_article(pg, F_BP_TAG | F_BP_NAME | F_HIDDEN);
 	if (a >= 250)
 		return a;
 	if ((keep = malloc((pg->n_blocks + 1) * sizeof(int))) == NULL) {
@@ -1061,7 +1115,7 @@ choose(struct page *pg)
 	}
 	for (size_t i = 0; i < pg->n_blocks; i++)
 		keep[i] = pg->blocks[i].keep;
-	b = select_article(pg, F_BP_TAG);
+	b = select_article(pg, F_BP_TAG | F_HIDDEN);
 	if (b <= a)
 		for (size_t i = 0; i < pg->n_blocks; i++)
 			pg->blocks[i].keep = keep[i];
@@ -1264,7 +1318,7 @@ static int
 article_emit(struct page *pg, const struct feedd_host *h, const struct feedd_input *in,
     long title_max, long id_words)
 {
-	struct str title = {0}, html = {0}, key = {0};
+	struct str title = {0}, html = {0}, key = {0}, caption = {0};
 	struct feedd_entry e = {0};
 	const struct block *first = NULL;
 	char *link, *author = NULL, *ld_author = NULL;
@@ -1278,6 +1332,12 @@ article_emit(struct page *pg, const struct feedd_host *h, const struct feedd_inp
 
 		if (!b->keep)
 			continue;
+		if (b->caption) { /* H12: beside the text, not in it */
+			if (caption.len)
+				str_adds(&caption, "; ");
+			str_add(&caption, btext(pg, b), b->len);
+			continue;
+		}
 		if (first == NULL && !b->heading)
 			first = b;
 		add_para_html(&html, btext(pg, b), b->len, b->heading != 0);
@@ -1285,8 +1345,12 @@ article_emit(struct page *pg, const struct feedd_host *h, const struct feedd_inp
 	if (first == NULL) {
 		free(title.p);
 		free(html.p);
+		free(caption.p);
 		return 0;
 	}
+	for (i = 0; i < caption.len; i++)
+		if (caption.p[i] == '\n')
+			caption.p[i] = ' ';
 	if (title.len == 0)
 		derive_title(&title, btext(pg, first), first->len, (size_t)title_max);
 	make_id_key(&key, btext(pg, first), first->len, id_words);
@@ -1299,13 +1363,14 @@ article_emit(struct page *pg, const struct feedd_host *h, const struct feedd_inp
 	e.id_key = key.p;
 	e.title = title.len ? title.p : NULL;
 	e.content = html.p;
+	e.caption = caption.len ? caption.p : NULL;
 	e.link = link ? link : base;
 	e.author = author;
 	e.published = pg->m.published ? pc_parse_date(pg->m.published) : 0;
 	if (e.published == 0 && pg->m.time_attr)
 		e.published = pc_parse_date(pg->m.time_attr);
 	e.updated = pg->m.modified ? pc_parse_date(pg->m.modified) : 0;
-	if (title.oom || html.oom || key.oom) {
+	if (title.oom || html.oom || key.oom || caption.oom) {
 		h->error(h->ctx, "textdump: out of memory");
 		rc = -2;
 	} else {
@@ -1314,6 +1379,7 @@ article_emit(struct page *pg, const struct feedd_host *h, const struct feedd_inp
 	free(title.p);
 	free(html.p);
 	free(key.p);
+	free(caption.p);
 	free(link);
 	free(author);
 	free(ld_author);
@@ -1411,7 +1477,7 @@ emit_teasers(struct page *pg, const struct feedd_host *h, const struct feedd_inp
 		char *url;
 		size_t words = 0, chars = 0;
 
-		if (l->href == NULL || l->len == 0 || (l->flags & F_NAV) ||
+		if (l->href == NULL || l->len == 0 || (pg->els[l->el].flags & (F_NAV | F_HIDDEN)) ||
 		    (l->block < pg->n_blocks && pg->blocks[l->block].keep))
 			continue;
 		for (size_t k = 0; k < l->len; k++) {
@@ -1442,7 +1508,8 @@ emit_teasers(struct page *pg, const struct feedd_host *h, const struct feedd_inp
 int
 dom_is_html(const struct feedd_input *in)
 {
-	static const char *const opens[] = {"<!doctype html", "<html", "<head", "<body", NULL};
+	static const char *const opens[] = {"<!doctype html", "<html", "<head", "<body", "<meta",
+	    "<title", "<script", "<style", "<link", NULL};
 	const char *p = in->data, *end = in->data + in->len;
 
 	if (in->content_type && (strcasecmp(in->content_type, "text/html") == 0 ||
@@ -1459,6 +1526,14 @@ dom_is_html(const struct feedd_input *in)
 			if (c == NULL)
 				return 0;
 			p = c + 3;
+			continue;
+		}
+		if (end - p >= 5 && memcmp(p, "<?xml", 5) == 0) {
+			const char *c = memmem(p + 5, (size_t)(end - p - 5), "?>", 2);
+
+			if (c == NULL)
+				return 0;
+			p = c + 2;
 			continue;
 		}
 		break;
@@ -1551,8 +1626,10 @@ dom_segment(const struct feedd_host *h, const struct feedd_input *in, long title
 		pg.picked = malloc((pg.n_els + 1) * sizeof(long));
 		pg.oom = !pg.pc || !pg.pl || !pg.pm || !pg.scored || !pg.picked;
 	}
-	if (!pg.oom)
+	if (!pg.oom) {
+		settle(&pg);
 		choose(&pg);
+	}
 	if (pg.oom) {
 		h->error(h->ctx, "textdump: out of memory");
 		rc = -1;
