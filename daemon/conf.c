@@ -17,6 +17,7 @@
 #include "conf.h"
 #include "sourceurl.h"
 #include "fetch.h"
+#include "folder.h"
 #include "text.h"
 #include "xmalloc.h"
 
@@ -262,12 +263,14 @@ server_key(struct parse *p, const char *k, const char *v)
 	if (strcmp(k, "state_dir") == 0) {
 		free(c->state_dir);
 		c->state_dir = resolve_path(p, v);
+		c->state_dir_line = p->line;
 	} else if (strcmp(k, "plugin_dir") == 0) {
 		free(c->plugin_dir);
 		c->plugin_dir = resolve_path(p, v);
 	} else if (strcmp(k, "export_dir") == 0) {
 		free(c->export_dir);
 		c->export_dir = resolve_path(p, v);
+		c->export_dir_line = p->line;
 	} else if (strcmp(k, "base_url") == 0) {
 		size_t n = strlen(v);
 
@@ -481,6 +484,29 @@ config_check_plugins(const struct config *c, const struct plugin_set *set, char 
 		source_close(&src);
 	}
 	return 0;
+}
+
+static int
+check_folder(const struct config *c, const char *what, const char *dir, int line, char *err,
+    size_t errlen)
+{
+	char why[PATH_MAX + 256];
+
+	if (dir == NULL || folder_check(what, dir, why, sizeof(why)) == 0)
+		return 0;
+	if (line)
+		snprintf(err, errlen, "%s:%d: %s", c->path, line, why);
+	else
+		snprintf(err, errlen, "%s: %s (the default)", c->path, why);
+	return -1;
+}
+
+int
+config_check_folders(const struct config *c, char *err, size_t errlen)
+{
+	if (check_folder(c, "state_dir", c->state_dir, c->state_dir_line, err, errlen) == -1)
+		return -1;
+	return check_folder(c, "export_dir", c->export_dir, c->export_dir_line, err, errlen);
 }
 
 static void

@@ -36,6 +36,7 @@ struct config {
 	long max_parallel;
 	long max_per_host;
 	long max_connections; /* HTTP clients at once */
+	int state_dir_line, export_dir_line; /* 0 if not given */
 	struct feed_conf *feeds;
 	size_t n_feeds;
 };
@@ -48,6 +49,9 @@ int config_load(const char *path, struct config *cfg, char *err, size_t errlen);
 /* Checks each feed's plugin exists and accepts its options (open and close it). */
 int config_check_plugins(const struct config *, const struct plugin_set *, char *err,
     size_t errlen);
+/* Checks that state_dir and export_dir are writable folders or can be made (changing nothing);
+ * the error names the key and its line. */
+int config_check_folders(const struct config *, char *err, size_t errlen);
 void config_free(struct config *);
 int feed_conf_equal(const struct feed_conf *, const struct feed_conf *);
 /* "90", "30s", "15m", "2h", "1d" -> seconds; -1 if malformed or not positive. */

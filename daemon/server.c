@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 
 #include "feed.h"
 #include "fetch.h"
+#include "folder.h"
 #include "http.h"
 #include "log.h"
 #include "notify.h"
@@ -288,17 +290,15 @@ feedd_exported(struct feedd *d, struct feed *f)
 	}
 }
 
+/* state_dir private to feedd; export_dir readable by the web server that serves it. */
 static int
-prepare_state_dir(const char *dir)
+prepare_folders(const struct config *c)
 {
-	struct stat st;
+	char err[PATH_MAX + 256];
 
-	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
-		log_warn("state_dir %s", dir);
-		return -1;
-	}
-	if (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode) || access(dir, W_OK) == -1) {
-		log_warnx("state_dir %s is not a writable folder", dir);
+	if (folder_make("state_dir", c->state_dir, 0700, err, sizeof(err)) == -1 ||
+	    (c->export_dir && folder_make("export_dir", c->export_dir, 0755, err, sizeof(err)) == -1)) {
+		log_warnx("%s", err);
 		return -1;
 	}
 	return 0;
@@ -636,8 +636,7 @@ start(struct feedd *d, const char *conf_path)
 
 	if (load_config(d, conf_path, &cfg, 1) == -1)
 		return -1;
-	if (prepare_state_dir(cfg.state_dir) == -1 ||
-	    (cfg.export_dir && prepare_state_dir(cfg.export_dir) == -1)) {
+	if (prepare_folders(&cfg) == -1) {
 		config_free(&cfg);
 		return -1;
 	}
@@ -726,7 +725,8 @@ server_check(const char *conf_path)
 	if (plugins_load_dir(&set, plugins_default_dir(cfg.plugin_dir)) == -1) {
 		fprintf(stderr, "%s: cannot read plugin_dir %s\n", conf_path,
 		    plugins_default_dir(cfg.plugin_dir));
-	} else if (config_check_plugins(&cfg, &set, err, sizeof(err)) == -1) {
+	} else if (config_check_plugins(&cfg, &set, err, sizeof(err)) == -1 ||
+	           config_check_folders(&cfg, err, sizeof(err)) == -1) {
 		fprintf(stderr, "%s\n", err);
 	} else {
 		printf("configuration OK\n");
