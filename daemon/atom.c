@@ -16,6 +16,7 @@
 
 #include "atom.h"
 #include "format.h"
+#include "url.h"
 #include "xmalloc.h"
 
 /* Days since 1970-01-01 to a civil date (proleptic Gregorian), by 400-year eras. */
@@ -182,6 +183,7 @@ static void
 entry_body(struct buf *b, struct buf *scratch, const struct atom_feed *f, const struct entry *e)
 {
 	size_t i;
+	int textonly = 0;
 
 	LEAF(b, "id", e->id);
 	LEAF(b, "title", e->title);
@@ -189,22 +191,32 @@ entry_body(struct buf *b, struct buf *scratch, const struct atom_feed *f, const 
 	LEAF_TIME(b, "published", e->published);
 	if (e->author)
 		person(b, e->author);
-	if (e->link)
+	/* links were screened when the entry came in; checked again for states from before */
+	if (e->link && url_clickable(e->link))
 		link_el(b, "alternate", e->link, NULL, NULL, -1);
-	else if (e->content == NULL && e->caption == NULL) /* RFC 4287: a link, then */
-		link_el(b, "alternate", f->entry_base ? f->entry_base : e->id,
-		    f->entry_base ? e->id + 9 : NULL, NULL, -1);
+	else if (e->content == NULL && e->caption == NULL && f->entry_base)
+		link_el(b, "alternate", f->entry_base, e->id + 9, NULL, -1);
+	else if (e->content == NULL && e->caption == NULL)
+		textonly = 1;
 	for (i = 0; i < e->n_enclosures; i++)
-		link_el(b, "enclosure", e->enclosures[i].url, NULL, e->enclosures[i].type,
-		    e->enclosures[i].length);
+		if (url_clickable(e->enclosures[i].url))
+			link_el(b, "enclosure", e->enclosures[i].url, NULL, e->enclosures[i].type,
+			    e->enclosures[i].length);
 	for (i = 0; i < e->n_categories; i++) {
 		ADD(b, "<category");
 		attr(b, " term=\"", e->categories[i]);
 		ADD(b, "/>");
 	}
 	LEAF(b, "summary", e->summary);
-	if (e->content || e->caption)
+	if (e->content || e->caption) {
 		content(b, scratch, e);
+	} else if (textonly) {
+		/* RFC 4287 wants an alternate link or content; with no page to link to, the text is
+		 * the content too */
+		ADD(b, "<content type=\"text\">");
+		xml_text(b, e->summary ? e->summary : e->title);
+		ADD(b, "</content>");
+	}
 }
 
 static int

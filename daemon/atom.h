@@ -17,8 +17,8 @@ struct atom_feed {
 	const char *author;   /* required: RFC 4287 wants an author on the feed or every entry */
 	const char *self_url; /* public URL of this document, if known */
 	const char *alt_url;  /* the source page (http/https), if any */
-	const char *entry_base; /* the source URL: an entry with neither link nor content links
-	                           to it with a fragment; if NULL, to the entry's id */
+	const char *entry_base; /* an http(s) page: an entry with neither link nor content links
+	                           to it with a fragment; if NULL, it gets no link */
 	int64_t updated;      /* seconds since the epoch */
 	const char *feed_base; /* the public URL of the feed less its extension, e.g.
 	                          "https://host/feeds/NAME", if known: for links to the other
@@ -27,8 +27,10 @@ struct atom_feed {
 
 /*
  * Appends the feed document to out.  Entries are written in the order given; an entry's
- * strings must be clean (struct entry guarantees it).  An entry with no content gets an
- * alternate link: its own, else entry_base with "#" and its uuid, else its id.
+ * strings must be clean (struct entry guarantees it).  Only http and https links are written
+ * (url_clickable).  An entry with no content gets an alternate link: its own, else entry_base
+ * with "#" and its uuid; else its summary (or title) is its content too, as RFC 4287 wants a
+ * link or content.
  * Returns 0, or -1 if libxml2 failed (out is then unspecified).
  */
 int atom_write(struct buf *out, const struct atom_feed *, struct entry *const *, size_t n);

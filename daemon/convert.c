@@ -23,6 +23,7 @@
 #include "plugins.h"
 #include "sourceurl.h"
 #include "wproc.h"
+#include "url.h"
 #include "xmalloc.h"
 
 void
@@ -165,7 +166,7 @@ write_feed(const struct format *fmt, const struct harvest *h, const char *url, i
 	char id[ENTRY_ID_LEN + 1];
 	char *label = sourceurl_label(url);
 	struct atom_feed f = {0};
-	int rc = -1, web = strncasecmp(url, "http", 4) == 0;
+	int rc = -1, web = url_clickable(url);
 
 	atom_feed_id(url, id);
 	f.id = id;
@@ -173,7 +174,7 @@ write_feed(const struct format *fmt, const struct harvest *h, const char *url, i
 	f.subtitle = h->feed_subtitle;
 	f.author = h->feed_author ? h->feed_author : label;
 	f.alt_url = h->feed_link ? h->feed_link : web ? url : NULL;
-	f.entry_base = strcmp(url, "stdin:") ? url : NULL;
+	f.entry_base = web ? url : NULL;
 	f.updated = seen;
 	for (size_t i = 0; i < h->n; i++)
 		if (h->v[i]->updated > f.updated)

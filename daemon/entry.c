@@ -9,6 +9,7 @@
 #include "sanitize.h"
 #include "sha1.h"
 #include "text.h"
+#include "url.h"
 #include "xmalloc.h"
 
 /* feedd's UUIDv5 namespace (random, fixed forever: changing it changes every id). */
@@ -318,6 +319,31 @@ entry_from_plugin(const struct feedd_entry *pe, int safe_html, const char **why)
 	e->truncated = pe->truncated != 0;
 	entry_rehash(e);
 	return e;
+}
+
+void
+entry_screen_links(struct entry *e, const char *base)
+{
+	char *u;
+	size_t i, n = 0;
+
+	u = e->link ? url_link(e->link, base) : NULL;
+	free(e->link);
+	e->link = u;
+	for (i = 0; i < e->n_enclosures; i++) {
+		struct enclosure en = e->enclosures[i];
+
+		u = url_link(en.url, base);
+		free(en.url);
+		if (u == NULL) {
+			free(en.type);
+			continue;
+		}
+		en.url = u;
+		e->enclosures[n++] = en;
+	}
+	e->n_enclosures = n;
+	entry_rehash(e);
 }
 
 void

@@ -53,6 +53,9 @@ struct entry {
  * as it is if sanitize_is_plain agrees (else it is sanitized like any other).
  */
 struct entry *entry_from_plugin(const struct feedd_entry *, int safe_html, const char **why);
+/* Resolves the entry's link and enclosures against base (the source URL, or NULL) and drops
+ * those that are then not http or https (url_clickable); rehashes. */
+void entry_screen_links(struct entry *, const char *base);
 struct entry *entry_new(void);
 void entry_free(struct entry *);
 /* Dates an entry new to the feed: published is what the source says, else fallback; updated

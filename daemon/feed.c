@@ -15,6 +15,7 @@
 #include "format.h"
 #include "response.h"
 #include "log.h"
+#include "url.h"
 #include "xmalloc.h"
 
 #define BACKOFF_CAP 8        /* failures stretch the interval at most this many times */
@@ -356,7 +357,7 @@ render(struct feed *f)
 	const struct store *s = &f->store;
 	char id[ENTRY_ID_LEN + 1], *base = NULL;
 	struct atom_feed af = {0};
-	int web = strncasecmp(f->conf->url, "http", 4) == 0;
+	int web = url_clickable(f->conf->url);
 	size_t i;
 
 	drop_pending(f);
@@ -367,7 +368,7 @@ render(struct feed *f)
 	af.author = f->conf->author ? f->conf->author : s->feed_author ? s->feed_author : f->label;
 	af.subtitle = s->feed_subtitle;
 	af.alt_url = s->feed_link ? s->feed_link : web ? f->conf->url : NULL;
-	af.entry_base = f->conf->url;
+	af.entry_base = web ? f->conf->url : NULL; /* a file:// link leads nowhere and leaks a path */
 	af.feed_base = base;
 	af.updated = s->last_change;
 	for (i = 0; i < s->n; i++)

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "format.h"
+#include "url.h"
 
 const struct format formats[FORMAT_N] = {
 	{"atom", ".atom", "application/atom+xml", "application/atom+xml; charset=utf-8", "Atom",
@@ -103,16 +104,14 @@ format_content_html(struct buf *b, const struct entry *e)
 int
 format_entry_link(struct buf *b, const struct atom_feed *f, const struct entry *e)
 {
-	if (e->link) {
+	if (e->link && url_clickable(e->link)) { /* checked again for states from before */
 		buf_adds(b, e->link);
-	} else if (e->content || e->caption) {
+	} else if (e->content || e->caption || f->entry_base == NULL) {
 		return 0;
-	} else if (f->entry_base) {
+	} else {
 		buf_add(b, f->entry_base, strcspn(f->entry_base, "#"));
 		buf_addc(b, '#');
 		buf_adds(b, e->id + 9); /* the uuid */
-	} else {
-		buf_adds(b, e->id);
 	}
 	return 1;
 }

@@ -28,6 +28,7 @@
 #include "http.h"
 #include "httphdr.h"
 #include "log.h"
+#include "url.h"
 #include "xmalloc.h"
 
 #define MAX_HEADERS 8192
@@ -281,7 +282,7 @@ serve_opml(struct http *h, struct evhttp_request *req)
 	    date);
 	for (i = 0; i < n; i++) {
 		const struct feed *f = v[i];
-		const char *html = f->store.feed_link ? f->store.feed_link : origin;
+		const char *html = url_clickable(f->store.feed_link) ? f->store.feed_link : origin;
 
 		buf_adds(&b, "<outline type=\"rss\" text=\"");
 		buf_add_html(&b, feed_title(f), strlen(feed_title(f)));

@@ -474,11 +474,13 @@ keep_listen(struct config *cfg, const struct config *run)
 static int
 reload_export_dir(struct config *cfg, const struct config *run)
 {
+	char err[PATH_MAX + 256];
+
 	if (streq(cfg->export_dir, run->export_dir))
 		return 0;
-	if (cfg->export_dir && prepare_state_dir(cfg->export_dir) == -1) {
-		log_warnx("reload: export_dir %s is unusable; %s stays", cfg->export_dir,
-		    run->export_dir ? run->export_dir : "(none)");
+	if (cfg->export_dir && folder_make("export_dir", cfg->export_dir, 0755, err,
+	                                   sizeof(err)) == -1) {
+		log_warnx("reload: %s; %s stays", err, run->export_dir ? run->export_dir : "(none)");
 		free(cfg->export_dir);
 		cfg->export_dir = run->export_dir ? xstrdup(run->export_dir) : NULL;
 		return 0;

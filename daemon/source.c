@@ -10,6 +10,7 @@
 #include "log.h"
 #include "source.h"
 #include "text.h"
+#include "url.h"
 #include "xmalloc.h"
 
 void
@@ -110,6 +111,7 @@ harvest_emit(struct harvest *out, struct idset *ids, const struct feedd_entry *p
 		log_debug("source: dropped an %s", why);
 		return 0;
 	}
+	entry_screen_links(e, out->base);
 	if (out->n == out->cap) {
 		out->cap = out->cap ? out->cap * 2 : 32;
 		out->v = xreallocarray(out->v, out->cap, sizeof(*out->v));
@@ -142,10 +144,22 @@ set_str(char **dst, const char *s)
 }
 
 void
+harvest_set_base(struct harvest *out, const char *url)
+{
+	out->base = url && strcmp(url, "stdin:") ? url : NULL;
+}
+
+void
 harvest_feed_info(struct harvest *out, const struct feedd_feed_info *fi)
 {
 	set_str(&out->feed_title, fi->title);
 	set_str(&out->feed_link, fi->link);
+	if (out->feed_link) {
+		char *u = url_link(out->feed_link, out->base);
+
+		free(out->feed_link);
+		out->feed_link = u;
+	}
 	set_str(&out->feed_author, fi->author);
 	set_str(&out->feed_subtitle, fi->subtitle);
 }
@@ -322,6 +336,7 @@ source_run(struct source *src, const struct input *in, struct harvest *out)
 	struct feedd_host host;
 	int rc;
 
+	harvest_set_base(out, in->url);
 	host_init(&host, &ctx);
 	rc = source_segment(src, in, &host);
 	idset_free(&ctx.ids);

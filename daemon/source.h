@@ -33,14 +33,18 @@ struct harvest {
 	char *warning;    /* if it succeeded: likewise, a warning */
 	size_t dropped;   /* entries refused (no id key) or duplicate */
 	size_t max;       /* stop after this many entries; 0 means no limit */
+	const char *base; /* borrowed: what relative links resolve against, or NULL */
 };
 
 void harvest_free(struct harvest *);
-/* What host->emit does: copies and cleans pe into out, de-duplicating by id through ids.
+/* Sets what the run's relative links resolve against: the source URL (none for stdin:). */
+void harvest_set_base(struct harvest *out, const char *url);
+/* What host->emit does: copies and cleans pe into out, de-duplicating by id through ids, its
+ * links resolved against out->base and screened (entry_screen_links).
  * Returns 0, or -1 when out holds out->max entries already. */
 int harvest_emit(struct harvest *out, struct idset *ids, const struct feedd_entry *pe,
     int safe_html);
-/* What host->feed_info does: keeps cleaned copies of the facts given. */
+/* What host->feed_info does: keeps cleaned copies of the facts given (the link screened). */
 void harvest_feed_info(struct harvest *out, const struct feedd_feed_info *);
 
 /* A plugin with its options and its open state: one per feed, or one per convert run. */

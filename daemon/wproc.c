@@ -423,6 +423,7 @@ wproc_run(struct wproc *w, const struct plugin *pl, const struct optlist *opts,
 	int rc, status;
 
 	answer_init(&a, pl, h, memory);
+	harvest_set_base(h, in->url);
 	job_encode(&job, pl->p->name, h->max, opts, in);
 	rc = exchange(w, &a, &job, timeout);
 	buf_free(&job);

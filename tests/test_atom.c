@@ -132,8 +132,9 @@ test_forbidden_and_invalid(void **state)
 	assert_null(strchr(x, '\x07'));
 	assert_null(strchr(x, '\x1b'));
 	assert_non_null(strstr(x, "bad \xef\xbf\xbd\xef\xbf\xbd utf8"));
-	/* no content: an alternate link is required, here to the id */
-	assert_non_null(strstr(x, "<link rel=\"alternate\" href=\"urn:uuid:"));
+	/* no content and no page to link to: RFC 4287 wants content then, the summary's text */
+	assert_null(strstr(x, "<link rel=\"alternate\""));
+	assert_non_null(strstr(x, "<content type=\"text\">bad \xef\xbf\xbd\xef\xbf\xbd utf8"));
 	free(x);
 	entry_free(e);
 }

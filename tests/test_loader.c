@@ -147,12 +147,13 @@ test_dir(void **state)
 
 	(void)state;
 	snprintf(dir, sizeof(dir), "%s/tests/plugins/.libs", b ? b : ".");
-	/* good, bigsize, evil, badabi, badsize, badoption, notaplugin: good, bigsize and evil
-	 * load, the rest are skipped */
-	assert_int_equal(plugins_load_dir(&set, dir), 3);
+	/* good, bigsize, evil, badabi, badsize, badoption, notaplugin, linkplugin: good, bigsize,
+	 * evil and linkplugin load, the rest are skipped */
+	assert_int_equal(plugins_load_dir(&set, dir), 4);
 	assert_non_null(plugins_find(&set, "testplugin"));
 	assert_non_null(plugins_find(&set, "bigsize"));
 	assert_non_null(plugins_find(&set, "evil"));
+	assert_non_null(plugins_find(&set, "linkplugin"));
 	assert_null(plugins_find(&set, "textdump"));
 	plugins_free(&set);
 	assert_int_equal(plugins_load_dir(&set, "/nonexistent"), -1);

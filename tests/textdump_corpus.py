@@ -41,10 +41,11 @@ for path in sorted(glob.glob(os.path.join(DATA, "textdump", "*.json"))):
             eq(len(paras), w["paragraphs"], what + " paragraphs")
             body = plain(paras[0]) if paras else ""
         else:
-            ok(g["content"] is None and g["summary"] is not None, what + " is a teaser")
+            # a file source has no page to link to: the teaser's text is its content too
+            ok(g["summary"] is not None and g["content"] == g["summary"], what + " is a teaser")
             body = g["summary"] or ""
             ok(body.endswith("…"), what + " summary ends with …")
-            ok(g["link"] is not None and "#" in g["link"], what + " links with a fragment")
+            ok(g["link"] is None, what + " has no link (a file:// one leads nowhere)")
         ok(body.startswith(w["start"]), what + " starts %r (got %r)" % (w["start"], body[:40]))
         eq(plain(caps[0]) if caps else None, w["credits"], what + " credits")
         if w.get("author"):

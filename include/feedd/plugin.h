@@ -60,7 +60,7 @@ enum {
 
 /* An enclosure (RFC 4287 link rel="enclosure"). */
 struct feedd_enclosure {
-	const char *url;  /* required */
+	const char *url;  /* required; resolved and kept like feedd_entry.link */
 	const char *type; /* MIME type, or NULL */
 	int64_t length;   /* bytes, or -1 if unknown */
 };
@@ -75,7 +75,8 @@ struct feedd_enclosure {
 struct feedd_entry {
 	const char *id_key;  /* text the stable id is made from (UUIDv5); required, non-empty */
 	const char *title;   /* plain text; NULL lets the host derive one from the text */
-	const char *link;    /* absolute URL of the entry, or NULL */
+	const char *link;    /* URL of the entry, or NULL; the host resolves a relative one against
+	                        the source URL and keeps only http and https links */
 	/* The authors, or NULL: one per line, in source order, each a plain text name, or
 	 * "Name <email>", or "<email>"; the Atom writer makes each an atom:author.  (Several
 	 * authors and e-mails came after ABI 1 and fit in this field, so built plugins, whose
@@ -95,7 +96,7 @@ struct feedd_entry {
 /* Feed-level facts a plugin may learn from the source (all optional, same ownership rule). */
 struct feedd_feed_info {
 	const char *title;
-	const char *link;
+	const char *link; /* the source's web page; resolved and kept like feedd_entry.link */
 	const char *author;
 	const char *subtitle;
 };
