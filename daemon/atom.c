@@ -194,6 +194,8 @@ entry_body(struct buf *b, struct buf *scratch, const struct atom_feed *f, const 
 	/* links were screened when the entry came in; checked again for states from before */
 	if (e->link && url_clickable(e->link))
 		link_el(b, "alternate", e->link, NULL, NULL, -1);
+	else if (f->entry_page)
+		link_el(b, "alternate", f->entry_page, e->id + 9, NULL, -1);
 	else if (e->content == NULL && e->caption == NULL && f->entry_base)
 		link_el(b, "alternate", f->entry_base, e->id + 9, NULL, -1);
 	else if (e->content == NULL && e->caption == NULL)

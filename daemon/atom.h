@@ -17,20 +17,24 @@ struct atom_feed {
 	const char *author;   /* required: RFC 4287 wants an author on the feed or every entry */
 	const char *self_url; /* public URL of this document, if known */
 	const char *alt_url;  /* the source page (http/https), if any */
-	const char *entry_base; /* an http(s) page: an entry with neither link nor content links
-	                           to it with a fragment; if NULL, it gets no link */
+	const char *entry_base; /* an http(s) source page: without an entry_page, an entry with
+	                           neither link nor content links to it with a fragment; if NULL,
+	                           it gets no link */
 	int64_t updated;      /* seconds since the epoch */
 	const char *feed_base; /* the public URL of the feed less its extension, e.g.
 	                          "https://host/feeds/NAME", if known: for links to the other
 	                          formats */
+	const char *entry_page; /* the feed's HTML view, where each entry is found by its uuid:
+	                           an entry without a link of its own links to it with the uuid
+	                           as fragment */
 };
 
 /*
  * Appends the feed document to out.  Entries are written in the order given; an entry's
  * strings must be clean (struct entry guarantees it).  Only http and https links are written
- * (url_clickable).  An entry with no content gets an alternate link: its own, else entry_base
- * with "#" and its uuid; else its summary (or title) is its content too, as RFC 4287 wants a
- * link or content.
+ * (url_clickable).  An entry's alternate link is its own, else entry_page with "#" and its
+ * uuid; one with no content links to entry_base that way when there is no entry_page; else
+ * its summary (or title) is its content too, as RFC 4287 wants a link or content.
  * Returns 0, or -1 if libxml2 failed (out is then unspecified).
  */
 int atom_write(struct buf *out, const struct atom_feed *, struct entry *const *, size_t n);

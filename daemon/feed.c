@@ -355,7 +355,7 @@ static int
 render(struct feed *f)
 {
 	const struct store *s = &f->store;
-	char id[ENTRY_ID_LEN + 1], *base = NULL;
+	char id[ENTRY_ID_LEN + 1], *base = NULL, *page = NULL;
 	struct atom_feed af = {0};
 	int web = url_clickable(f->conf->url);
 	size_t i;
@@ -370,6 +370,8 @@ render(struct feed *f)
 	af.alt_url = s->feed_link ? s->feed_link : web ? f->conf->url : NULL;
 	af.entry_base = web ? f->conf->url : NULL; /* a file:// link leads nowhere and leaks a path */
 	af.feed_base = base;
+	xasprintf(&page, "%s.html", base);
+	af.entry_page = page; /* an entry without a link of its own links to its place there */
 	af.updated = s->last_change;
 	for (i = 0; i < s->n; i++)
 		if (s->v[i]->updated > af.updated)
@@ -379,6 +381,7 @@ render(struct feed *f)
 	for (i = 0; i < FORMAT_N; i++)
 		f->pending[i] = build(f, i, &af, base);
 	free(base);
+	free(page);
 	for (i = 0; i < FORMAT_N; i++)
 		if (f->pending[i] == NULL) {
 			drop_pending(f);

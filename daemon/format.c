@@ -104,15 +104,19 @@ format_content_html(struct buf *b, const struct entry *e)
 int
 format_entry_link(struct buf *b, const struct atom_feed *f, const struct entry *e)
 {
+	const char *page = f->entry_page;
+
 	if (e->link && url_clickable(e->link)) { /* checked again for states from before */
 		buf_adds(b, e->link);
-	} else if (e->content || e->caption || f->entry_base == NULL) {
-		return 0;
-	} else {
-		buf_add(b, f->entry_base, strcspn(f->entry_base, "#"));
-		buf_addc(b, '#');
-		buf_adds(b, e->id + 9); /* the uuid */
+		return 1;
 	}
+	if (page == NULL && !e->content && !e->caption)
+		page = f->entry_base;
+	if (page == NULL)
+		return 0;
+	buf_add(b, page, strcspn(page, "#"));
+	buf_addc(b, '#');
+	buf_adds(b, e->id + 9); /* the uuid */
 	return 1;
 }
 

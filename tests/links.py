@@ -1,7 +1,8 @@
 """Links a reader will click are http or https, whoever made them: entry links, enclosures and
 the feed's link from every bundled plugin and from a plugin that hands links over as it reads
 them, the OPML's htmlUrl; relative links are resolved against the source URL by the host; a
-file source leaves no file:// path in a served feed."""
+file source leaves no file:// path in a served feed, whose entries link to their place in the
+feed's HTML view instead."""
 import http.server
 import os
 import shutil
@@ -152,6 +153,22 @@ for name in ("rss", "page", "web", "rel"):
     ok(d.wait_for(lambda: d.request("/feeds/%s.atom" % name)[0] == 200), name + " served")
     check(d.feed(name)[2], "served feed " + name,
           [ORIGIN + "/rel/page.html"] if name == "rel" else ())
+# an entry without a link of its own links to its place in the feed's HTML view
+atom = d.feed("page")[2]
+A = "{http://www.w3.org/2005/Atom}"
+view = d.request("/feeds/page.html")[2].decode()
+ents = ET.fromstring(atom).findall(A + "entry")
+alts = [[l.get("href") for l in e.findall(A + "link") if l.get("rel", "alternate") ==
+         "alternate"] for e in ents]
+want_alts = [["http://127.0.0.1:%d/feeds/page.html#%s" % (d.port, e.findtext(A + "id")[9:])]
+             for e in ents]
+eq(alts, want_alts, "every entry of a file source, the lead article too, links to its place "
+   "in /feeds/page.html")
+ok(ents and all('id="%s"' % e.findtext(A + "id")[9:] in view for e in ents),
+   "the HTML view has each entry at that place")
+rss = d.request("/feeds/page.rss")[2]
+ok(rss.count(b"<link>http://127.0.0.1:%d/feeds/page.html#" % d.port) == len(ents),
+   "the RSS items link there too")
 status, _, body = d.request("/feeds.opml")
 urls = [(o.get("xmlUrl"), o.get("htmlUrl")) for o in ET.fromstring(body).iter("outline")]
 eq([u for pair in urls for u in pair if not clickable(u)], [],
