@@ -469,7 +469,10 @@ config_check_plugins(const struct config *c, const struct plugin_set *set, char 
 		int line = f->plugin_line;
 
 		if (pl == NULL) {
-			snprintf(err, errlen, "%s:%d: no plugin named '%s'", c->path, line, f->plugin);
+			char names[512];
+
+			snprintf(err, errlen, "%s:%d: no plugin named '%s' (there are: %s)", c->path,
+			    line, f->plugin, plugins_names(set, names, sizeof(names)));
 			return -1;
 		}
 		if (source_open(&src, pl, &f->opts) == -1) {

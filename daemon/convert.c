@@ -41,6 +41,7 @@ struct convert_args {
 	const char *source;
 	struct optlist opts;
 	int worker;        /* -w: through a worker, as the daemon runs plugins */
+	int verbose;       /* -v: what the plugin gave and what the host dropped */
 	long timeout;      /* -t */
 	long long memory;  /* -m */
 };
@@ -48,8 +49,8 @@ struct convert_args {
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: feedd convert -p PLUGIN [-s KEY=VALUE]... [-f atom|rss|json|html] "
-	    "[-w [-t TIMEOUT] [-m MEMORY]] [SOURCE]\n");
+	fprintf(stderr, "usage: feedd convert [-v] -p PLUGIN [-s KEY=VALUE]... "
+	    "[-f atom|rss|json|html] [-w [-t TIMEOUT] [-m MEMORY]] [SOURCE]\n");
 	exit(2);
 }
 
@@ -63,8 +64,11 @@ parse_args(int argc, char **argv, struct convert_args *a)
 	a->timeout = WPROC_TIMEOUT_DEFAULT;
 	a->memory = WPROC_MEMORY_DEFAULT;
 	a->format = &formats[FORMAT_ATOM];
-	while ((ch = getopt(argc, argv, "f:p:s:wt:m:")) != -1) {
+	while ((ch = getopt(argc, argv, "f:p:s:vwt:m:")) != -1) {
 		switch (ch) {
+		case 'v':
+			a->verbose = 1;
+			break;
 		case 'f':
 			if ((a->format = format_find(optarg)) == NULL) {
 				fprintf(stderr, "feedd convert: unknown format '%s' (atom, rss, json "
@@ -205,7 +209,8 @@ find_plugin(const struct convert_args *a, struct plugin_set *set, struct wproc *
 		plugins_load_dir(set, dir);
 	}
 	if ((*pl = plugins_find(set, a->plugin)) == NULL) {
-		fprintf(stderr, "feedd convert: no plugin named '%s' in %s\n", a->plugin, dir);
+		fprintf(stderr, "feedd convert: no plugin named '%s' in %s (there are: %s)\n",
+		    a->plugin, dir, plugins_names(set, err, sizeof(err)));
 		return -1;
 	}
 	return 0;
@@ -232,6 +237,18 @@ run_plugin(const struct convert_args *a, const struct plugin *pl, struct wproc *
 	return rc;
 }
 
+/* What a run that worked still has to say: the plugin's warning (the last thing it reported
+ * through host->error before it returned 0), always; with -v, how many entries came and went
+ * (each message and each entry dropped was logged as it came). */
+static void
+report(const struct harvest *h, const struct plugin *pl)
+{
+	if (h->warning)
+		fprintf(stderr, "feedd convert: warning: %s\n", h->warning);
+	log_debug("%s gave %zu entries, %zu dropped (no id key, or an id key repeated)",
+	    pl->p->name, h->n + h->dropped, h->dropped);
+}
+
 int
 convert_main(int argc, char **argv)
 {
@@ -245,7 +262,7 @@ convert_main(int argc, char **argv)
 	int rc = 1;
 
 	parse_args(argc, argv, &a);
-	log_init(0, "feedd convert");
+	log_init(a.verbose, "feedd convert");
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (find_plugin(&a, &set, &w, &pl) == -1)
 		goto done;
@@ -257,6 +274,7 @@ convert_main(int argc, char **argv)
 		if (run_plugin(&a, pl, &w, &in, &h) == -1) {
 			fprintf(stderr, "feedd convert: %s: %s\n", a.source, h.error);
 		} else {
+			report(&h, pl);
 			convert_stamp(h.v, h.n, r.mtime);
 			rc = write_feed(a.format, &h, url, r.mtime) == 0 ? 0 : 1;
 		}

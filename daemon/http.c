@@ -46,8 +46,8 @@ struct conn {
 };
 
 /* Responses sent, by status, for /metrics. */
-enum { RC_200, RC_304, RC_404, RC_405, RC_503, RC_OTHER, RC_N };
-static const char *const rc_names[RC_N] = {"200", "304", "404", "405", "503", "other"};
+enum { RC_200, RC_304, RC_404, RC_405, RC_502, RC_503, RC_OTHER, RC_N };
+static const char *const rc_names[RC_N] = {"200", "304", "404", "405", "502", "503", "other"};
 
 struct http {
 	uint64_t responses[RC_N];
@@ -106,6 +106,34 @@ send_status(struct evhttp_request *req, int code, const char *reason)
 
 /* ---- routes ---- */
 
+/* Nothing to serve yet: not fetched (503), fetched and failed (502, saying why), or its state
+ * file unreadable (503, saying why), with a Retry-After of the next fetch. */
+static void
+serve_not_ready(struct evhttp_request *req, const struct feed *f)
+{
+	struct evkeyvalq *out = evhttp_request_get_output_headers(req);
+	long wait = f->next_fetch ? (long)(f->next_fetch - (int64_t)time(NULL)) : 5;
+	struct buf b = BUF_INIT;
+	char ra[24];
+
+	snprintf(ra, sizeof(ra), "%ld", wait < 1 ? 1 : wait);
+	evhttp_add_header(out, "Retry-After", ra);
+	if (f->state_unread && f->store.last_error) { /* feedd's own trouble, not the source's */
+		buf_printf(&b, "503 Feed State Unreadable\nfeed %s: %s\n", f->conf->name,
+		    f->store.last_error);
+		send_text(req, 503, "Feed State Unreadable", "text/plain; charset=utf-8", b.data,
+		    b.len);
+	} else if (f->store.last_error) {
+		/* what a gateway answers when the server behind it failed: feedd is the gateway */
+		buf_printf(&b, "502 Source Failed\nfeed %s: %s\n", f->conf->name,
+		    f->store.last_error);
+		send_text(req, 502, "Source Failed", "text/plain; charset=utf-8", b.data, b.len);
+	} else {
+		send_status(req, 503, "Feed Not Fetched Yet");
+	}
+	buf_free(&b);
+}
+
 static void
 serve_feed(struct http *h, struct evhttp_request *req, const struct feed *f, int format)
 {
@@ -120,8 +148,7 @@ serve_feed(struct http *h, struct evhttp_request *req, const struct feed *f, int
 
 	(void)h;
 	if (r == NULL) {
-		evhttp_add_header(out, "Retry-After", "5");
-		send_status(req, 503, "Feed Not Fetched Yet");
+		serve_not_ready(req, f);
 		return;
 	}
 	ae = evhttp_find_header(in, "Accept-Encoding");
@@ -330,12 +357,18 @@ serve_healthz(struct http *h, struct evhttp_request *req)
 	struct buf b = BUF_INIT;
 	const struct feed *const *v;
 	size_t n, i;
-	int unsaved = 0;
+	int unsaved = 0, failing = 0;
+	const char *status;
 
 	v = h->feeds->all(h->feeds->arg, &n);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		unsaved |= v[i]->store_error != NULL;
-	buf_printf(&b, "{\"status\": \"%s\", \"feeds\": {", unsaved ? "store_error" : "ok");
+		failing |= v[i]->store.last_error != NULL;
+	}
+	/* the worst first: entries that may be lost, then sources that fail; 503 for either, so
+	 * that a monitor that only reads the status code notices */
+	status = unsaved ? "store_error" : failing ? "degraded" : "ok";
+	buf_printf(&b, "{\"status\": \"%s\", \"feeds\": {", status);
 	for (i = 0; i < n; i++) {
 		const struct feed *f = v[i];
 
@@ -358,7 +391,10 @@ serve_healthz(struct http *h, struct evhttp_request *req)
 		buf_adds(&b, "}");
 	}
 	buf_adds(&b, n ? "\n}}\n" : "}}\n");
-	send_text(req, 200, "OK", "application/json", b.data, b.len);
+	if (strcmp(status, "ok") == 0)
+		send_text(req, 200, "OK", "application/json", b.data, b.len);
+	else
+		send_text(req, 503, "Service Degraded", "application/json", b.data, b.len);
 	buf_free(&b);
 }
 
@@ -370,7 +406,8 @@ count_response(struct http *h, struct evhttp_request *req)
 	int code = evhttp_request_get_response_code(req);
 
 	h->responses[code == 200 ? RC_200 : code == 304 ? RC_304 : code == 404 ? RC_404
-	           : code == 405 ? RC_405 : code == 503 ? RC_503 : RC_OTHER]++;
+	           : code == 405 ? RC_405 : code == 502 ? RC_502 : code == 503 ? RC_503
+	           : RC_OTHER]++;
 }
 
 /* What evhttp lets through but feedd refuses: an HTTP/1.x it does not know (evhttp would

@@ -21,7 +21,7 @@ usage(FILE *fp, int code)
 	fprintf(fp,
 	    "usage: feedd [-v] -c FILE           run the daemon in the foreground\n"
 	    "       feedd -n -c FILE             check the configuration\n"
-	    "       feedd convert -p PLUGIN [-s KEY=VALUE]... [-f atom|rss|json|html]\n"
+	    "       feedd convert [-v] -p PLUGIN [-s KEY=VALUE]... [-f atom|rss|json|html]\n"
 	    "                    [-w [-t TIMEOUT] [-m MEMORY]] [SOURCE]\n"
 	    "                                    write the feed of one source on stdout\n"
 	    "       feedd plugins                list the plugins found\n"

@@ -233,6 +233,17 @@ plugins_find(const struct plugin_set *set, const char *name)
 	return NULL;
 }
 
+char *
+plugins_names(const struct plugin_set *set, char *out, size_t outlen)
+{
+	size_t i, n = 0;
+
+	snprintf(out, outlen, "%s", set->n ? "" : "none");
+	for (i = 0; i < set->n && n < outlen; i++)
+		n += (size_t)snprintf(out + n, outlen - n, "%s%s", i ? ", " : "", set->v[i].p->name);
+	return out;
+}
+
 void
 plugins_free(struct plugin_set *set)
 {

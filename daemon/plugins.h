@@ -57,6 +57,8 @@ int plugins_load_dir(struct plugin_set *, const char *dir);
 int plugins_add_described(struct plugin_set *, const char *name, const char *version,
     const char *description, uint32_t flags, char **options, size_t n_options);
 const struct plugin *plugins_find(const struct plugin_set *, const char *name);
+/* The names of the plugins in set, "feed, html, lines", or "none", into out; returns out. */
+char *plugins_names(const struct plugin_set *, char *out, size_t outlen);
 void plugins_free(struct plugin_set *);
 /* The plugin folder to use: dir if set, else $FEEDD_PLUGIN_DIR, else the build tree's when
  * the program runs from its build tree, else the compiled-in one.  Static string. */

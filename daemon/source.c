@@ -107,8 +107,12 @@ harvest_emit(struct harvest *out, struct idset *ids, const struct feedd_entry *p
 	if (out->max && out->n >= out->max)
 		return -1;
 	if ((e = entry_from_plugin(pe, safe_html, &why)) == NULL) {
+		char *title = entry_strdup_clean(pe->title);
+
+		log_debug("source: entry %zu (%s) dropped: it is an %s", out->n + out->dropped + 1,
+		    title ? title : "untitled", why);
+		free(title);
 		out->dropped++;
-		log_debug("source: dropped an %s", why);
 		return 0;
 	}
 	entry_screen_links(e, out->base);
@@ -117,6 +121,8 @@ harvest_emit(struct harvest *out, struct idset *ids, const struct feedd_entry *p
 		out->v = xreallocarray(out->v, out->cap, sizeof(*out->v));
 	}
 	if (!idset_add(ids, e)) {
+		log_debug("source: entry %zu (%s) dropped: its id key repeats an earlier entry's",
+		    out->n + out->dropped + 1, e->title);
 		out->dropped++;
 		entry_free(e);
 		return 0;
@@ -192,6 +198,7 @@ host_error(void *ctx, const char *fmt, ...)
 		nl[-1] = '\0';
 	free(*h->said);
 	*h->said = entry_strdup_clean(line[0] ? line : "unknown error");
+	log_debug("source: the plugin says: %s", *h->said); /* all of them, for -v */
 }
 
 static void

@@ -34,6 +34,13 @@ struct html_state {
 	xmlXPathCompExprPtr field[F_N];
 	char *base_url;
 	char *date_format;
+	char *item_src; /* the item XPath as written, for the warning when it matches nothing */
+};
+
+/* Dates that did not parse in one page, for one warning instead of silent fallbacks. */
+struct date_tally {
+	int dates, bad;
+	char *first_bad;
 };
 
 static void
@@ -48,6 +55,7 @@ state_free(struct html_state *s)
 		xmlXPathFreeCompExpr(s->field[i]);
 	free(s->base_url);
 	free(s->date_format);
+	free(s->item_src);
 	free(s);
 }
 
@@ -89,7 +97,8 @@ html_open(const struct feedd_host *h, void **state)
 		h->error(h->ctx, "html: the option 'item' (an XPath selecting each entry) is required");
 		goto fail;
 	}
-	if (compile(h, "item", &s->item) == -1)
+	if (compile(h, "item", &s->item) == -1 ||
+	    (s->item_src = strdup(h->option(h->ctx, "item"))) == NULL)
 		goto fail;
 	for (i = 0; i < F_N; i++)
 		if (compile(h, field_names[i], &s->field[i]) == -1)
@@ -244,7 +253,7 @@ parse_date(const struct html_state *s, const char *v)
 
 static int
 emit_node(const struct feedd_host *h, const struct html_state *s, xmlXPathContextPtr ctx,
-    xmlNodePtr node, const char *base, size_t index)
+    xmlNodePtr node, const char *base, size_t index, struct date_tally *t)
 {
 	char *v[F_N], *link, *key = NULL, *plain = NULL, *p;
 	struct feedd_entry e = {0};
@@ -273,6 +282,11 @@ emit_node(const struct feedd_host *h, const struct html_state *s, xmlXPathContex
 	e.summary = v[F_SUMMARY] ? v[F_SUMMARY] : plain;
 	e.content = v[F_CONTENT];
 	e.published = parse_date(s, v[F_DATE]);
+	if (v[F_DATE] && *v[F_DATE]) {
+		t->dates++;
+		if (e.published == 0 && t->bad++ == 0)
+			t->first_bad = strdup(v[F_DATE]);
+	}
 	rc = key ? h->emit(h->ctx, &e) : -2;
 	if (key == NULL)
 		h->error(h->ctx, "html: out of memory");
@@ -282,6 +296,22 @@ emit_node(const struct feedd_host *h, const struct html_state *s, xmlXPathContex
 	free(key);
 	free(plain);
 	return rc;
+}
+
+/* An empty feed or dates that fell back to the fetch time, said once: the page, or the
+ * options, are not what they were thought to be.  A warning: the entries found still count. */
+static void
+warn_page(const struct feedd_host *h, const struct html_state *s, int items,
+    const struct date_tally *t)
+{
+	if (items == 0)
+		h->error(h->ctx, "html: item '%s' matched nothing in the page", s->item_src);
+	else if (t->bad && s->date_format)
+		h->error(h->ctx, "html: %d of %d dates do not match date_format '%s', e.g. '%s'",
+		    t->bad, t->dates, s->date_format, t->first_bad ? t->first_bad : "");
+	else if (t->bad)
+		h->error(h->ctx, "html: %d of %d dates are not ISO 8601 or RFC 822 (set date_format), "
+		    "e.g. '%s'", t->bad, t->dates, t->first_bad ? t->first_bad : "");
 }
 
 static int
@@ -317,9 +347,14 @@ html_segment(void *state, const struct feedd_host *h, const struct feedd_input *
 		h->error(h->ctx, "html: option 'item' must select nodes");
 		rc = -1;
 	} else {
+		struct date_tally dt = {0, 0, NULL};
+
 		for (i = 0; items->nodesetval && i < items->nodesetval->nodeNr && rc == 0; i++)
-			rc = emit_node(h, s, ctx, items->nodesetval->nodeTab[i], base, (size_t)i);
+			rc = emit_node(h, s, ctx, items->nodesetval->nodeTab[i], base, (size_t)i, &dt);
 		rc = rc == -2 ? -1 : 0;
+		if (rc == 0)
+			warn_page(h, s, i, &dt);
+		free(dt.first_bad);
 		ctx->node = NULL;
 		title = NULL;
 		{

@@ -1,6 +1,8 @@
 /* A test plugin that hands over links exactly as its input gives them, one entry a line:
  * "LINK ENCLOSURE" (either may be "-" for none); the first line's LINK is the feed's link too.
- * It resolves nothing, so what the served feed holds is the host's doing. */
+ * It resolves nothing, so what the served feed holds is the host's doing.  For the messages
+ * tests, "!TEXT" reports TEXT through host->error (a warning: segment still returns 0) and
+ * "noid" emits an entry whose id key is empty. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,10 +24,14 @@ segment(void *state, const struct feedd_host *h, const struct feedd_input *in)
 		struct feedd_enclosure enc = {NULL, "audio/mpeg", 10};
 		struct feedd_entry e = {0};
 
+		if (line[0] == '!') {
+			h->error(h->ctx, "%s", line + 1);
+			continue;
+		}
 		if (sp)
 			*sp++ = '\0';
 		snprintf(key, sizeof(key), "line %d", ++n);
-		e.id_key = key;
+		e.id_key = strcmp(line, "noid") ? key : "";
 		e.title = key;
 		e.summary = "text";
 		e.link = strcmp(line, "-") ? line : NULL;
