@@ -22,8 +22,8 @@
  *     dash, or when it is too long for a headline and too short for a teaser or finished by the
  *     next line's sentence end.
  *  4. Each resulting paragraph is a credit (`Photo: A / B`: a label from credit_prefixes, or a
- *     short label-colon line holding " / "), complete (ends in . ? ! … with optional closing
- *     quotes or brackets) or incomplete.
+ *     short label-colon line holding " / "), complete (ends in . ? ! … 。 ！ ？ with optional
+ *     closing quotes or brackets) or incomplete.
  *  5. A byline ("By Ana Ruiz") is the article's author; a dateline (short, unfinished, with a
  *     month name, an ISO date or a clock time) is dropped.  A short incomplete paragraph (at
  *     most headline_max_words) followed, past credits, bylines and datelines, by a complete one
@@ -40,19 +40,21 @@
  *     punctuation dropped: a teaser and the full article it leads to get the same id.
  * 10. A dump with page furniture (at least five paragraphs that are short list items, or short
  *     unfinished lines that are no headline: menus, buttons, labels) is a page.  On a page each
- *     paragraph weighs toward its article: prose (complete, at least 10 words, and, when the
- *     page is in English or German — stop words are 5% of its longer paragraphs' words — 15%
- *     stop words) its word count, a long unfinished prose paragraph (a teaser, mostly) a
- *     quarter of it, a short complete one +1 (4 words or more, prose) or -2, a short unfinished
- *     line -1, other unfinished text minus its words, credits, bylines and datelines nothing.
- *     The densest run is the run whose weights sum highest (one pass); it is the page's article
- *     if they sum to 30 or more, and it grows over the complete paragraphs right after it.
+ *     paragraph weighs toward its article (a CJK character counts as half a word): prose
+ *     (complete, at least 10 words, and, when the page is in English or German — stop words
+ *     are 5% of its longer paragraphs' words — 15% stop words) its word count, a long
+ *     unfinished prose paragraph (a teaser, mostly) a quarter of it, a short complete one +1
+ *     (4 words or more, prose) or -2, a short unfinished line -1, other unfinished text minus
+ *     its words, credits, bylines and datelines nothing.  The densest run is the run whose
+ *     weights sum highest (one pass); it is the page's article if they sum to 30 or more, and
+ *     it grows over the complete paragraphs right after it.
  * 11. On a page, furniture is dropped and never makes an entry or a paragraph: paragraphs that
- *     occur more than once (under 40 words), list items under 10 words, short unfinished lines
- *     made of a UI label ("Share", "Sign in", "Advertisement", "Related", "Impressum"...), legal
- *     and cookie text (up to 80 words with "cookie", "©", "all rights reserved"...), and
- *     paragraphs of lynx's [n] link references (one per three words).  A short unfinished line
- *     that opens the comments ("Comments", "Leave a reply", "Kommentare") ends any run.
+ *     occur more than once (but complete ones of 10 words or more), unfinished list items
+ *     under 10 words, short unfinished lines made of a UI label ("Share", "Sign in",
+ *     "Advertisement", "Related", "Impressum"...), legal and cookie text (up to 80 words with
+ *     "cookie", "©", "all rights reserved"...), and paragraphs of lynx's [n] link references
+ *     (one per three words).  A short unfinished line that opens the comments ("Comments",
+ *     "Leave a reply", "Kommentare") ends any run.
  * 12. The page's article is one entry, first in the feed: its headline is the nearest short
  *     unfinished line (2 to headline_max_words words, not a list item) before the run, within
  *     20 paragraphs and past furniture; between them a paragraph of 10 words or more (a
@@ -329,7 +331,11 @@ ends_complete(const char *s, size_t n)
 		return 0;
 	if (s[n - 1] == '.' || s[n - 1] == '?' || s[n - 1] == '!')
 		return 1;
-	return n >= 3 && memcmp(s + n - 3, "\xe2\x80\xa6", 3) == 0;
+	/* … and the ideographic full stop, full-width ! and ? */
+	return n >= 3 && (memcmp(s + n - 3, "\xe2\x80\xa6", 3) == 0 ||
+	                  memcmp(s + n - 3, "\xe3\x80\x82", 3) == 0 ||
+	                  memcmp(s + n - 3, "\xef\xbc\x81", 3) == 0 ||
+	                  memcmp(s + n - 3, "\xef\xbc\x9f", 3) == 0);
 }
 
 /* ---- lines and paragraphs ---- */
@@ -356,6 +362,7 @@ struct para {
 	int drop; /* page furniture, or already in the page's article: no entry, no paragraph */
 	long weight; /* rule 10: for the page's densest run */
 	size_t stop; /* rule 10: its stop words, on a page */
+	size_t size; /* rule 10: its words, a CJK character counting as half a word */
 };
 
 struct doc {
@@ -1284,7 +1291,18 @@ mark_repeats(const struct doc *d, unsigned char *rep)
 static int
 is_prose(const struct doc *d, const struct para *p, size_t min_words)
 {
-	return p->words >= min_words && (!d->stop_words || p->stop * 100 >= p->words * 15);
+	return p->size >= min_words && (!d->stop_words || p->stop * 100 >= p->size * 15);
+}
+
+/* Characters from U+3000 to U+9FFF (CJK punctuation, kana, ideographs): the lead bytes. */
+static size_t
+cjk_chars(const char *s, size_t n)
+{
+	size_t i, c = 0;
+
+	for (i = 0; i < n; i++)
+		c += (unsigned char)s[i] >= 0xe3 && (unsigned char)s[i] <= 0xe9;
+	return c;
 }
 
 /* Rule 10: counts each paragraph's stop words; a page where they are under 5% of the words
@@ -1298,6 +1316,7 @@ count_stops(struct doc *d)
 		struct para *p = &d->paras[i];
 
 		p->stop = count_stop(p->s, p->len);
+		p->size = p->words + cjk_chars(p->s, p->len) / 2;
 		if (p->words >= 10) {
 			stop += p->stop;
 			words += p->words;
@@ -1311,13 +1330,13 @@ static long
 para_weight(struct doc *d, const struct opts *o, size_t i, int repeated)
 {
 	struct para *p = &d->paras[i];
-	size_t w = p->words;
+	size_t w = p->size;
 
 	if (p->kind == P_CREDIT || p->kind == P_BYLINE || p->kind == P_DATE)
 		return 0;
 	if (w <= 6 && p->kind != P_COMPLETE && has_phrase(p->s, p->len, comment_phrases))
 		return BARRIER;
-	if ((repeated && w < 40) || (is_item(p->s, p->len) && w < 10) ||
+	if ((repeated && (w < 10 || p->kind != P_COMPLETE)) || (is_item(p->s, p->len) && w < 10 && p->kind != P_COMPLETE) ||
 	    (w <= 6 && p->kind != P_COMPLETE && has_phrase(p->s, p->len, ui_phrases)) ||
 	    (w <= 80 && has_phrase(p->s, p->len, legal_phrases)) || link_refs(p->s, p->len) * 3 > w) {
 		p->drop = 1;
