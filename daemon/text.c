@@ -144,6 +144,8 @@ scan_utf8(const char *s, size_t n, int (*reject)(uint32_t cp))
 	while (i < n) {
 		while (i + 32 <= n && block_printable(p + i))
 			i += 32;
+		if (i == n)
+			break; /* the blocks ended the text: p[n] is not ours to read */
 		if (i + 8 <= n && word_printable(p + i)) {
 			i += 8;
 			continue;

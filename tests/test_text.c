@@ -56,6 +56,17 @@ test_clean(void **state)
 	assert_true(text_is_clean("plain \xe2\x80\x9cquoted\xe2\x80\x9d", 18));
 	assert_false(text_is_clean("bell\x07", 5));
 	assert_false(text_is_clean("cr\r", 3));
+	/* printable ASCII whose length is a multiple of the 32-byte step (a 32-byte plugin_dir
+	 * path was refused by the config check) */
+	{
+		char a[98];
+
+		for (size_t n = 0; n < sizeof(a); n++) {
+			memset(a, 'a', n);
+			a[n] = '\0'; /* what follows a string: must not be read */
+			assert_true(text_is_clean(a, n));
+		}
+	}
 	buf_free(&b);
 }
 
