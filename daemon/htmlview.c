@@ -95,7 +95,7 @@ extras(struct buf *b, const struct entry *e)
 	if (e->n_categories > 0) {
 		ADD(b, "<p class=\"meta\">Tags:");
 		for (i = 0; i < e->n_categories; i++) {
-			ADD(b, i ? ", " : " ");
+			buf_adds(b, i ? ", " : " ");
 			esc(b, e->categories[i]);
 		}
 		ADD(b, "</p>\n");

@@ -182,6 +182,16 @@ deny_writes(scmp_filter_ctx ctx)
 
 /* Signals to itself only (raise and abort use tgkill); SIGSYS stays feedd's; limits may be
  * read but not set. */
+/* One argument test, every field set (libseccomp's SCMP_An macros leave datum_b to C's
+ * zeroing, which clang's -Wmissing-field-initializers refuses). */
+static struct scmp_arg_cmp
+arg_cmp(unsigned int arg, enum scmp_compare op, scmp_datum_t datum)
+{
+	struct scmp_arg_cmp c = {arg, op, datum, 0};
+
+	return c;
+}
+
 static int
 deny_others(scmp_filter_ctx ctx)
 {
@@ -189,13 +199,13 @@ deny_others(scmp_filter_ctx ctx)
 	int rc;
 
 	if ((rc = seccomp_rule_add(ctx, SCMP_ACT_TRAP, SCMP_SYS(kill), 1,
-	         SCMP_A0(SCMP_CMP_NE, self))) < 0 ||
+	         arg_cmp(0, SCMP_CMP_NE, self))) < 0 ||
 	    (rc = seccomp_rule_add(ctx, SCMP_ACT_TRAP, SCMP_SYS(tgkill), 1,
-	         SCMP_A0(SCMP_CMP_NE, self))) < 0 ||
+	         arg_cmp(0, SCMP_CMP_NE, self))) < 0 ||
 	    (rc = seccomp_rule_add(ctx, SCMP_ACT_TRAP, SCMP_SYS(rt_sigaction), 1,
-	         SCMP_A0(SCMP_CMP_EQ, SIGSYS))) < 0 ||
+	         arg_cmp(0, SCMP_CMP_EQ, SIGSYS))) < 0 ||
 	    (rc = seccomp_rule_add(ctx, SCMP_ACT_TRAP, SCMP_SYS(prlimit64), 1,
-	         SCMP_A2(SCMP_CMP_NE, 0))) < 0)
+	         arg_cmp(2, SCMP_CMP_NE, 0))) < 0)
 		return rc;
 	return 0;
 }
