@@ -13,7 +13,7 @@ BODY = " ".join(["The council voted on Tuesday to rebuild the old bridge, which 
                  "since the flood, at a cost of four million euros."] * 2)
 ARTICLE = """<!DOCTYPE html>
 <html><head><title>Bridge to be rebuilt | Town Gazette</title>
-<link rel="canonical" href="/news/bridge">
+<link rel="canonical" href="https://example.org/news/bridge">
 <meta property="og:title" content="Bridge to be rebuilt, council says">
 <meta name="author" content="Ana Ruiz">
 <script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2026-11-30T08:15:00Z"}</script>
@@ -35,8 +35,8 @@ ARTICLE = """<!DOCTYPE html>
 <p>%(body)s</p>
 </article></main>
 <aside class="related"><h2>Related stories</h2>
-<a href="/news/floods-return-to-the-valley">Floods return to the valley after a wet autumn</a>
-<a href="/news/mayor-wins-second-term">The mayor wins a second term with a clear lead</a>
+<a href="https://example.org/news/floods-return-to-the-valley">Floods return to the valley after a wet autumn</a>
+<a href="https://example.org/news/mayor-wins-second-term">The mayor wins a second term with a clear lead</a>
 </aside>
 <section class="comments"><p>Great news, about time, I have waited for years, really.</p></section>
 <footer><p>Copyright 2026 Town Gazette. All rights reserved, every one of them.</p></footer>
