@@ -208,6 +208,8 @@ sanitize_html(const char *html)
 	}
 	clean_tree(body->children, 0);
 	b = xmlBufferCreate();
+	/* the default grows by what is added, a copy per node: quadratic where realloc copies */
+	xmlBufferSetAllocationScheme(b, XML_BUFFER_ALLOC_DOUBLEIT);
 	for (n = body->children; n; n = n->next)
 		htmlNodeDump(b, d, n);
 	out = xstrdup((const char *)xmlBufferContent(b));

@@ -294,6 +294,7 @@ pc_node_inner_html(xmlDocPtr doc, xmlNodePtr n)
 
 	if (buf == NULL)
 		return NULL;
+	xmlBufferSetAllocationScheme(buf, XML_BUFFER_ALLOC_DOUBLEIT); /* see sanitize_html */
 	for (c = n->children; c; c = c->next)
 		if (c->type != XML_ENTITY_REF_NODE)
 			xmlNodeDump(buf, doc, c, 0, 0);
