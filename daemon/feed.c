@@ -176,7 +176,10 @@ static int
 load_state(struct feed *f)
 {
 	char err[256], msg[300];
-	int rc = store_load(&f->store, f->state_path, err, sizeof(err));
+	int rc;
+
+	store_clear(&f->store); /* a retry: it holds the last "cannot read" error */
+	rc = store_load(&f->store, f->state_path, err, sizeof(err));
 
 	f->state_unread = rc == -2;
 	if (rc == -1)

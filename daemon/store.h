@@ -40,7 +40,7 @@ size_t store_merge(struct store *s, struct harvest *h, int64_t now, size_t max_e
 void store_clear(struct store *s);
 
 /*
- * Loads path into s (zeroed first), exactly as it was saved.  Returns 0; 1 if there is no
+ * Loads path into s, exactly as it was saved.  s is zeroed first, not freed: clear it before.  Returns 0; 1 if there is no
  * such file; -1 with a reason in err if the file is corrupt or truncated (it parses wrong);
  * -2 with a reason in err if it cannot be opened or read (EACCES, EIO, EMFILE, a folder…):
  * the file may be fine, so it must be kept and the load retried, never rebuilt over.
