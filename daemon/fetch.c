@@ -505,8 +505,6 @@ fetcher_new(struct event_base *base, long max_parallel, long max_per_host)
 	struct fetcher *f = xcalloc(1, sizeof(*f));
 
 	f->base = base;
-	f->max_parallel = max_parallel > 0 ? max_parallel : 1;
-	f->max_per_host = max_per_host > 0 ? max_per_host : 0;
 	if ((f->multi = curl_multi_init()) == NULL)
 		fatalx("fetch: curl_multi_init failed");
 	f->timer = evtimer_new(base, timer_cb, f);
@@ -518,21 +516,34 @@ fetcher_new(struct event_base *base, long max_parallel, long max_per_host)
 	return f;
 }
 
+/* The queues enforce the limits; libcurl is told them too, for the hosts a redirect reaches. */
 void
 fetcher_set_limits(struct fetcher *f, long max_parallel, long max_per_host)
 {
+	size_t b;
+	struct host *h;
+
+	f->max_parallel = max_parallel > 0 ? max_parallel : 1;
+	f->max_per_host = max_per_host > 0 ? max_per_host : 0;
 	curl_multi_setopt(f->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, max_parallel);
 	curl_multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS, max_per_host);
+	for (b = 0; b < HOST_BUCKETS; b++)
+		for (h = f->hosts[b]; h; h = h->hash_next) {
+			if (h->cap)
+				h->cap = f->max_per_host;
+			ready_push(f, h); /* a raised cap frees slots */
+		}
+	admit(f);
 }
 
 void
 fetcher_free(struct fetcher *f)
 {
 	struct xfer *x, *next;
+	size_t b;
 
 	if (f == NULL)
 		return;
-	size_t b;
 
 	for (x = f->xfers; x; x = next) {
 		next = x->next;

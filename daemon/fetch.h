@@ -47,10 +47,12 @@ typedef void (*fetch_done_cb)(struct fetch_result *r, void *arg);
 
 /* A curl multi handle driven by the event_base (hiperfifo's shape). */
 struct fetcher *fetcher_new(struct event_base *, long max_parallel, long max_per_host);
-/* New limits, for the transfers started from now on (a reload). */
+/* New limits (a reload): running transfers go on, waiting ones start under the new limits. */
 void fetcher_set_limits(struct fetcher *, long max_parallel, long max_per_host);
-void fetcher_free(struct fetcher *); /* aborts running transfers without calling back */
-/* Starts a transfer; the options are copied.  Returns an id for fetch_cancel. */
+void fetcher_free(struct fetcher *); /* aborts running and waiting transfers without calling back */
+/* Starts a transfer, or queues it while max_parallel transfers run or max_per_host run to its
+ * scheme, host and port (file: URLs have no per-host limit); queued ones start first come
+ * first served, hosts taking turns.  The options are copied.  Returns an id for fetch_cancel. */
 uint64_t fetch_start(struct fetcher *, const struct fetch_opts *, fetch_done_cb, void *arg);
 /* Aborts transfer id without calling back (no-op if it has finished). */
 void fetch_cancel(struct fetcher *, uint64_t id);
