@@ -353,17 +353,34 @@ drop_pending(struct feed *f)
 		}
 }
 
-/* Builds every format into f->pending, all or none (they carry the same entries). */
+/* The newest date among the feed and its entries: the feed's <updated>. */
+static int64_t
+store_updated(const struct store *s)
+{
+	int64_t t = s->last_change;
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->v[i]->updated > t)
+			t = s->v[i]->updated;
+	if (t == 0)
+		t = s->last_success ? s->last_success : (int64_t)time(NULL);
+	return t;
+}
+
+/*
+ * Builds the formats in mask (bit k for formats[k]) from the store into out[], all or none
+ * (they carry the same entries); updated is the feed's <updated>.  Returns 0, or -1.
+ */
 static int
-render(struct feed *f)
+render(struct feed *f, unsigned mask, int64_t updated, struct response **out)
 {
 	const struct store *s = &f->store;
 	char id[ENTRY_ID_LEN + 1], *base = NULL, *page = NULL;
 	struct atom_feed af = {0};
-	int web = url_clickable(f->conf->url);
+	int web = url_clickable(f->conf->url), ok = 1;
 	size_t i;
 
-	drop_pending(f);
 	atom_feed_id(f->conf->name, id);
 	xasprintf(&base, "%s/feeds/%s", f->env->base_url, f->conf->name);
 	af.id = id;
@@ -375,45 +392,46 @@ render(struct feed *f)
 	af.feed_base = base;
 	xasprintf(&page, "%s.html", base);
 	af.entry_page = page; /* an entry without a link of its own links to its place there */
-	af.updated = s->last_change;
-	for (i = 0; i < s->n; i++)
-		if (s->v[i]->updated > af.updated)
-			af.updated = s->v[i]->updated;
-	if (af.updated == 0)
-		af.updated = s->last_success ? s->last_success : (int64_t)time(NULL);
-	for (i = 0; i < FORMAT_N; i++)
-		f->pending[i] = build(f, i, &af, base);
+	af.updated = updated;
+	for (i = 0; i < FORMAT_N && ok; i++)
+		if (mask & (1u << i))
+			ok = (out[i] = build(f, i, &af, base)) != NULL;
 	free(base);
 	free(page);
-	for (i = 0; i < FORMAT_N; i++)
-		if (f->pending[i] == NULL) {
-			drop_pending(f);
-			return -1;
-		}
-	f->pending_updated = af.updated;
-	return 0;
+	if (!ok)
+		for (i = 0; i < FORMAT_N; i++)
+			if (out[i]) {
+				response_unref(out[i]);
+				out[i] = NULL;
+			}
+	return ok ? 0 : -1;
 }
 
 /*
- * Writes every format into f->pending and notes when their bytes last changed: Last-Modified
- * is that time, kept in the state with the bytes' hash, so it moves exactly when a body does
- * (an entry, the channel's title, a config title) and a restart that serves the same bytes
- * keeps it.  It only moves forward, a second at least, so If-Modified-Since never matches a
- * changed body.  Returns 1 if that time moved, 0 if not, -1 if the feed cannot be written.
+ * Writes the formats asked for so far into f->pending (Atom always; see feed_response) and
+ * notes when their bytes last changed: Last-Modified is that time, kept in the state with the
+ * bytes' hash, so it moves exactly when a body does (an entry, the channel's title, a config
+ * title) and a restart that serves the same bytes keeps it.  The hash is the Atom document's:
+ * every format is written from the same fields, and Atom carries them all.  It only moves
+ * forward, a second at least, so If-Modified-Since never matches a changed body.  Returns 1
+ * if that time moved, 0 if not, -1 if the feed cannot be written.
  */
 static int
 feed_render(struct feed *f)
 {
 	struct store *s = &f->store;
 	int64_t now = time(NULL);
-	uint64_t h = 0;
+	const struct response *atom;
+	uint64_t h;
 	size_t i;
 	int moved = 0;
 
-	if (render(f) == -1)
+	drop_pending(f);
+	f->pending_updated = store_updated(s);
+	if (render(f, f->formats_wanted | 1u << FORMAT_ATOM, f->pending_updated, f->pending) == -1)
 		return -1;
-	for (i = 0; i < FORMAT_N; i++)
-		h = (h ^ hash_bytes(f->pending[i]->body, f->pending[i]->len)) * 0x100000001b3ULL;
+	atom = f->pending[FORMAT_ATOM];
+	h = hash_bytes(atom->body, atom->len);
 	if (s->body_time == 0 || h != s->body_hash) {
 		if (s->body_time == 0) /* a state from before this was kept: the date served then */
 			s->body_time = f->pending_updated < now ? f->pending_updated : now;
@@ -423,7 +441,8 @@ feed_render(struct feed *f)
 		moved = 1;
 	}
 	for (i = 0; i < FORMAT_N; i++)
-		response_set_mtime(f->pending[i], s->body_time);
+		if (f->pending[i])
+			response_set_mtime(f->pending[i], s->body_time);
 	return moved;
 }
 
@@ -439,19 +458,39 @@ feed_publish(struct feed *f)
 	size_t i;
 
 	/* outside a commit (a start, a reload): a new time is saved, then published again */
-	if (f->pending[0] == NULL && feed_render(f) == 1)
+	if (f->pending[FORMAT_ATOM] == NULL && feed_render(f) == 1)
 		f->env->dirty(f->env->arg, f);
-	if (f->pending[0] == NULL)
+	if (f->pending[FORMAT_ATOM] == NULL)
 		return;
 	for (i = 0; i < FORMAT_N; i++) {
 		if (f->resp[i])
 			response_unref(f->resp[i]);
-		f->resp[i] = f->pending[i];
+		f->resp[i] = f->pending[i]; /* NULL for a format not asked for yet */
 		f->pending[i] = NULL;
 	}
+	f->resp_updated = f->pending_updated;
 	f->served = f->store.n;
 	if (f->env->published)
 		f->env->published(f->env->arg, f);
+}
+
+struct response *
+feed_response(struct feed *f, int format)
+{
+	struct response *one[FORMAT_N] = {0};
+
+	if (f->resp[format] || f->resp[FORMAT_ATOM] == NULL)
+		return f->resp[format];
+	f->formats_wanted |= 1u << format;
+	/* the store holds what is served unless a change awaits its save: the commit builds
+	 * this format then, and until it does there is nothing of it that may be served */
+	if (f->dirty || f->pending[FORMAT_ATOM])
+		return NULL;
+	if (render(f, 1u << format, f->resp_updated, one) == -1)
+		return NULL;
+	response_set_mtime(one[format], f->store.body_time);
+	f->resp[format] = one[format];
+	return f->resp[format];
 }
 
 void

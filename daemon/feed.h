@@ -45,9 +45,10 @@ struct feed {
 	int64_t next_fetch;   /* seconds since the epoch */
 	int failures;         /* consecutive */
 	struct response *resp[FORMAT_N]; /* what is served, by format; NULL until there is
-	                                    something (all are built together) */
+	                                    something, or until the format is first asked for */
 	struct response *pending[FORMAT_N]; /* built for the commit under way, or NULL */
-	int64_t pending_updated;
+	int64_t pending_updated, resp_updated; /* the <updated> each was written with */
+	unsigned formats_wanted; /* bit k: formats[k] was asked for, so every change builds it */
 	int dirty;            /* waiting in the commit batch */
 	struct feed *dirty_next;
 	int pinned;           /* state changed in a way only a save makes durable */
@@ -74,6 +75,13 @@ void feed_prepare(struct feed *);
 /* Serves what feed_prepare built, one response per format (after the store is saved), else
  * builds them. */
 void feed_publish(struct feed *);
+/*
+ * The feed's response in format, or NULL if it has none yet.  Atom is built with every change;
+ * another format only once asked for here (most readers only ever take one), then with every
+ * change too: it is built now from the store, unless the store holds a change awaiting its
+ * save, when it is NULL until that commit (which builds it) and the caller answers "retry".
+ */
+struct response *feed_response(struct feed *, int format);
 /* The title shown for the feed: the config's, else the source's, else its host or file. */
 const char *feed_title(const struct feed *);
 /* Counts for STATUS=: feeds fetched fine, failing to fetch or to save, entries served. */

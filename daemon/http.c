@@ -135,11 +135,11 @@ serve_not_ready(struct evhttp_request *req, const struct feed *f)
 }
 
 static void
-serve_feed(struct http *h, struct evhttp_request *req, const struct feed *f, int format)
+serve_feed(struct http *h, struct evhttp_request *req, struct feed *f, int format)
 {
 	struct evkeyvalq *in = evhttp_request_get_input_headers(req);
 	struct evkeyvalq *out = evhttp_request_get_output_headers(req);
-	struct response *r = f->resp[format];
+	struct response *r = feed_response(f, format);
 	const char *inm, *ims, *ae, *body, *etag;
 	struct evbuffer_file_segment *seg;
 	struct evbuffer *b;
@@ -147,6 +147,12 @@ serve_feed(struct http *h, struct evhttp_request *req, const struct feed *f, int
 	int gz;
 
 	(void)h;
+	if (r == NULL && f->resp[FORMAT_ATOM]) {
+		/* a format first asked for while a change awaits its save: built with that commit */
+		evhttp_add_header(out, "Retry-After", "1");
+		send_status(req, 503, "Feed Being Updated");
+		return;
+	}
 	if (r == NULL) {
 		serve_not_ready(req, f);
 		return;
@@ -475,7 +481,7 @@ route(struct evhttp_request *req, void *arg)
 		serve_metrics(h, req);
 	} else if (strncmp(path, "/feeds/", 7) == 0 &&
 	           (k = format_by_path(path + 7, strlen(path + 7), &n)) >= 0) {
-		const struct feed *f = h->feeds->find(h->feeds->arg, path + 7, n);
+		struct feed *f = h->feeds->find(h->feeds->arg, path + 7, n);
 
 		if (f)
 			serve_feed(h, req, f, k);
@@ -515,6 +521,18 @@ serve_metrics(struct http *h, struct evhttp_request *req)
 	for (i = 0; i < n; i++)
 		buf_printf(&b, "feedd_feed_entries{feed=\"%s\"} %zu\n", v[i]->conf->name,
 		    v[i]->served);
+	buf_adds(&b, "# HELP feedd_feed_response_bytes Memory its prepared responses hold: each "
+	             "format asked for so far, plain and gzip.\n"
+	             "# TYPE feedd_feed_response_bytes gauge\n");
+	for (i = 0; i < n; i++) {
+		size_t bytes = 0;
+
+		for (k = 0; k < FORMAT_N; k++)
+			if (v[i]->resp[k])
+				bytes += v[i]->resp[k]->len + v[i]->resp[k]->gzlen;
+		buf_printf(&b, "feedd_feed_response_bytes{feed=\"%s\"} %zu\n", v[i]->conf->name,
+		    bytes);
+	}
 	buf_adds(&b, "# HELP feedd_feed_store_error 1 while the feed's state cannot be saved.\n"
 	             "# TYPE feedd_feed_store_error gauge\n");
 	for (i = 0; i < n; i++)

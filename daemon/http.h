@@ -12,8 +12,9 @@ struct feed;
 
 /* What the endpoint reads of the daemon's feeds, without changing them; called on the loop. */
 struct http_feeds {
-	/* The feed called name[0..len), or NULL. */
-	const struct feed *(*find)(void *arg, const char *name, size_t len);
+	/* The feed called name[0..len), or NULL.  Not const: a format is built when first asked
+	 * for (feed_response). */
+	struct feed *(*find)(void *arg, const char *name, size_t len);
 	/* The feeds in config order; *n is set to their number. */
 	const struct feed *const *(*all)(void *arg, size_t *n);
 	/* The configured base_url, or NULL: pages then link to the request's Host. */

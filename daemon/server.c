@@ -276,7 +276,7 @@ feedd_exported(struct feedd *d, struct feed *f)
 	if (d->cfg.export_dir == NULL)
 		return;
 	for (i = 0; i < FORMAT_N; i++) {
-		const struct response *r = f->resp[i];
+		const struct response *r = feed_response(f, (int)i); /* each format, built now */
 		const char *ext = formats[i].ext;
 
 		if (r == NULL)
@@ -318,7 +318,7 @@ env_published(void *arg, struct feed *f)
 	feedd_exported(arg, f);
 }
 
-static const struct feed *
+static struct feed *
 http_find(void *arg, const char *name, size_t len)
 {
 	return feedd_find(arg, name, len);

@@ -21,10 +21,11 @@ static struct event_base *base;
 static struct http *http;
 static struct feed feed;
 static struct feed_conf conf;
+static const struct feed_env env = {.base_url = "http://example.org"};
 static const struct feed *const feeds[1] = {&feed};
 static int port;
 
-static const struct feed *
+static struct feed *
 find(void *arg, const char *name, size_t len)
 {
 	(void)arg;
@@ -60,6 +61,7 @@ setup(void)
 	conf.url = "http://example.org/";
 	conf.interval = 60;
 	feed.conf = &conf;
+	feed.env = &env; /* the other formats are built from its empty store when asked for */
 	feed.label = "example.org";
 	buf_adds(&atom, "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"/>");
 	for (int i = 0; i < 2000; i++)
