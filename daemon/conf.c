@@ -1,4 +1,8 @@
-/* Reads feedd.conf.  libinih does the INI; a line-counting reader gives every error its line. */
+/*
+ * Reads feedd.conf: INI read here line by line, so that every error has its line, a line may
+ * be as long as a URL or an XPath needs (libinih as Debian builds it stops at 200 bytes, fixed
+ * when it is compiled) and a key given twice in a section is refused.
+ */
 #include "config.h"
 
 #include <ctype.h>
@@ -11,8 +15,6 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <ini.h>
 
 #include "conf.h"
 #include "sourceurl.h"
@@ -29,6 +31,11 @@ struct parse {
 	int line;
 	int in_server;
 	struct feed_conf *cur; /* the [feed] being read */
+	struct seen {
+		char *key;
+		int line;
+	} *seen;       /* the keys of the section being read, to refuse a repeated one */
+	size_t n_seen;
 	char err[1024];
 };
 
@@ -122,18 +129,27 @@ valid_name(const char *s)
 	                 strlen(s);
 }
 
-/* Section headers are seen here, before inih, so that empty sections and duplicates count. */
+static void
+forget_keys(struct parse *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_seen; i++)
+		free(p->seen[i].key);
+	free(p->seen);
+	p->seen = NULL;
+	p->n_seen = 0;
+}
+
+/* s is the header without its brackets. */
 static void
 section(struct parse *p, char *s)
 {
-	char *end = strchr(s, ']'), *name;
 	struct config *c = p->cfg;
+	char *name;
 	size_t i;
 
-	if (end == NULL)
-		return; /* inih reports it */
-	*end = '\0';
-	s++;
+	forget_keys(p);
 	p->in_server = 0;
 	p->cur = NULL;
 	if (strcmp(s, "server") == 0) {
@@ -164,34 +180,6 @@ section(struct parse *p, char *s)
 	p->cur->interval = CONFIG_INTERVAL_DEFAULT;
 	p->cur->timeout = 30;
 	p->cur->max_entries = CONFIG_MAX_ENTRIES_DEFAULT;
-}
-
-/* The ini_reader: counts lines, refuses lines too long for inih, notes section headers. */
-static char *
-reader(char *str, int num, void *arg)
-{
-	struct parse *p = arg;
-	char *s;
-	size_t n;
-
-	if (fgets(str, num, p->fp) == NULL)
-		return NULL;
-	p->line++;
-	n = strlen(str);
-	if (n == (size_t)num - 1 && str[n - 1] != '\n' && !feof(p->fp)) {
-		perr(p, "line longer than %d bytes", num - 2);
-		return NULL;
-	}
-	for (s = str; *s == ' ' || *s == '\t'; s++)
-		;
-	if (*s == '[') {
-		char copy[1024];
-
-		snprintf(copy, sizeof(copy), "%s", s);
-		copy[strcspn(copy, "\r\n")] = '\0';
-		section(p, copy);
-	}
-	return str;
 }
 
 static int
@@ -331,11 +319,10 @@ feed_key(struct parse *p, const char *k, const char *v)
 }
 
 static int
-handler(void *arg, const char *sect, const char *key, const char *value)
+handler(struct parse *p, const char *key, const char *value)
 {
-	struct parse *p = arg;
+	size_t i;
 
-	(void)sect;
 	if (p->err[0])
 		return 0;
 	/* titles, authors and URLs go into every feed and /feeds.opml as they are: refused here,
@@ -345,12 +332,100 @@ handler(void *arg, const char *sect, const char *key, const char *value)
 		        "is read as UTF-8)", text_is_clean(key, strlen(key)) ? key : "key");
 		return 0;
 	}
-	if (p->in_server)
-		return server_key(p, key, value);
-	if (p->cur)
-		return feed_key(p, key, value);
-	perr(p, "key '%s' outside a section", key);
-	return 0;
+	if (!p->in_server && p->cur == NULL) {
+		perr(p, "key '%s' outside a section", key);
+		return 0;
+	}
+	for (i = 0; i < p->n_seen; i++)
+		if (strcmp(p->seen[i].key, key) == 0) {
+			perr(p, "'%s' given twice in this section (first at line %d)", key,
+			    p->seen[i].line);
+			return 0;
+		}
+	p->seen = xreallocarray(p->seen, p->n_seen + 1, sizeof(*p->seen));
+	p->seen[p->n_seen++] = (struct seen){xstrdup(key), p->line};
+	return p->in_server ? server_key(p, key, value) : feed_key(p, key, value);
+}
+
+static char *
+strip(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
+		*--e = '\0';
+	return s;
+}
+
+/*
+ * One line: blank, a comment ('#' or ';' first), "[section]" or "key = value" (':' works as
+ * '='); in a value, " ;" or "\t;" starts a comment, as libinih took it.
+ */
+static void
+parse_line(struct parse *p, char *line)
+{
+	char *s = strip(line), *eq, *end, *c;
+
+	if (*s == '\0' || *s == '#' || *s == ';')
+		return;
+	if (*s == '[') {
+		if ((end = strchr(s, ']')) == NULL) {
+			perr(p, "section header without ']'");
+			return;
+		}
+		*end = '\0';
+		section(p, s + 1);
+		return;
+	}
+	if ((eq = strpbrk(s, "=:")) == NULL) {
+		perr(p, "want 'key = value', a [section] or a comment");
+		return;
+	}
+	*eq = '\0';
+	for (c = eq + 1; (c = strchr(c, ';')) != NULL; c++)
+		if (c[-1] == ' ' || c[-1] == '\t') {
+			*c = '\0';
+			break;
+		}
+	s = strip(s);
+	if (*s == '\0') {
+		perr(p, "a value without a key");
+		return;
+	}
+	handler(p, s, strip(eq + 1));
+}
+
+/* Reads every line of p->fp; stops at the first error. */
+static void
+parse_file(struct parse *p)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	while (p->err[0] == '\0' && (n = getline(&line, &cap, p->fp)) != -1) {
+		char *s = line;
+
+		p->line++;
+		if (n > CONFIG_LINE_MAX) {
+			perr(p, "line longer than %d bytes", CONFIG_LINE_MAX);
+			break;
+		}
+		if ((size_t)n != strlen(line)) {
+			perr(p, "a NUL byte in the line");
+			break;
+		}
+		if (p->line == 1 && strncmp(s, "\xef\xbb\xbf", 3) == 0)
+			s += 3; /* a byte order mark */
+		parse_line(p, s);
+	}
+	if (ferror(p->fp))
+		perr(p, "%s", strerror(errno));
+	free(line);
+	forget_keys(p);
 }
 
 static void
@@ -417,7 +492,6 @@ config_load(const char *path, struct config *cfg, char *err, size_t errlen)
 	struct parse p = {0};
 	char *slash;
 	size_t i;
-	int rc;
 
 	memset(cfg, 0, sizeof(*cfg));
 	p.cfg = cfg;
@@ -436,14 +510,8 @@ config_load(const char *path, struct config *cfg, char *err, size_t errlen)
 	}
 	slash = strrchr(p.dir, '/');
 	*slash = '\0';
-	rc = ini_parse_stream(reader, &p, handler, &p);
+	parse_file(&p);
 	fclose(p.fp);
-	if (rc > 0 && p.err[0] == '\0') {
-		p.line = rc;
-		perr(&p, "syntax error");
-	} else if (rc < 0 && p.err[0] == '\0') {
-		perr(&p, "cannot parse");
-	}
 	for (i = 0; i < cfg->n_feeds && p.err[0] == '\0'; i++)
 		check_feed(&p, &cfg->feeds[i]);
 	free(p.dir);

@@ -1,4 +1,4 @@
-/* The configuration file: INI parsed with libinih, checked with file:line reasons. */
+/* The configuration file: INI read line by line, checked with file:line reasons. */
 #ifndef FEEDD_CONF_H
 #define FEEDD_CONF_H
 
@@ -9,6 +9,7 @@
 
 #define CONFIG_MAX_ENTRIES_DEFAULT 200
 #define CONFIG_INTERVAL_DEFAULT (15 * 60)
+#define CONFIG_LINE_MAX 65536 /* bytes of a line, its newline included */
 #define CONFIG_MAX_CONNECTIONS_DEFAULT 1024
 
 struct feed_conf {
