@@ -2,9 +2,12 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -84,4 +87,42 @@ folder_make(const char *what, const char *dir, mode_t mode, char *err, size_t er
 		*p = '/';
 	}
 	return writable_folder(what, dir, dir, err, errlen);
+}
+
+int
+folder_lock(const char *dir, char *err, size_t errlen)
+{
+	char path[PATH_MAX], pid[24];
+	ssize_t n;
+	int fd, len;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, FOLDER_LOCK_NAME) >= sizeof(path)) {
+		snprintf(err, errlen, "state_dir %s: name too long", dir);
+		return -1;
+	}
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600)) == -1) {
+		snprintf(err, errlen, "state_dir %s: %s: %s", dir, FOLDER_LOCK_NAME, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		int e = errno;
+
+		n = pread(fd, pid, sizeof(pid) - 1, 0);
+		pid[n > 0 ? n : 0] = '\0';
+		pid[strcspn(pid, "\n")] = '\0';
+		if (e == EWOULDBLOCK)
+			snprintf(err, errlen, "state_dir %s is used by another feedd (pid %s)", dir,
+			    pid[0] ? pid : "unknown");
+		else
+			snprintf(err, errlen, "state_dir %s: lock: %s", dir, strerror(e));
+		close(fd);
+		return -1;
+	}
+	len = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) == -1 || pwrite(fd, pid, (size_t)len, 0) != len) {
+		snprintf(err, errlen, "state_dir %s: %s: %s", dir, FOLDER_LOCK_NAME, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
 }

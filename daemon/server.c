@@ -46,6 +46,7 @@ struct feedd {
 	size_t index_cap;
 	struct feed *dirty;
 	struct feed *retry;   /* dirty too, but their last save failed: they wait for retry_ev */
+	int lock_fd;          /* holds state_dir's lock (folder_lock), or -1 */
 	int save_backoff;     /* seconds until the next retry; 0 while saves succeed */
 	struct event *commit_ev, *retry_ev, *sig_hup, *sig_term, *sig_int, *watchdog;
 	char *base_url;
@@ -627,6 +628,8 @@ teardown(struct feedd *d)
 	event_free(d->sig_int);
 	config_free(&d->cfg);
 	plugins_free(&d->plugins);
+	if (d->lock_fd >= 0)
+		close(d->lock_fd); /* the state_dir is free for another daemon */
 	free(d->base_url);
 	event_base_free(d->base);
 }
@@ -641,6 +644,15 @@ start(struct feedd *d, const char *conf_path)
 	if (prepare_folders(&cfg) == -1) {
 		config_free(&cfg);
 		return -1;
+	}
+	{
+		char err[PATH_MAX + 128];
+
+		if ((d->lock_fd = folder_lock(cfg.state_dir, err, sizeof(err))) == -1) {
+			log_warnx("%s", err);
+			config_free(&cfg);
+			return -1;
+		}
 	}
 	d->hfeeds = (struct http_feeds){http_find, http_all, http_base_url, d};
 	d->http = http_new(d->base, &d->hfeeds, cfg.listen_host, cfg.listen_port);
@@ -664,6 +676,7 @@ server_main(const char *conf_path, int verbose)
 	int rc = 1;
 
 	memset(&d, 0, sizeof(d));
+	d.lock_fd = -1;
 	log_init(verbose, "feedd");
 	signal(SIGPIPE, SIG_IGN);
 	{
