@@ -87,6 +87,43 @@ if feed:
     ok(all("Share" not in (t["title"] or "") for t in teasers), "teasers: no share link")
     ok(all(t["summary"].endswith("…") for t in teasers), "teasers: summaries end in …")
 
+# a blog post as WordPress writes one: the article's classes list its topics (one of them
+# names a newsletter), the lead sits beside the headline in the post's header while the text
+# is in a sibling, and a heading introduces a list of links that is taken out
+POST = """<!doctype html><html><head><title>River ferry returns - Town Blog</title></head>
+<body class="single single-post no-sidebar has-cookie-banner"><div class="site">
+<article class="category-newsletter-tips tag-ferries status-publish">
+<div class="row"><div class="col"><h1>River ferry returns</h1>
+<p>After six years away the ferry is back on the river, and the town is glad of it.</p></div></div>
+<div class="row"><div class="col"><div class="prose">
+<p>%(body)s</p><p>%(body)s</p><p>%(body)s</p>
+<h2>More on this</h2>
+<ul><li><a href="https://example.org/news/floods-return">Floods return to the valley</a></li>
+<li><a href="https://example.org/news/mayor-wins">The mayor wins a second term</a></li></ul>
+<h2>What happens next</h2><p>%(body)s</p></div></div></div>
+</article>
+<div class="about"><p>%(about)s</p></div></div>
+<footer><p>%(legal)s</p></footer></body></html>
+""" % {"body": BODY, "about": "This blog is written by people of the town, for the "
+       "people of the town, about what happens on the river, in the harbour and in the old "
+       "streets, and it has been since the year the bridge was closed, which is a long time. "
+       "Write to us if you have a story, a photograph or a complaint, and we will read it.",
+       "legal": "Terms of use: what you read here is ours, and you may quote it. " * 30}
+p = convert(["-p", "textdump", write("post.html", POST)])
+ok(p.returncode == 0, "post: converts")
+feed = valid_feed(p.stdout, "post")
+if feed and feed["entries"]:
+    a = feed["entries"][0]
+    text = plain(a["content"])
+    eq(a["title"], "River ferry returns", "post: the h1 is the headline")
+    ok(text.count("four million euros") == 8, "post: all its paragraphs, though its class "
+       "names a newsletter")
+    ok(text.startswith("After six years away"), "post: the lead beside the headline first")
+    ok("What happens next" in text, "post: a heading over text stays")
+    ok("More on this" not in text, "post: a heading over nothing left goes")
+else:
+    ok(False, "post: has an article")
+
 # only navigation: an empty feed, no error
 NAV = ("<!doctype html><html><body><nav><ul>" +
        "".join("<li><a href='/s%d'>Section number %d of the site</a></li>" % (i, i)

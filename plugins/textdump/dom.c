@@ -23,7 +23,11 @@
  *      stories, footers, menus, cookies, newsletters, ads, sidebars, breadcrumbs, promotions,
  *      pagination, bylines or tags (the list is name_strong and name_weak below) -- the weak
  *      names only when the same class or id does not also name the article (article, content,
- *      main, body, post, entry, story, text).  Its text does not join the article either.
+ *      main, body, post, entry, story, text), and a teaser only when it holds a link (a site
+ *      may call its own lead paragraph a teaser).  Its text does not join the article either.
+ *      Names that say where an element sits (top, bottom, side) say nothing of what it is, and
+ *      the classes of <body>, <article>, <main> and an articleBody list the page's state and
+ *      the article's topics (category-*, no-sidebar), so neither counts.
  *  H7. Scoring (readability's): a paragraph of at least 25 characters outside boilerplate,
  *      not a heading, scores 1 + its commas + one per 100 characters (at most 3).  Its score
  *      goes to the element holding it (or that element's parent when it holds nothing but the
@@ -38,14 +42,18 @@
  *      falling under a third on the way up) is; so is a parent of which it is the only child.
  *  H9. Its siblings join it when they score at least a fifth of it (at least 10; a sibling of
  *      the same class gets a fifth of its score as bonus), or when they are a paragraph of
- *      over 80 characters with link density under 1/4, or a shorter one without links that
- *      ends a sentence.
+ *      over 80 characters with link density under 1/4, or one without links that ends a
+ *      sentence.
+ *  H9b. The article starts at its headline: when the nearest h1 outside boilerplate comes at
+ *      most 11 paragraphs before the article's first one, it joins, and so does the prose
+ *      between them as in H9 (a lead or standfirst the page keeps in its header).
  *  H10. Inside the article, boilerplate (H5, H6) is dropped, and so is a paragraph of which
  *      over half is link text; then, judged on the paragraphs left, a container (div,
  *      section, table, list, form, figure) inside the elements H9 took, with fewer than 10
  *      commas, whose link density is over 1/2, or over 1/5 when it is no list and has no
  *      article name, or whose text is under 25 characters and no heading; then headings
- *      with nothing after them.
+ *      with nothing kept after them before the next heading of their level or above (the
+ *      "Related stories" over a list taken out).
  *      A paragraph opening with © or "Copyright" is dropped; a <figcaption> is the entry's
  *      caption, beside its text.
  *  H11. If that leaves under 250 characters, H6 is set aside and H7 to H10 run again; the
@@ -200,6 +208,15 @@ tag_find(const char *name)
 	return t ? t : &inline_tag;
 }
 
+/* An element's and a paragraph's flags. */
+enum {
+	F_BP_TAG = 1 << 0,  /* H5 */
+	F_BP_NAME = 1 << 1, /* H6 */
+	F_NAV = 1 << 2,     /* H14 */
+	F_HIDDEN = 1 << 3,  /* H3 */
+	F_BP_LINKED = 1 << 4, /* H6, if it holds a link */
+};
+
 /* ---- names (H6, H7) ---- */
 
 /* H6: boilerplate whatever else the name says */
@@ -211,12 +228,15 @@ static const char *const name_strong[] = {"comment", "disqus", "share", "sharing
 /* H6: boilerplate unless the name also says article, content, ... */
 static const char *const name_weak[] = {"footer", "sidebar", "menu", "navbar", "navigation",
     "banner", "promo", "widget", "pagination", "pager", "masthead", "toolbar", "login",
-    "shoutbox", "rating", "header", "author", "meta", "tags", "teaser", "more-", "-more",
+    "shoutbox", "rating", "header", "author", "meta", "tags", "more-", "-more",
     "extra", "caption", "credit", "combx", "community", "remark", "replies", "rss",
-    "skyscraper", "supplemental", "topbar", "bottom", "popup", "modal", "skip", "print", NULL};
+    "skyscraper", "supplemental", "topbar", "side-bar", "popup", "modal", "skip", "print", NULL};
 /* H6: boilerplate as a whole word of the name (split at anything not a letter or digit) */
 static const char *const part_weak[] = {"ad", "ads", "nav", "tag", "foot", "aside", "links",
-    "hidden", "hide", "share", "date", "time", "info", "top", "side", "legal", NULL};
+    "hidden", "hide", "share", "date", "time", "info", "legal", NULL};
+/* H6: boilerplate when the element links somewhere: a teaser leads to a story elsewhere, while
+ * a site may call its article's own lead paragraph a teaser too */
+static const char *const name_linked[] = {"teaser", NULL};
 static const char *const name_ok[] = {"article", "content", "main", "body", "post", "entry",
     "story", "text", "column", NULL};
 /* H7: the weights */
@@ -259,13 +279,17 @@ has_part(const char *s, const char *const *list)
 	return 0;
 }
 
-/* H6 for one lower-cased class or id value. */
-static int
+/* H6 for one lower-cased class or id value: F_BP_NAME, F_BP_LINKED or 0. */
+static unsigned
 name_is_boilerplate(const char *s)
 {
 	if (has_any(s, name_strong))
-		return 1;
-	return (has_any(s, name_weak) || has_part(s, part_weak)) && !has_any(s, name_ok);
+		return F_BP_NAME;
+	if (has_any(s, name_ok))
+		return 0;
+	if (has_any(s, name_weak) || has_part(s, part_weak))
+		return F_BP_NAME;
+	return has_any(s, name_linked) ? F_BP_LINKED : 0;
 }
 
 static int
@@ -284,12 +308,6 @@ name_weight(const char *s)
 
 /* ---- the page ---- */
 
-enum {
-	F_BP_TAG = 1 << 0,  /* H5 */
-	F_BP_NAME = 1 << 1, /* H6 */
-	F_NAV = 1 << 2,     /* H14 */
-	F_HIDDEN = 1 << 3,  /* H3 */
-};
 
 struct el {
 	xmlNodePtr node;
@@ -603,19 +621,24 @@ read_names(struct page *pg, struct el *e)
 	const char *cls = attr(e->node, "class"), *id = attr(e->node, "id"),
 	           *ip = attr(e->node, "itemprop");
 
+	/* an article's, a main's and the body's classes list its topics and the page's state
+	 * (WordPress: category-*, tag-*, no-sidebar), not what the element is */
+	int named = !(e->tag->kind & T_MAIN) && strcmp((const char *)e->node->name, "body") != 0 &&
+	            !(ip && strcasecmp(ip, "articleBody") == 0);
+
 	if (cls && *cls) {
 		lower(b, sizeof(b), cls);
 		e->class_hash = hash(b);
-		if (name_is_boilerplate(b))
-			e->flags |= F_BP_NAME;
+		if (named)
+			e->flags |= name_is_boilerplate(b);
 		e->name_weight += name_weight(b);
 		if (pg->m.byline_el < 0 && (strstr(b, "byline") || strstr(b, "author")))
 			pg->m.byline_el = (long)(e - pg->els);
 	}
 	if (id && *id) {
 		lower(b, sizeof(b), id);
-		if (name_is_boilerplate(b))
-			e->flags |= F_BP_NAME;
+		if (named)
+			e->flags |= name_is_boilerplate(b);
 		e->name_weight += name_weight(b);
 	}
 	if (ip && *ip) {
@@ -804,14 +827,20 @@ settle(struct page *pg)
 {
 	size_t i, total;
 
-	pg->pc[0] = 0;
-	for (i = 0; i < pg->n_blocks; i++)
+	pg->pc[0] = pg->pl[0] = 0;
+	for (i = 0; i < pg->n_blocks; i++) {
 		pg->pc[i + 1] = pg->pc[i] + pg->blocks[i].chars;
+		pg->pl[i + 1] = pg->pl[i] + pg->blocks[i].link_chars;
+	}
 	total = pg->pc[pg->n_blocks];
 	for (i = 0; i < pg->n_els; i++) {
 		struct el *e = &pg->els[i];
 		unsigned up = e->parent >= 0 ? pg->els[e->parent].flags : 0;
 		size_t chars = pg->pc[e->end] - pg->pc[e->first];
+
+		if ((e->flags & F_BP_LINKED) && pg->pl[e->end] > pg->pl[e->first])
+			e->flags |= F_BP_NAME;
+		e->flags &= ~(unsigned)F_BP_LINKED;
 
 		if (chars * 2 > total)
 			e->flags &= F_NAV;
@@ -965,6 +994,17 @@ keep_el(struct page *pg, const struct el *e, unsigned mask)
 			pg->blocks[i].keep = 1;
 }
 
+/* Is paragraph b prose that stands alone: over 80 characters with under a quarter of them link
+ * text, or without links, ending a sentence (H9, H9b)? */
+static int
+lone_prose(const struct page *pg, const struct block *b)
+{
+	double ld = b->chars ? (double)b->link_chars / (double)b->chars : 0;
+
+	return (b->chars > 80 && ld < 0.25) ||
+	       (b->link_chars == 0 && ends_sentence(btext(pg, b), b->len));
+}
+
 /* H9 */
 static void
 take_siblings(struct page *pg, long t, unsigned mask)
@@ -991,14 +1031,38 @@ take_siblings(struct page *pg, long t, unsigned mask)
 			bonus = top->score * 0.2;
 		if (s->scored && s->score + bonus >= thr) {
 			keep_el(pg, s, mask);
-		} else if ((s->tag->kind & T_BLOCK) && !s->holds_blocks && s->end == s->first + 1) {
-			const struct block *b = &pg->blocks[s->first];
-			double ld = b->chars ? (double)b->link_chars / (double)b->chars : 0;
-
-			if ((b->chars > 80 && ld < 0.25) ||
-			    (b->chars < 80 && b->link_chars == 0 && ends_sentence(btext(pg, b), b->len)))
-				keep_el(pg, s, mask);
+		} else if ((s->tag->kind & T_BLOCK) && !s->holds_blocks && s->end == s->first + 1 &&
+		           lone_prose(pg, &pg->blocks[s->first])) {
+			keep_el(pg, s, mask);
 		}
+	}
+}
+
+/* H9b: the article starts at its headline: the nearest h1 before its first paragraph, and the
+ * prose between them (a lead or standfirst in the page's header), join it. */
+static void
+take_lead(struct page *pg, unsigned mask)
+{
+	size_t first, i, h;
+
+	for (first = 0; first < pg->n_blocks && !pg->blocks[first].keep; first++)
+		;
+	if (first == pg->n_blocks)
+		return;
+	for (h = first; h > 0 && first - h < 12; h--) {
+		const struct block *b = &pg->blocks[h - 1];
+
+		if (b->heading == 1 && !(b->flags & mask))
+			break;
+	}
+	if (h == 0 || first - h >= 12 || pg->blocks[h - 1].heading != 1)
+		return;
+	pg->blocks[h - 1].keep = 1;
+	for (i = h; i < first; i++) {
+		struct block *b = &pg->blocks[i];
+
+		if (!(b->flags & mask) && !b->heading && lone_prose(pg, b))
+			b->keep = 1;
 	}
 }
 
@@ -1029,6 +1093,7 @@ static void
 clean(struct page *pg)
 {
 	size_t i, k, last;
+	int next; /* the level of the next heading kept, 99 for text, 0 for none */
 
 	for (i = 0; i < pg->n_blocks; i++) {
 		struct block *b = &pg->blocks[i];
@@ -1059,14 +1124,21 @@ clean(struct page *pg)
 			c = e->last; /* its descendants are gone with it */
 		}
 	}
-	for (last = pg->n_blocks; last > 0; last--) {
+	/* a heading whose section lost all its text: nothing kept after it before a heading of
+	 * its level or above ("Related stories" over the list H10 took out) */
+	for (last = pg->n_blocks, next = 0; last > 0; last--) {
 		struct block *b = &pg->blocks[last - 1];
 
-		if (b->keep && !b->heading)
-			break;
-		b->keep = 0;
+		if (!b->keep)
+			continue;
+		if (b->heading && (next == 0 || (next != 99 && next <= b->heading)))
+			b->keep = 0;
+		else
+			next = b->heading ? b->heading : 99;
 	}
 }
+
+
 
 /* H7 to H10 with boilerplate `mask`; returns the characters kept. */
 static size_t
@@ -1093,6 +1165,7 @@ select_article(struct page *pg, unsigned mask)
 	if ((t = top_candidate(pg)) < 0)
 		return 0;
 	take_siblings(pg, t, mask);
+	take_lead(pg, mask);
 	clean(pg);
 	for (i = 0; i < pg->n_blocks; i++)
 		total += pg->blocks[i].keep ? pg->blocks[i].chars : 0;
