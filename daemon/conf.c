@@ -31,11 +31,14 @@ struct parse {
 	int line;
 	int in_server;
 	struct feed_conf *cur; /* the [feed] being read */
-	struct seen {
-		char *key;
-		int line;
-	} *seen;       /* the keys of the section being read, to refuse a repeated one */
-	size_t n_seen;
+	struct keys {
+		struct seen {
+			char *key;
+			int line;
+		} *v;
+		size_t n;
+	} server_keys, feed_keys; /* the keys given in [server] (however many such sections
+	                             there are) and in this [feed], to refuse a repeated one */
 	char err[1024];
 };
 
@@ -130,15 +133,15 @@ valid_name(const char *s)
 }
 
 static void
-forget_keys(struct parse *p)
+forget_keys(struct keys *k)
 {
 	size_t i;
 
-	for (i = 0; i < p->n_seen; i++)
-		free(p->seen[i].key);
-	free(p->seen);
-	p->seen = NULL;
-	p->n_seen = 0;
+	for (i = 0; i < k->n; i++)
+		free(k->v[i].key);
+	free(k->v);
+	k->v = NULL;
+	k->n = 0;
 }
 
 /* s is the header without its brackets. */
@@ -149,7 +152,7 @@ section(struct parse *p, char *s)
 	char *name;
 	size_t i;
 
-	forget_keys(p);
+	forget_keys(&p->feed_keys);
 	p->in_server = 0;
 	p->cur = NULL;
 	if (strcmp(s, "server") == 0) {
@@ -276,6 +279,11 @@ server_key(struct parse *p, const char *k, const char *v)
 		return set_long(p, k, v, 1, 10000, &c->max_per_host);
 	} else if (strcmp(k, "max_connections") == 0) {
 		return set_long(p, k, v, 1, 1000000, &c->max_connections);
+	} else if (strcmp(k, "min_interval") == 0) {
+		if ((c->min_interval = config_parse_duration(v)) < 0) {
+			perr(p, "%s: bad duration '%s' (want e.g. 90, 30s, 15m, 2h, 1d)", k, v);
+			return 0;
+		}
 	} else {
 		perr(p, "unknown key '%s' in [server]", k);
 		return 0;
@@ -300,9 +308,10 @@ feed_key(struct parse *p, const char *k, const char *v)
 			perr(p, "%s: bad duration '%s' (want e.g. 90, 30s, 15m, 2h, 1d)", k, v);
 			return 0;
 		}
-		if (k[0] == 'i')
+		if (k[0] == 'i') {
 			f->interval = n;
-		else
+			f->interval_line = p->line;
+		} else
 			f->timeout = n;
 	} else if (strcmp(k, "title") == 0) {
 		set_str(&f->title, v);
@@ -321,6 +330,7 @@ feed_key(struct parse *p, const char *k, const char *v)
 static int
 handler(struct parse *p, const char *key, const char *value)
 {
+	struct keys *k;
 	size_t i;
 
 	if (p->err[0])
@@ -336,14 +346,15 @@ handler(struct parse *p, const char *key, const char *value)
 		perr(p, "key '%s' outside a section", key);
 		return 0;
 	}
-	for (i = 0; i < p->n_seen; i++)
-		if (strcmp(p->seen[i].key, key) == 0) {
-			perr(p, "'%s' given twice in this section (first at line %d)", key,
-			    p->seen[i].line);
+	k = p->in_server ? &p->server_keys : &p->feed_keys;
+	for (i = 0; i < k->n; i++)
+		if (strcmp(k->v[i].key, key) == 0) {
+			perr(p, "'%s' given twice in [%s] (first at line %d)", key,
+			    p->in_server ? "server" : "feed", k->v[i].line);
 			return 0;
 		}
-	p->seen = xreallocarray(p->seen, p->n_seen + 1, sizeof(*p->seen));
-	p->seen[p->n_seen++] = (struct seen){xstrdup(key), p->line};
+	k->v = xreallocarray(k->v, k->n + 1, sizeof(*k->v));
+	k->v[k->n++] = (struct seen){xstrdup(key), p->line};
 	return p->in_server ? server_key(p, key, value) : feed_key(p, key, value);
 }
 
@@ -425,7 +436,8 @@ parse_file(struct parse *p)
 	if (ferror(p->fp))
 		perr(p, "%s", strerror(errno));
 	free(line);
-	forget_keys(p);
+	forget_keys(&p->server_keys);
+	forget_keys(&p->feed_keys);
 }
 
 static void
@@ -444,9 +456,19 @@ check_feed(struct parse *p, struct feed_conf *f)
 	}
 	p->line = f->source_line;
 	if (fetch_is_url(f->source)) {
+		long floor = p->cfg->min_interval ? p->cfg->min_interval : CONFIG_MIN_INTERVAL_DEFAULT;
+
 		if (strncasecmp(f->source, "file://", 7) == 0 && stat(f->source + 7, &st) == -1)
 			perr(p, "source %s: %s", f->source, strerror(errno));
 		f->url = xstrdup(f->source);
+		if (strncasecmp(f->source, "file://", 7) != 0 && f->interval < floor) {
+			/* the origin is somebody else's: min_interval in [server] lowers the floor */
+			xasprintf(&f->warning, "%s:%d: feed %s: interval %lds is below min_interval "
+			    "(%lds) for an http source; %lds is used", p->path,
+			    f->interval_line ? f->interval_line : f->line, f->name, f->interval, floor,
+			    floor);
+			f->interval = floor;
+		}
 		return;
 	}
 	if (strstr(f->source, "://") != NULL) {
@@ -484,6 +506,8 @@ defaults(struct config *c)
 		c->max_per_host = 4;
 	if (c->max_connections == 0)
 		c->max_connections = CONFIG_MAX_CONNECTIONS_DEFAULT;
+	if (c->min_interval == 0)
+		c->min_interval = CONFIG_MIN_INTERVAL_DEFAULT;
 }
 
 int
@@ -589,6 +613,7 @@ feed_conf_free(struct feed_conf *f)
 	free(f->url);
 	free(f->title);
 	free(f->author);
+	free(f->warning);
 	optlist_free(&f->opts);
 }
 

@@ -11,6 +11,7 @@
 #define CONFIG_INTERVAL_DEFAULT (15 * 60)
 #define CONFIG_LINE_MAX 65536 /* bytes of a line, its newline included */
 #define CONFIG_MAX_CONNECTIONS_DEFAULT 1024
+#define CONFIG_MIN_INTERVAL_DEFAULT 60 /* an http(s) source is fetched at most this often */
 
 struct feed_conf {
 	char *name;
@@ -23,7 +24,9 @@ struct feed_conf {
 	char *title, *author; /* or NULL */
 	struct optlist opts;  /* every other key, for the plugin */
 	int line;             /* of the [feed NAME] header */
-	int plugin_line, source_line;
+	int plugin_line, source_line, interval_line;
+	char *warning; /* "FILE:LINE: ..." for a value feedd changed (interval below the floor), or
+	                  NULL: logged at every load, printed by -n */
 };
 
 struct config {
@@ -37,6 +40,7 @@ struct config {
 	long max_parallel;
 	long max_per_host;
 	long max_connections; /* HTTP clients at once */
+	long min_interval;    /* seconds; the floor of an http(s) feed's interval */
 	int state_dir_line, export_dir_line; /* 0 if not given */
 	struct feed_conf *feeds;
 	size_t n_feeds;

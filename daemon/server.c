@@ -348,10 +348,15 @@ load_config(struct feedd *d, const char *path, struct config *cfg, int first)
 {
 	char err[2048];
 
+	size_t i;
+
 	if (config_load(path, cfg, err, sizeof(err)) == -1) {
 		log_warnx("%s", err);
 		return -1;
 	}
+	for (i = 0; i < cfg->n_feeds; i++)
+		if (cfg->feeds[i].warning)
+			log_warnx("%s", cfg->feeds[i].warning);
 	if (first && plugins_load_dir(&d->plugins, plugins_default_dir(cfg->plugin_dir)) == -1) {
 		config_free(cfg);
 		return -1;
@@ -744,6 +749,11 @@ server_check(const char *conf_path)
 	           config_check_folders(&cfg, err, sizeof(err)) == -1) {
 		fprintf(stderr, "%s\n", err);
 	} else {
+		size_t i;
+
+		for (i = 0; i < cfg.n_feeds; i++)
+			if (cfg.feeds[i].warning)
+				fprintf(stderr, "%s\n", cfg.feeds[i].warning);
 		printf("configuration OK\n");
 		rc = 0;
 	}

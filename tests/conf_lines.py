@@ -35,7 +35,12 @@ for what, text, line, first in (
        ("line %d" % first) in err and "twice" in err,
        "%s given twice is refused at its second line, naming the first (%r)" % (what, err))
 eq(check(HEAD + "[feed g]\nplugin = lines\nsource = src.txt\n")[:2], (0, "configuration OK\n"),
-   "the same keys in another section are fine")
+   "the same keys in another feed are fine")
+eq(check(HEAD + "[server]\nmax_parallel = 4\n")[:2], (0, "configuration OK\n"),
+   "[server] may come back for other keys")
+rc, _, err = check(HEAD + "[server]\nlisten = 127.0.0.1:1\n")
+ok(rc != 0 and err.startswith("%s:8: " % d.conf) and "line 2" in err,
+   "but a [server] key given twice in two [server] sections is refused (%r)" % err)
 
 for what, text in (("a line without '='", HEAD + "just words\n"),
                    ("a header without ']'", HEAD + "[feed g\n"),
