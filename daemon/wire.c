@@ -252,11 +252,12 @@ int
 wire_next(struct wire_in *in, size_t max, int *type, struct wire_rd *r)
 {
 	size_t avail = in->b.len - in->off;
-	unsigned char *h = (unsigned char *)in->b.data + in->off;
+	unsigned char *h;
 	uint64_t n;
 
 	if (avail < WIRE_HEADER)
-		return 0;
+		return 0; /* before h: an empty buffer's data is NULL, and NULL + 0 is undefined */
+	h = (unsigned char *)in->b.data + in->off;
 	n = get_be(h + 1, 4);
 	if (n > max)
 		return -1;
