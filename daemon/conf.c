@@ -321,6 +321,13 @@ feed_key(struct parse *p, const char *k, const char *v)
 		if (!set_long(p, k, v, 1, 100000, &n))
 			return 0;
 		f->max_entries = (size_t)n;
+	} else if (strcmp(k, "include") == 0 || strcmp(k, "exclude") == 0) {
+		char why[256];
+
+		if (filter_add(&f->filter, k[0] == 'e', v, why, sizeof(why)) == -1) {
+			perr(p, "%s '%s': %s", k, v, why);
+			return 0;
+		}
 	} else {
 		optlist_add(&f->opts, k, v, p->line);
 	}
@@ -614,6 +621,7 @@ feed_conf_free(struct feed_conf *f)
 	free(f->title);
 	free(f->author);
 	free(f->warning);
+	filter_free(&f->filter);
 	optlist_free(&f->opts);
 }
 
@@ -647,5 +655,6 @@ feed_conf_equal(const struct feed_conf *a, const struct feed_conf *b)
 	return streq(a->name, b->name) && streq(a->plugin, b->plugin) && streq(a->url, b->url) &&
 	       a->interval == b->interval && a->timeout == b->timeout &&
 	       a->max_entries == b->max_entries && streq(a->title, b->title) &&
-	       streq(a->author, b->author) && optlist_equal(&a->opts, &b->opts);
+	       streq(a->author, b->author) && filter_equal(&a->filter, &b->filter) &&
+	       optlist_equal(&a->opts, &b->opts);
 }

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "filter.h"
 #include "plugins.h"
 #include "source.h"
 
@@ -22,6 +23,7 @@ struct feed_conf {
 	long timeout;  /* seconds */
 	size_t max_entries;
 	char *title, *author; /* or NULL */
+	struct filter filter; /* include = and exclude =, compiled */
 	struct optlist opts;  /* every other key, for the plugin */
 	int line;             /* of the [feed NAME] header */
 	int plugin_line, source_line, interval_line;

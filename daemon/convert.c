@@ -1,4 +1,5 @@
-/* `feedd convert -p PLUGIN [-s KEY=VALUE]... [SOURCE]`: stateless, for scripts and tests. */
+/* `feedd convert -p PLUGIN [-s KEY=VALUE]... [-i|-x REGEX]... [SOURCE]`: stateless, for scripts
+ * and tests. */
 #include "config.h"
 
 #include <errno.h>
@@ -40,6 +41,7 @@ struct convert_args {
 	const struct format *format;
 	const char *source;
 	struct optlist opts;
+	struct filter filter; /* -i and -x, as a feed's include and exclude */
 	int worker;        /* -w: through a worker, as the daemon runs plugins */
 	int verbose;       /* -v: what the plugin gave and what the host dropped */
 	long timeout;      /* -t */
@@ -49,23 +51,30 @@ struct convert_args {
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: feedd convert [-v] -p PLUGIN [-s KEY=VALUE]... "
-	    "[-f atom|rss|json|html] [-w [-t TIMEOUT] [-m MEMORY]] [SOURCE]\n");
+	fprintf(stderr, "usage: feedd convert [-v] -p PLUGIN [-s KEY=VALUE]... [-i REGEX]... "
+	    "[-x REGEX]... [-f atom|rss|json|html] [-w [-t TIMEOUT] [-m MEMORY]] [SOURCE]\n");
 	exit(2);
 }
 
 static void
 parse_args(int argc, char **argv, struct convert_args *a)
 {
+	char *eq, why[256];
 	int ch;
-	char *eq;
 
 	optind = 1;
 	a->timeout = WPROC_TIMEOUT_DEFAULT;
 	a->memory = WPROC_MEMORY_DEFAULT;
 	a->format = &formats[FORMAT_ATOM];
-	while ((ch = getopt(argc, argv, "f:p:s:vwt:m:")) != -1) {
+	while ((ch = getopt(argc, argv, "f:i:p:s:vwt:m:x:")) != -1) {
 		switch (ch) {
+		case 'i':
+		case 'x':
+			if (filter_add(&a->filter, ch == 'x', optarg, why, sizeof(why)) == -1) {
+				fprintf(stderr, "feedd convert: -%c '%s': %s\n", ch, optarg, why);
+				exit(2);
+			}
+			break;
 		case 'v':
 			a->verbose = 1;
 			break;
@@ -245,8 +254,9 @@ report(const struct harvest *h, const struct plugin *pl)
 {
 	if (h->warning)
 		fprintf(stderr, "feedd convert: warning: %s\n", h->warning);
-	log_debug("%s gave %zu entries, %zu dropped (no id key, or an id key repeated)",
-	    pl->p->name, h->n + h->dropped, h->dropped);
+	log_debug("%s gave %zu entries, %zu dropped (no id key, or an id key repeated), %zu "
+	    "excluded by -i or -x", pl->p->name, h->n + h->n_excluded + h->dropped, h->dropped,
+	    h->n_excluded);
 }
 
 int
@@ -267,6 +277,7 @@ convert_main(int argc, char **argv)
 	if (find_plugin(&a, &set, &w, &pl) == -1)
 		goto done;
 	source_qualify_bare(&a.opts, pl);
+	h.filter = &a.filter;
 	if (load_source(a.source, &r, &url) == 0) {
 		struct input in = {r.body.data ? r.body.data : "", r.body.len, url, r.content_type,
 		    r.charset};
@@ -285,6 +296,7 @@ done:
 	harvest_free(&h);
 	free(url);
 	optlist_free(&a.opts);
+	filter_free(&a.filter);
 	plugins_free(&set);
 	curl_global_cleanup();
 	return rc;

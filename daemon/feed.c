@@ -136,6 +136,7 @@ fetched(struct fetch_result *r, void *arg)
 		    r->charset};
 
 		h.max = f->conf->max_entries;
+		h.filter = &f->conf->filter;
 		if (source_run(&f->src, &in, &h) == -1) {
 			fail(f, h.error, r->status, 0);
 			harvest_free(&h);
@@ -167,6 +168,20 @@ fetched(struct fetch_result *r, void *arg)
 }
 
 /*
+ * Drops the stored entries the feed's filter does not keep: they were stored under another
+ * filter, or none.  Their removal is saved with the next commit (the served bytes change).
+ */
+static size_t
+apply_filter(struct feed *f)
+{
+	size_t n = store_filter(&f->store, &f->conf->filter, time(NULL));
+
+	if (n)
+		log_info("feed %s: %zu stored entries dropped by its filter", f->conf->name, n);
+	return n;
+}
+
+/*
  * Loads the feed's state.  A corrupt file is moved aside and the feed rebuilt; one that cannot
  * be read (EACCES, EIO, EMFILE…) may hold entries that were served, so it is kept, the feed is
  * neither fetched, saved nor served, and the load is retried on the fetch schedule.
@@ -193,8 +208,10 @@ load_state(struct feed *f)
 		log_warnx("feed %s: %s", f->conf->name, msg);
 		return -1;
 	}
-	if (rc == 0)
+	if (rc == 0) {
+		apply_filter(f); /* the filter may have changed while feedd was stopped */
 		feed_publish(f);
+	}
 	return 0;
 }
 
@@ -266,6 +283,7 @@ void
 feed_set_conf(struct feed *f, const struct feed_conf *conf, const struct plugin *pl)
 {
 	int same = feed_conf_equal(f->conf, conf) && pl == f->plugin;
+	int refilter = !filter_equal(&f->conf->filter, &conf->filter);
 
 	f->conf = conf;
 	f->src.opts = &conf->opts; /* the old config, and its options, are about to go */
@@ -275,6 +293,13 @@ feed_set_conf(struct feed *f, const struct feed_conf *conf, const struct plugin 
 	free(f->label);
 	f->label = sourceurl_label(conf->url);
 	open_source(f, pl);
+	if (refilter) {
+		/* the next fetch runs the plugin even if the source has not changed, so that what
+		 * the old filter dropped and the new one keeps comes back */
+		swap_str(&f->store.etag, NULL);
+		swap_str(&f->store.last_modified, NULL);
+		apply_filter(f);
+	}
 	if (f->xfer) {
 		fetch_cancel(f->env->fetcher, f->xfer);
 		f->xfer = 0;
@@ -282,7 +307,7 @@ feed_set_conf(struct feed *f, const struct feed_conf *conf, const struct plugin 
 	f->failures = 0;
 	evtimer_del(f->timer);
 	schedule_in(f, (long)arc4random_uniform(FIRST_SPREAD_MS));
-	if (f->resp[FORMAT_ATOM]) /* the title or author may have changed; saved first */
+	if (f->resp[FORMAT_ATOM]) /* the title, author or entries may have changed; saved first */
 		f->env->dirty(f->env->arg, f);
 }
 

@@ -71,6 +71,9 @@ harvest_free(struct harvest *h)
 	for (i = 0; i < h->n; i++)
 		entry_free(h->v[i]);
 	free(h->v);
+	for (i = 0; i < h->n_excluded; i++)
+		entry_free(h->excluded[i]);
+	free(h->excluded);
 	free(h->feed_title);
 	free(h->feed_link);
 	free(h->feed_author);
@@ -98,6 +101,29 @@ host_option(void *ctx, const char *key)
 	return optlist_get(h->opts, key);
 }
 
+/* Keeps the id of an entry the filter dropped (the text goes), unless the id repeats. */
+static void
+exclude(struct harvest *out, struct idset *ids, struct entry *e)
+{
+	struct entry *stub = entry_new();
+
+	memcpy(stub->id, e->id, sizeof(stub->id));
+	log_debug("source: entry %zu (%s) excluded by the feed's filter",
+	    out->n + out->n_excluded + out->dropped + 1, e->title);
+	entry_free(e);
+	if (!idset_add(ids, stub)) {
+		out->dropped++;
+		entry_free(stub);
+		return;
+	}
+	if (out->n_excluded == out->cap_excluded) {
+		out->cap_excluded = out->cap_excluded ? out->cap_excluded * 2 : 16;
+		out->excluded = xreallocarray(out->excluded, out->cap_excluded,
+		    sizeof(*out->excluded));
+	}
+	out->excluded[out->n_excluded++] = stub;
+}
+
 int
 harvest_emit(struct harvest *out, struct idset *ids, const struct feedd_entry *pe, int safe_html)
 {
@@ -109,20 +135,24 @@ harvest_emit(struct harvest *out, struct idset *ids, const struct feedd_entry *p
 	if ((e = entry_from_plugin(pe, safe_html, &why)) == NULL) {
 		char *title = entry_strdup_clean(pe->title);
 
-		log_debug("source: entry %zu (%s) dropped: it is an %s", out->n + out->dropped + 1,
-		    title ? title : "untitled", why);
+		log_debug("source: entry %zu (%s) dropped: it is an %s",
+		    out->n + out->n_excluded + out->dropped + 1, title ? title : "untitled", why);
 		free(title);
 		out->dropped++;
 		return 0;
 	}
 	entry_screen_links(e, out->base);
+	if (!filter_keeps(out->filter, e)) {
+		exclude(out, ids, e);
+		return 0;
+	}
 	if (out->n == out->cap) {
 		out->cap = out->cap ? out->cap * 2 : 32;
 		out->v = xreallocarray(out->v, out->cap, sizeof(*out->v));
 	}
 	if (!idset_add(ids, e)) {
 		log_debug("source: entry %zu (%s) dropped: its id key repeats an earlier entry's",
-		    out->n + out->dropped + 1, e->title);
+		    out->n + out->n_excluded + out->dropped + 1, e->title);
 		out->dropped++;
 		entry_free(e);
 		return 0;

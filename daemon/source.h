@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "entry.h"
+#include "filter.h"
 #include "plugins.h"
 
 /* KEY=VALUE options handed to a plugin (both strings owned by the list). */
@@ -32,15 +33,20 @@ struct harvest {
 	char *error;      /* if the run failed: the last message the plugin reported, or NULL */
 	char *warning;    /* if it succeeded: likewise, a warning */
 	size_t dropped;   /* entries refused (no id key) or duplicate */
-	size_t max;       /* stop after this many entries; 0 means no limit */
+	size_t max;       /* stop after this many entries kept; 0 means no limit */
 	const char *base; /* borrowed: what relative links resolve against, or NULL */
+	const struct filter *filter; /* borrowed, or NULL: entries it drops take no room (max) */
+	struct entry **excluded; /* what the filter dropped, only their ids kept (a store drops
+	                            an entry it held that has changed so as to be dropped) */
+	size_t n_excluded, cap_excluded;
 };
 
 void harvest_free(struct harvest *);
 /* Sets what the run's relative links resolve against: the source URL (none for stdin:). */
 void harvest_set_base(struct harvest *out, const char *url);
 /* What host->emit does: copies and cleans pe into out, de-duplicating by id through ids, its
- * links resolved against out->base and screened (entry_screen_links).
+ * links resolved against out->base and screened (entry_screen_links); an entry out->filter
+ * drops goes to out->excluded (as its id) instead.
  * Returns 0, or -1 when out holds out->max entries already. */
 int harvest_emit(struct harvest *out, struct idset *ids, const struct feedd_entry *pe,
     int safe_html);

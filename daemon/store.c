@@ -65,6 +65,59 @@ take_text(struct entry *old, struct entry *fresh, int64_t now)
 		old->updated = old->published;
 }
 
+/* Drops the kept entries that are in gone (borrowed from s), keeping the order. */
+static void
+drop_entries(struct store *s, const struct idset *gone)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < s->n; i++) {
+		if (idset_find(gone, s->v[i]->id) == s->v[i])
+			entry_free(s->v[i]);
+		else
+			s->v[k++] = s->v[i];
+	}
+	s->n = k;
+}
+
+/* The kept entries whose ids the filter excluded this time: each changed so as to be dropped. */
+static size_t
+drop_excluded(struct store *s, const struct idset *ix, const struct harvest *h)
+{
+	struct idset gone = {NULL, 0, 0};
+	struct entry *old;
+	size_t i, n;
+
+	for (i = 0; i < h->n_excluded; i++)
+		if ((old = idset_find(ix, h->excluded[i]->id)) != NULL)
+			idset_add(&gone, old);
+	n = gone.n;
+	if (n)
+		drop_entries(s, &gone);
+	idset_free(&gone);
+	return n;
+}
+
+size_t
+store_filter(struct store *s, const struct filter *f, int64_t now)
+{
+	struct idset gone = {NULL, 0, 0};
+	size_t i, n;
+
+	if (!filter_is_set(f))
+		return 0;
+	for (i = 0; i < s->n; i++)
+		if (!filter_keeps(f, s->v[i]))
+			idset_add(&gone, s->v[i]);
+	n = gone.n;
+	if (n) {
+		drop_entries(s, &gone);
+		s->last_change = now;
+	}
+	idset_free(&gone);
+	return n;
+}
+
 size_t
 store_merge(struct store *s, struct harvest *h, int64_t now, size_t max_entries)
 {
@@ -102,6 +155,7 @@ store_merge(struct store *s, struct harvest *h, int64_t now, size_t max_entries)
 		s->v[s->n++] = e;
 		changed++;
 	}
+	changed += drop_excluded(s, &ix, h); /* last: it frees entries ix points at */
 	idset_free(&ix);
 	s->seq += k;
 	h->n = 0;

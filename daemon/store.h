@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "entry.h"
+#include "filter.h"
 #include "source.h"
 
 struct store {
@@ -32,10 +33,14 @@ struct store {
  * second past the old one if the clock went back; published stays), except that a teaser never replaces a
  * full text.  New entries get sequence numbers above every kept one (the page's first the
  * highest), and the store is in sequence order; entries beyond max_entries are dropped, the
- * first seen first.  Neither depends on dates or the clock.  Returns the number of entries
- * added or changed.
+ * first seen first.  Neither depends on dates or the clock.  A kept entry whose id is in
+ * h->excluded (it changed, and the feed's filter now drops it) is dropped.  Returns the number
+ * of entries added, changed or dropped.
  */
 size_t store_merge(struct store *s, struct harvest *h, int64_t now, size_t max_entries);
+/* Drops the entries f does not keep (a filter that changed since they were stored).  Returns
+ * how many went; if any did, last_change is now. */
+size_t store_filter(struct store *s, const struct filter *f, int64_t now);
 /* Frees everything s holds and zeroes it. */
 void store_clear(struct store *s);
 

@@ -240,6 +240,8 @@ answer_init(struct answer *a, const struct plugin *pl, struct harvest *h, long l
 	a->memory = memory;
 	if (h->max == 0 || h->max > WPROC_ENTRIES_MAX)
 		h->max = WPROC_ENTRIES_MAX;
+	/* entries the filter drops take no room, so the worker cannot know when to stop */
+	a->asked = filter_is_set(h->filter) ? WPROC_ENTRIES_MAX : h->max;
 }
 
 void
@@ -267,8 +269,8 @@ take_entry(struct answer *a, struct wire_rd *r)
 		answer_fail(a, "malformed entry");
 		return -1;
 	}
-	if (++a->entries > a->h->max) {
-		answer_fail(a, "more entries than the %zu asked for", a->h->max);
+	if (++a->entries > a->asked) {
+		answer_fail(a, "more entries than the %zu asked for", a->asked);
 		return -1;
 	}
 	/* the promise of safe HTML is the plugin's, as the worker described it at start, and is
@@ -424,7 +426,7 @@ wproc_run(struct wproc *w, const struct plugin *pl, const struct optlist *opts,
 
 	answer_init(&a, pl, h, memory);
 	harvest_set_base(h, in->url);
-	job_encode(&job, pl->p->name, h->max, opts, in);
+	job_encode(&job, pl->p->name, a.asked, opts, in);
 	rc = exchange(w, &a, &job, timeout);
 	buf_free(&job);
 	if (rc == -3) {

@@ -45,8 +45,9 @@ void job_encode(struct buf *, const char *plugin, size_t max, const struct optli
 struct answer {
 	const char *plugin; /* borrowed */
 	int safe_html;      /* FEEDD_PLUGIN_SAFE_HTML in its description */
-	struct harvest *h;  /* borrowed; h->max is the job's */
+	struct harvest *h;  /* borrowed */
 	struct idset ids;
+	size_t asked;       /* the job's entries at most: h->max, or all if h->filter may drop */
 	size_t bytes, entries;
 	int done, failed;
 	int nomem;          /* the worker said it crashed out of memory */

@@ -1,0 +1,176 @@
+/* Entry filters: regcomp once per configuration, regexec on each field of each entry. */
+#include "config.h"
+
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "filter.h"
+#include "sanitize.h"
+#include "xmalloc.h"
+
+struct filter_re {
+	regex_t re;
+	char *src;
+};
+
+int
+filter_add(struct filter *f, int exclude, const char *src, char *why, size_t whylen)
+{
+	struct filter_re *r;
+	struct filter_re ***v = exclude ? &f->exc : &f->inc;
+	size_t *n = exclude ? &f->n_exc : &f->n_inc;
+	int rc;
+
+	if (*src == '\0') {
+		snprintf(why, whylen, "an empty regex would match every entry");
+		return -1;
+	}
+	r = xcalloc(1, sizeof(*r));
+	if ((rc = regcomp(&r->re, src, REG_EXTENDED | REG_ICASE | REG_NOSUB)) != 0) {
+		regerror(rc, &r->re, why, whylen);
+		regfree(&r->re);
+		free(r);
+		return -1;
+	}
+	r->src = xstrdup(src);
+	*v = xreallocarray(*v, *n + 1, sizeof(**v));
+	(*v)[(*n)++] = r;
+	return 0;
+}
+
+int
+filter_is_set(const struct filter *f)
+{
+	return f && (f->n_inc || f->n_exc);
+}
+
+static int
+match(const struct filter_re *r, const char *s)
+{
+	return s && regexec(&r->re, s, 0, NULL, 0) == 0;
+}
+
+/* Each author line on its own, so that ^ and $ hold for one person ("Name <email>"). */
+static int
+match_authors(const struct filter_re *r, const char *a)
+{
+	char line[ENTRY_SHORT_MAX + 1];
+	size_t n;
+
+	while (a && *a) {
+		n = strcspn(a, "\n");
+		if (n < sizeof(line)) {
+			memcpy(line, a, n);
+			line[n] = '\0';
+			if (match(r, line))
+				return 1;
+		}
+		a += n + (a[n] == '\n');
+	}
+	return 0;
+}
+
+/* The fields that cost nothing to read: title, summary, authors, categories. */
+static int
+match_fields(const struct filter_re *r, const struct entry *e)
+{
+	size_t i;
+
+	if (match(r, e->title) || match(r, e->summary) || match_authors(r, e->author))
+		return 1;
+	for (i = 0; i < e->n_categories; i++)
+		if (match(r, e->categories[i]))
+			return 1;
+	return 0;
+}
+
+/* The content's text, parsed once per entry and only if a regex gets that far. */
+struct text {
+	const char *html; /* never NULL */
+	const char *text; /* html, or plain */
+	char *plain;      /* owned, or NULL */
+	int done;
+};
+
+static const char *
+content_text(struct text *t)
+{
+	if (!t->done) {
+		t->done = 1;
+		t->text = t->html; /* without markup or references the HTML is its own text */
+		if (strpbrk(t->html, "<&") != NULL)
+			t->text = t->plain = sanitize_html_text(t->html);
+	}
+	return t->text;
+}
+
+static int
+any_matches(struct filter_re *const *v, size_t n, const struct entry *e, struct text *t)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (match_fields(v[i], e))
+			return 1;
+	for (i = 0; i < n && e->content; i++)
+		if (match(v[i], content_text(t)))
+			return 1;
+	return 0;
+}
+
+int
+filter_keeps(const struct filter *f, const struct entry *e)
+{
+	struct text t = {e->content, NULL, NULL, 0};
+	int keep;
+
+	if (!filter_is_set(f))
+		return 1;
+	keep = (f->n_inc == 0 || any_matches(f->inc, f->n_inc, e, &t)) &&
+	       !any_matches(f->exc, f->n_exc, e, &t);
+	free(t.plain);
+	return keep;
+}
+
+static int
+same_list(struct filter_re *const *a, size_t na, struct filter_re *const *b, size_t nb)
+{
+	size_t i;
+
+	if (na != nb)
+		return 0;
+	for (i = 0; i < na; i++)
+		if (strcmp(a[i]->src, b[i]->src) != 0)
+			return 0;
+	return 1;
+}
+
+int
+filter_equal(const struct filter *a, const struct filter *b)
+{
+	return same_list(a->inc, a->n_inc, b->inc, b->n_inc) &&
+	       same_list(a->exc, a->n_exc, b->exc, b->n_exc);
+}
+
+static void
+free_list(struct filter_re **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		regfree(&v[i]->re);
+		free(v[i]->src);
+		free(v[i]);
+	}
+	free(v);
+}
+
+void
+filter_free(struct filter *f)
+{
+	free_list(f->inc, f->n_inc);
+	free_list(f->exc, f->n_exc);
+	memset(f, 0, sizeof(*f));
+}
