@@ -256,7 +256,9 @@ write_file_atomic(const char *dir, const char *name, const char *ext, const char
 	snprintf(tmp, sizeof(tmp), "%s/.%s%s.tmp", dir, name, ext);
 	if ((fp = fopen(tmp, "we")) == NULL)
 		return -1;
-	ok = fwrite(p, 1, n, fp) == n;
+	/* for another program to read, whatever the umask (the unit's is 0077) */
+	ok = fchmod(fileno(fp), 0644) == 0;
+	ok = fwrite(p, 1, n, fp) == n && ok;
 	ok = (fclose(fp) == 0) && ok;
 	if (!ok || rename(tmp, path) == -1) {
 		unlink(tmp);
