@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "command.h"
 #include "sourceurl.h"
 #include "fetch.h"
 #include "folder.h"
@@ -462,6 +463,13 @@ check_feed(struct parse *p, struct feed_conf *f)
 		return;
 	}
 	p->line = f->source_line;
+	if (command_is_source(f->source)) {
+		if (*command_text(f->source) == '\0')
+			perr(p, "source exec: wants a command (exec:COMMAND, run by /bin/sh -c)");
+		f->url = xstrdup(f->source);
+		f->dir = xstrdup(p->dir);
+		return;
+	}
 	if (fetch_is_url(f->source)) {
 		long floor = p->cfg->min_interval ? p->cfg->min_interval : CONFIG_MIN_INTERVAL_DEFAULT;
 
@@ -479,7 +487,8 @@ check_feed(struct parse *p, struct feed_conf *f)
 		return;
 	}
 	if (strstr(f->source, "://") != NULL) {
-		perr(p, "source '%s': only http, https and file URLs or paths", f->source);
+		perr(p, "source '%s': only http, https and file URLs, paths or exec:COMMAND",
+		    f->source);
 		return;
 	}
 	{
@@ -527,7 +536,7 @@ config_load(const char *path, struct config *cfg, char *err, size_t errlen)
 	memset(cfg, 0, sizeof(*cfg));
 	p.cfg = cfg;
 	p.path = path;
-	if ((p.fp = fopen(path, "r")) == NULL) {
+	if ((p.fp = fopen(path, "re")) == NULL) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
@@ -618,6 +627,7 @@ feed_conf_free(struct feed_conf *f)
 	free(f->plugin);
 	free(f->source);
 	free(f->url);
+	free(f->dir);
 	free(f->title);
 	free(f->author);
 	free(f->warning);

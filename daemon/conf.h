@@ -18,7 +18,8 @@ struct feed_conf {
 	char *name;
 	char *plugin;
 	char *source; /* as written */
-	char *url;    /* resolved: http(s) URL, or file:// URL of an absolute path */
+	char *url;    /* resolved: http(s) URL, file:// URL of an absolute path, or exec:COMMAND */
+	char *dir;    /* exec: the folder the command runs in (the config file's), else NULL */
 	long interval; /* seconds */
 	long timeout;  /* seconds */
 	size_t max_entries;

@@ -16,6 +16,7 @@
 
 #include <curl/curl.h>
 
+#include "command.h"
 #include "conf.h"
 #include "convert.h"
 #include "fetch.h"
@@ -141,12 +142,15 @@ load_source(const char *source, struct fetch_result *r, char **url)
 		return 0;
 	}
 	*url = sourceurl_resolve(source, NULL);
-	if (fetch_is_url(source)) {
-		struct fetch_opts o = {source, NULL, NULL, FETCH_TIMEOUT_DEFAULT, 0};
+	if (fetch_is_url(source) || command_is_source(source)) {
+		const char *home = getenv("HOME");
+		struct fetch_opts o = {source, NULL, NULL, FETCH_TIMEOUT_DEFAULT, (size_t)1 << 31,
+		    NULL, home && *home ? home : NULL, NULL};
 
-		o.max_body = (size_t)1 << 31;
 		if (fetch_once(&o, r) == -1) {
-			fprintf(stderr, "feedd convert: %s: %s\n", source, r->error);
+			/* a command's error says exec: already, not the whole command again */
+			fprintf(stderr, "feedd convert: %s%s%s\n", command_is_source(source) ? "" :
+			    source, command_is_source(source) ? "" : ": ", r->error);
 			return -1;
 		}
 		if (r->mtime == 0)

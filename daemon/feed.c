@@ -220,7 +220,8 @@ feed_fetch(evutil_socket_t fd, short what, void *arg)
 {
 	struct feed *f = arg;
 	struct fetch_opts o = {f->conf->url, f->store.etag, f->store.last_modified,
-	    f->conf->timeout, FETCH_MAX_BODY_DEFAULT};
+	    f->conf->timeout, FETCH_MAX_BODY_DEFAULT, f->conf->name, f->env->state_dir,
+	    f->conf->dir};
 
 	(void)fd;
 	(void)what;

@@ -16,6 +16,7 @@
 #include <curl/curl.h>
 #include <event2/event.h>
 
+#include "command.h"
 #include "fetch.h"
 #include "log.h"
 #include "xmalloc.h"
@@ -26,7 +27,8 @@ struct host;
 struct xfer {
 	struct fetch_opts o; /* a copy, until the transfer starts */
 	struct host *host;
-	CURL *easy;         /* NULL while waiting */
+	CURL *easy;         /* NULL while waiting, and for a command */
+	struct command *cmd; /* an exec: source's, once started */
 	struct curl_slist *headers;
 	struct fetch_result r;
 	size_t max_body;
@@ -231,6 +233,9 @@ opts_copy(struct fetch_opts *dst, const struct fetch_opts *o)
 	dst->url = xstrdup(o->url);
 	dst->etag = o->etag ? xstrdup(o->etag) : NULL;
 	dst->last_modified = o->last_modified ? xstrdup(o->last_modified) : NULL;
+	dst->name = o->name ? xstrdup(o->name) : NULL;
+	dst->home = o->home ? xstrdup(o->home) : NULL;
+	dst->dir = o->dir ? xstrdup(o->dir) : NULL;
 }
 
 static void
@@ -239,6 +244,9 @@ opts_free(struct fetch_opts *o)
 	free((char *)o->url);
 	free((char *)o->etag);
 	free((char *)o->last_modified);
+	free((char *)o->name);
+	free((char *)o->home);
+	free((char *)o->dir);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -247,6 +255,7 @@ xfer_free(struct xfer *x)
 {
 	if (x->easy)
 		curl_easy_cleanup(x->easy);
+	command_free(x->cmd);
 	curl_slist_free_all(x->headers);
 	fetch_result_free(&x->r);
 	opts_free(&x->o);
@@ -256,9 +265,12 @@ xfer_free(struct xfer *x)
 int
 fetch_once(const struct fetch_opts *o, struct fetch_result *r)
 {
-	struct xfer *x = xcalloc(1, sizeof(*x));
+	struct xfer *x;
 	CURLcode code;
 
+	if (command_is_source(o->url))
+		return command_run(o, r);
+	x = xcalloc(1, sizeof(*x));
 	xfer_setup(x, o);
 	code = curl_easy_perform(x->easy);
 	xfer_finish(x, code);
@@ -278,6 +290,10 @@ host_key(const char *url)
 	char *scheme = NULL, *host = NULL, *port = NULL, *key;
 	size_t i;
 
+	if (command_is_source(url)) { /* commands share one queue, with no per-host limit */
+		curl_url_cleanup(u);
+		return xstrdup("exec:");
+	}
 	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK) {
 		curl_url_get(u, CURLUPART_SCHEME, &scheme, 0);
 		curl_url_get(u, CURLUPART_HOST, &host, 0);
@@ -307,7 +323,7 @@ host_get(struct fetcher *f, const char *url)
 		}
 	h = xcalloc(1, sizeof(*h));
 	h->key = key;
-	h->cap = strncmp(key, "file:", 5) == 0 ? 0 : f->max_per_host;
+	h->cap = strncmp(key, "file:", 5) == 0 || strcmp(key, "exec:") == 0 ? 0 : f->max_per_host;
 	h->hash_next = f->hosts[b];
 	f->hosts[b] = h;
 	return h;
@@ -378,6 +394,23 @@ running_unlink(struct fetcher *f, struct xfer *x)
 	ready_push(f, x->host);
 }
 
+static void admit(struct fetcher *);
+
+/* A command is over: called back by it, as the last thing it does. */
+static void
+command_done(struct fetch_result *r, void *arg)
+{
+	struct xfer *x = arg;
+	struct fetcher *f = x->f;
+
+	x->r = *r;
+	memset(r, 0, sizeof(*r));
+	running_unlink(f, x);
+	x->cb(&x->r, x->arg);
+	xfer_free(x);
+	admit(f);
+}
+
 /* Starts waiting transfers while there are free slots, one host after another. */
 static void
 admit(struct fetcher *f)
@@ -390,15 +423,19 @@ admit(struct fetcher *f)
 		if (x == NULL)
 			continue; /* its waiting transfer was cancelled */
 		queue_unlink(x);
-		xfer_setup(x, &x->o);
 		x->next = f->xfers;
 		if (f->xfers)
 			f->xfers->prev = x;
 		f->xfers = x;
 		f->running++;
 		h->running++;
-		if (curl_multi_add_handle(f->multi, x->easy) != CURLM_OK)
-			fatalx("fetch: curl_multi_add_handle failed");
+		if (command_is_source(x->o.url)) {
+			x->cmd = command_start(f->base, &x->o, command_done, x);
+		} else {
+			xfer_setup(x, &x->o);
+			if (curl_multi_add_handle(f->multi, x->easy) != CURLM_OK)
+				fatalx("fetch: curl_multi_add_handle failed");
+		}
 		ready_push(f, h);
 	}
 }
@@ -547,7 +584,8 @@ fetcher_free(struct fetcher *f)
 
 	for (x = f->xfers; x; x = next) {
 		next = x->next;
-		curl_multi_remove_handle(f->multi, x->easy);
+		if (x->easy)
+			curl_multi_remove_handle(f->multi, x->easy);
 		xfer_free(x);
 	}
 	for (b = 0; b < HOST_BUCKETS; b++) {
@@ -616,7 +654,8 @@ fetch_cancel(struct fetcher *f, uint64_t id)
 	for (x = f->xfers; x; x = x->next) {
 		if (x->id != id)
 			continue;
-		curl_multi_remove_handle(f->multi, x->easy);
+		if (x->easy)
+			curl_multi_remove_handle(f->multi, x->easy);
 		running_unlink(f, x);
 		xfer_free(x);
 		admit(f);

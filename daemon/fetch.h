@@ -16,6 +16,10 @@ struct fetch_opts {
 	const char *last_modified; /* sent as If-Modified-Since, or NULL */
 	long timeout;              /* seconds, connect and total */
 	size_t max_body;           /* bytes; a larger body fails the transfer */
+	/* exec: sources only (command.h) */
+	const char *name;          /* FEEDD_FEED in the command's environment, or NULL */
+	const char *home;          /* HOME there, or NULL for / */
+	const char *dir;           /* the folder it runs in, or NULL for feedd's own */
 };
 
 /* What a transfer gave.  Every string is owned by the result and freed by fetch_result_free. */
@@ -35,7 +39,8 @@ struct fetch_result {
 void fetch_result_free(struct fetch_result *);
 /* Splits "type/sub; charset=x" into a lower-case type and a charset (either may be NULL). */
 void fetch_parse_content_type(const char *ct, char **type, char **charset);
-/* One blocking transfer (for `feedd convert`).  Returns 0 if r->ok, else -1. */
+/* One blocking transfer (for `feedd convert`), or an exec: command's run.  Returns 0 if r->ok,
+ * else -1. */
 int fetch_once(const struct fetch_opts *, struct fetch_result *r);
 /* Non-zero for a URL feedd fetches with libcurl (http, https, file). */
 int fetch_is_url(const char *s);
@@ -52,9 +57,12 @@ void fetcher_set_limits(struct fetcher *, long max_parallel, long max_per_host);
 void fetcher_free(struct fetcher *); /* aborts running and waiting transfers without calling back */
 /* Starts a transfer, or queues it while max_parallel transfers run or max_per_host run to its
  * scheme, host and port (file: URLs have no per-host limit); queued ones start first come
- * first served, hosts taking turns.  The options are copied.  Returns an id for fetch_cancel. */
+ * first served, hosts taking turns.  An exec: source's command is a transfer here: it counts
+ * against max_parallel, has no per-host limit, and its output is the body (command.h).  The
+ * options are copied.  Returns an id for fetch_cancel. */
 uint64_t fetch_start(struct fetcher *, const struct fetch_opts *, fetch_done_cb, void *arg);
-/* Aborts transfer id without calling back (no-op if it has finished). */
+/* Aborts transfer id without calling back (no-op if it has finished); a command's process
+ * group is killed. */
 void fetch_cancel(struct fetcher *, uint64_t id);
 
 #endif

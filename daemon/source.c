@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "command.h"
 #include "log.h"
 #include "source.h"
 #include "text.h"
@@ -182,7 +183,7 @@ set_str(char **dst, const char *s)
 void
 harvest_set_base(struct harvest *out, const char *url)
 {
-	out->base = url && strcmp(url, "stdin:") ? url : NULL;
+	out->base = url && strcmp(url, "stdin:") && !command_is_source(url) ? url : NULL;
 }
 
 void

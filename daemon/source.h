@@ -42,7 +42,8 @@ struct harvest {
 };
 
 void harvest_free(struct harvest *);
-/* Sets what the run's relative links resolve against: the source URL (none for stdin:). */
+/* Sets what the run's relative links resolve against: the source URL (none for stdin: and
+ * exec:). */
 void harvest_set_base(struct harvest *out, const char *url);
 /* What host->emit does: copies and cleans pe into out, de-duplicating by id through ids, its
  * links resolved against out->base and screened (entry_screen_links); an entry out->filter

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "command.h"
 #include "fetch.h"
 #include "sourceurl.h"
 #include "xmalloc.h"
@@ -18,6 +19,14 @@ sourceurl_label(const char *url)
 
 	if (strcmp(url, "stdin:") == 0)
 		return xstrdup("stdin");
+	if (command_is_source(url)) { /* the program's name: exec:/opt/x/scrape -v is scrape */
+		const char *cmd = command_text(url);
+		size_t n = strcspn(cmd, " \t;|&<>()");
+
+		for (p = cmd + n; p > cmd && p[-1] != '/'; p--)
+			;
+		return n > (size_t)(p - cmd) ? xstrndup(p, n - (size_t)(p - cmd)) : xstrdup("exec");
+	}
 	if (strncasecmp(url, "file://", 7) == 0) {
 		p = strrchr(url, '/');
 		return xstrdup(p && p[1] ? p + 1 : url);
@@ -49,7 +58,7 @@ sourceurl_resolve(const char *source, const char *base_dir)
 	struct buf b = BUF_INIT;
 	char cwd[PATH_MAX];
 
-	if (fetch_is_url(source))
+	if (fetch_is_url(source) || command_is_source(source))
 		return xstrdup(source);
 	buf_adds(&b, "file://");
 	if (source[0] != '/') {
