@@ -4,7 +4,9 @@
  * only (no easy handle, no buffers), and the multi holds at most max_parallel handles, since
  * curl_multi_remove_handle costs time in proportion to the handles a multi holds (libcurl
  * 7.88 walks them): with 10,000 feeds queued inside curl that walk was a quarter of the
- * daemon's time.  Each host has its own queue; hosts with work and a free slot take turns. */
+ * daemon's time.  Each host has its own queue; hosts with work and a free slot take turns.
+ * An exec: source's command (command.c) is a transfer here too, without an easy handle: it
+ * takes a slot of max_parallel, and the commands share one queue with no per-host cap. */
 #include "config.h"
 
 #include <ctype.h>
