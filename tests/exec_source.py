@@ -95,6 +95,8 @@ p = convert(["-p", "textdump", SAMPLE])
 if p.returncode == 0:
     file_titles = [e.findtext(ATOM + "title") for e in ET.fromstring(p.stdout).iter(ATOM + "entry")]
 eq(dump, file_titles, "the same entries as the file itself gives")
+eq(ET.fromstring(d.feed("dump")[2]).findtext(ATOM + "title"), "cat",
+   "a feed whose output names nothing is named after the program")
 eq(d.wait_for(lambda: titles(d, "json")), ["Scripted one", "Scripted two"],
    "a JSON Feed printed by a command, through plugin = feed")
 _, _, body = d.feed("json")
@@ -186,5 +188,10 @@ ok(p.returncode == 0 and file_titles and
 p = convert(["-p", "textdump", "exec:echo oops >&2; exit 4"])
 eq((p.returncode, p.stderr.decode().strip()),
    (1, "feedd convert: exec: exit status 4: oops"), "convert fails with the stderr line")
+p = convert(["-p", "textdump", "exec:echo bye >&2; kill -9 $$"])
+eq((p.returncode, p.stderr.decode().strip()),
+   (1, "feedd convert: exec: killed by signal 9 (Killed): bye"), "death by a signal fails too")
+p = convert(["-p", "textdump", "-f", "json", "exec:echo hello; echo world >&2"])
+ok(p.returncode == 0 and p.stderr == b"", "stderr of a command that succeeds is not an error")
 d.cleanup()
 done()
