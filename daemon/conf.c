@@ -448,6 +448,21 @@ parse_file(struct parse *p)
 	forget_keys(&p->feed_keys);
 }
 
+/* The origin is somebody else's: an interval below min_interval (which [server] may lower) is
+ * raised to it, with a warning. */
+static void
+apply_floor(struct parse *p, struct feed_conf *f, const char *what)
+{
+	long floor = p->cfg->min_interval ? p->cfg->min_interval : CONFIG_MIN_INTERVAL_DEFAULT;
+
+	if (f->interval >= floor)
+		return;
+	xasprintf(&f->warning, "%s:%d: feed %s: interval %lds is below min_interval (%lds) for %s "
+	    "source; %lds is used", p->path, f->interval_line ? f->interval_line : f->line, f->name,
+	    f->interval, floor, what, floor);
+	f->interval = floor;
+}
+
 static void
 check_feed(struct parse *p, struct feed_conf *f)
 {
@@ -468,22 +483,16 @@ check_feed(struct parse *p, struct feed_conf *f)
 			perr(p, "source exec: wants a command (exec:COMMAND, run by /bin/sh -c)");
 		f->url = xstrdup(f->source);
 		f->dir = xstrdup(p->dir);
+		/* feedd cannot tell whose site a command reads (w3m -dump URL): floored too */
+		apply_floor(p, f, "an exec:");
 		return;
 	}
 	if (fetch_is_url(f->source)) {
-		long floor = p->cfg->min_interval ? p->cfg->min_interval : CONFIG_MIN_INTERVAL_DEFAULT;
-
 		if (strncasecmp(f->source, "file://", 7) == 0 && stat(f->source + 7, &st) == -1)
 			perr(p, "source %s: %s", f->source, strerror(errno));
 		f->url = xstrdup(f->source);
-		if (strncasecmp(f->source, "file://", 7) != 0 && f->interval < floor) {
-			/* the origin is somebody else's: min_interval in [server] lowers the floor */
-			xasprintf(&f->warning, "%s:%d: feed %s: interval %lds is below min_interval "
-			    "(%lds) for an http source; %lds is used", p->path,
-			    f->interval_line ? f->interval_line : f->line, f->name, f->interval, floor,
-			    floor);
-			f->interval = floor;
-		}
+		if (strncasecmp(f->source, "file://", 7) != 0)
+			apply_floor(p, f, "an http");
 		return;
 	}
 	if (strstr(f->source, "://") != NULL) {

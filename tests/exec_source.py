@@ -172,6 +172,11 @@ eq(d2.stop(), 0, "it stops")
 d2.cleanup()
 
 # ---- feedd -n and feedd convert ----
+d.write_config("[feed e]\nplugin = textdump\nsource = exec:cat x\ninterval = 5\n",
+               "min_interval = 1m\n")
+p = run(["-n", "-c", d.conf])
+ok(p.returncode == 0 and b"interval 5s is below min_interval (60s) for an exec: source; 60s is "
+   b"used" in p.stderr, "an exec: source has min_interval's floor: %r" % p.stderr)
 for src in ("exec:", "exec:   "):
     d.write_config("[feed e]\nplugin = textdump\nsource = %s\n" % src)
     p = run(["-n", "-c", d.conf])
