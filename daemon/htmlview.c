@@ -26,7 +26,8 @@ head(struct buf *b, const struct atom_feed *f, const char *name)
 	ADD(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
 	       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	       "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-	       "img-src * data:; media-src *; style-src 'unsafe-inline'\">\n<title>");
+	       "img-src * data:; media-src *; style-src 'unsafe-inline'\">\n"
+	       "<link rel=\"icon\" href=\"data:,\">\n<title>"); /* else /favicon.ico, a 404 */
 	esc(b, f->title);
 	ADD(b, "</title>\n");
 	for (i = 0; name && i < FORMAT_N; i++) {

@@ -269,8 +269,9 @@ serve_index(struct http *h, struct evhttp_request *req)
 
 	v = h->feeds->all(h->feeds->arg, &n);
 	origin_for(h, req, origin, sizeof(origin));
+	/* an icon of its own, empty: else a browser asks for /favicon.ico, a 404 in its console */
 	buf_adds(&b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-	             "<title>feedd</title>\n");
+	             "<link rel=\"icon\" href=\"data:,\"><title>feedd</title>\n");
 	index_links(&b, origin, v, n);
 	buf_adds(&b, "<style>body{font-family:sans-serif;margin:2em}td,th{padding:.2em .8em;"
 	             "text-align:left}</style></head><body>\n<h1>feedd</h1>\n"
