@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "conf.h"
 #include "command.h"
 #include "sourceurl.h"
@@ -285,6 +286,19 @@ server_key(struct parse *p, const char *k, const char *v)
 			perr(p, "%s: bad duration '%s' (want e.g. 90, 30s, 15m, 2h, 1d)", k, v);
 			return 0;
 		}
+	} else if (strcmp(k, "workers") == 0) {
+		return set_long(p, k, v, 1, CONFIG_WORKERS_MAX, &c->workers);
+	} else if (strcmp(k, "plugin_timeout") == 0) {
+		if ((c->plugin_timeout = config_parse_duration(v)) < 0) {
+			perr(p, "plugin_timeout: want a duration such as 30s or 2m, not '%s'", v);
+			return 0;
+		}
+	} else if (strcmp(k, "plugin_memory") == 0) {
+		if ((c->plugin_memory = config_parse_size(v)) < CONFIG_PLUGIN_MEMORY_MIN) {
+			perr(p, "plugin_memory: want a size of 64M or more, such as 256M or 1G, not '%s'",
+			    v);
+			return 0;
+		}
 	} else {
 		perr(p, "unknown key '%s' in [server]", k);
 		return 0;
@@ -533,6 +547,15 @@ defaults(struct config *c)
 		c->max_connections = CONFIG_MAX_CONNECTIONS_DEFAULT;
 	if (c->min_interval == 0)
 		c->min_interval = CONFIG_MIN_INTERVAL_DEFAULT;
+	if (c->workers == 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+		c->workers = n < 1 ? 1 : n > CONFIG_WORKERS_MAX ? CONFIG_WORKERS_MAX : n;
+	}
+	if (c->plugin_timeout == 0)
+		c->plugin_timeout = CONFIG_PLUGIN_TIMEOUT_DEFAULT;
+	if (c->plugin_memory == 0)
+		c->plugin_memory = CONFIG_PLUGIN_MEMORY_DEFAULT;
 }
 
 int
@@ -573,37 +596,89 @@ config_load(const char *path, struct config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
-int
-config_check_plugins(const struct config *c, const struct plugin_set *set, char *err,
-    size_t errlen)
+/* The line a message about f's options points at: the option's it names, or the plugin's. */
+static int
+option_line(const struct feed_conf *f, const char *msg)
 {
-	size_t i, j;
+	size_t j;
+	int line = f->plugin_line;
 
-	for (i = 0; i < c->n_feeds; i++) {
+	for (j = 0; j < f->opts.n; j++)
+		if (strstr(msg, f->opts.v[j].key))
+			line = f->opts.v[j].line;
+	return line;
+}
+
+/* Feeds whose plugin's open() already accepted the same options: asked once per set, since
+ * each question is a round trip to a worker and thousands of feeds often share a few. */
+struct asked {
+	const struct feed_conf **v;
+	size_t cap;
+};
+
+static uint64_t
+asked_hash(const struct feed_conf *f)
+{
+	uint64_t h = hash_bytes(f->plugin, strlen(f->plugin));
+	size_t i;
+
+	for (i = 0; i < f->opts.n; i++)
+		h = (h ^ hash_bytes(f->opts.v[i].key, strlen(f->opts.v[i].key)) ^
+		     hash_bytes(f->opts.v[i].value, strlen(f->opts.v[i].value)) * 31) * 0x100000001b3ULL;
+	return h;
+}
+
+/* Returns 1 if a feed like f was accepted already, else notes f (as accepted once asked). */
+static int
+asked_before(struct asked *a, const struct feed_conf *f)
+{
+	size_t j = asked_hash(f) & (a->cap - 1);
+
+	for (; a->v[j]; j = (j + 1) & (a->cap - 1))
+		if (strcmp(a->v[j]->plugin, f->plugin) == 0 && optlist_equal(&a->v[j]->opts, &f->opts))
+			return 1;
+	a->v[j] = f;
+	return 0;
+}
+
+int
+config_check_plugins(const struct config *c, const struct plugin_set *set, config_opener opener,
+    void *arg, char *err, size_t errlen)
+{
+	struct asked asked = {NULL, 16};
+	size_t i;
+	int rc = 0;
+
+	while (asked.cap < c->n_feeds * 2)
+		asked.cap *= 2;
+	asked.v = xcalloc(asked.cap, sizeof(*asked.v));
+	for (i = 0; i < c->n_feeds && rc == 0; i++) {
 		const struct feed_conf *f = &c->feeds[i];
 		const struct plugin *pl = plugins_find(set, f->plugin);
 		struct source src;
-		int line = f->plugin_line;
+		char *why = NULL;
 
 		if (pl == NULL) {
 			char names[512];
 
 			snprintf(err, errlen, "%s:%d: no plugin named '%s' (there are: %s)", c->path,
-			    line, f->plugin, plugins_names(set, names, sizeof(names)));
-			return -1;
+			    f->plugin_line, f->plugin, plugins_names(set, names, sizeof(names)));
+			rc = -1;
+		} else if (source_open(&src, pl, &f->opts) == -1) {
+			snprintf(err, errlen, "%s:%d: %s", c->path, option_line(f, src.error), src.error);
+			rc = -1;
+		} else if (opener && !asked_before(&asked, f) &&
+		           opener(arg, pl, &f->opts, &why) == -1) {
+			snprintf(err, errlen, "%s:%d: %s", c->path, option_line(f, why ? why : ""),
+			    why ? why : "the plugin refused its options");
+			rc = -1;
 		}
-		if (source_open(&src, pl, &f->opts) == -1) {
-			/* point at the option's line when the message names one */
-			for (j = 0; j < f->opts.n; j++)
-				if (strstr(src.error, f->opts.v[j].key))
-					line = f->opts.v[j].line;
-			snprintf(err, errlen, "%s:%d: %s", c->path, line, src.error);
+		if (pl)
 			source_close(&src);
-			return -1;
-		}
-		source_close(&src);
+		free(why);
 	}
-	return 0;
+	free(asked.v);
+	return rc;
 }
 
 static int

@@ -13,6 +13,10 @@
 #define CONFIG_LINE_MAX 65536 /* bytes of a line, its newline included */
 #define CONFIG_MAX_CONNECTIONS_DEFAULT 1024
 #define CONFIG_MIN_INTERVAL_DEFAULT 60 /* an http(s) source is fetched at most this often */
+#define CONFIG_WORKERS_MAX 256
+#define CONFIG_PLUGIN_TIMEOUT_DEFAULT 30                       /* seconds */
+#define CONFIG_PLUGIN_MEMORY_DEFAULT (1024LL * 1024 * 1024)     /* bytes */
+#define CONFIG_PLUGIN_MEMORY_MIN (64LL * 1024 * 1024)
 
 struct feed_conf {
 	char *name;
@@ -44,6 +48,9 @@ struct config {
 	long max_per_host;
 	long max_connections; /* HTTP clients at once */
 	long min_interval;    /* seconds; the floor of an http(s) feed's interval */
+	long workers;         /* worker processes that run plugins */
+	long plugin_timeout;  /* seconds a job may take */
+	long long plugin_memory; /* bytes of address space a worker may have */
 	int state_dir_line, export_dir_line; /* 0 if not given */
 	struct feed_conf *feeds;
 	size_t n_feeds;
@@ -54,9 +61,15 @@ struct config {
  * err (the config is freed).  Relative paths resolve against the file's folder.
  */
 int config_load(const char *path, struct config *cfg, char *err, size_t errlen);
-/* Checks each feed's plugin exists and accepts its options (open and close it). */
-int config_check_plugins(const struct config *, const struct plugin_set *, char *err,
-    size_t errlen);
+/*
+ * Checks each feed's plugin exists and knows its options' names; then, if opener is given,
+ * that the plugin's open() accepts their values (which runs plugin code: a worker's job).
+ * opener returns 0, or -1 with *why (freed by the caller).
+ */
+typedef int (*config_opener)(void *arg, const struct plugin *, const struct optlist *,
+    char **why);
+int config_check_plugins(const struct config *, const struct plugin_set *, config_opener,
+    void *arg, char *err, size_t errlen);
 /* Checks that state_dir and export_dir are writable folders or can be made (changing nothing);
  * the error names the key and its line. */
 int config_check_folders(const struct config *, char *err, size_t errlen);

@@ -268,7 +268,7 @@ convert_main(int argc, char **argv)
 {
 	struct convert_args a = {0};
 	struct plugin_set set = {0};
-	struct wproc w = {0, -1, {BUF_INIT, 0}};
+	struct wproc w = {0, -1, {BUF_INIT, 0}, 0};
 	const struct plugin *pl;
 	struct fetch_result r;
 	struct harvest h = {0};

@@ -1,4 +1,4 @@
-/* A feed's cycle: timer, fetch on the loop, plugin, merge, batched save, then publish. */
+/* A feed's cycle: timer, fetch on the loop, plugin in a worker, merge, batched save, publish. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -15,6 +15,7 @@
 #include "format.h"
 #include "response.h"
 #include "log.h"
+#include "pool.h"
 #include "url.h"
 #include "xmalloc.h"
 
@@ -85,13 +86,24 @@ swap_str(char **dst, char *fresh)
 }
 
 static int
-take_validators(struct feed *f, struct fetch_result *r)
+take_validators(struct feed *f)
 {
-	int changed = swap_str(&f->store.etag, r->etag);
+	int changed = swap_str(&f->store.etag, f->job_etag);
 
-	changed |= swap_str(&f->store.last_modified, r->last_modified);
-	r->etag = r->last_modified = NULL;
+	changed |= swap_str(&f->store.last_modified, f->job_last_modified);
+	f->job_etag = f->job_last_modified = NULL;
 	return changed;
+}
+
+static void
+drop_job(struct feed *f)
+{
+	if (f->job)
+		pool_cancel(f->env->pool, f->job);
+	f->job = 0;
+	free(f->job_etag);
+	free(f->job_last_modified);
+	f->job_etag = f->job_last_modified = NULL;
 }
 
 static int
@@ -117,54 +129,79 @@ take_warning(struct feed *f, char **warning)
 	*warning = NULL;
 }
 
+/* A fetch or a conversion went well: the store takes what changed, and the feed is saved and
+ * published if anything did.  h is NULL for a 304, which ran no plugin: the harvest would be
+ * empty and say nothing about the feed, so feed info, validators, entries and the served
+ * bytes all stay as they are. */
+static void
+succeeded(struct feed *f, struct harvest *h, long status)
+{
+	int64_t now = time(NULL);
+	size_t changed = 0;
+	int meta = 0;
+
+	if (h) {
+		take_warning(f, &h->warning);
+		changed = store_merge(&f->store, h, now, f->conf->max_entries);
+		meta = take_validators(f) | take_feed_info(f, h);
+	}
+	if (f->store.last_error != NULL)
+		f->pinned = 1;
+	free(f->store.last_error);
+	f->store.last_error = NULL;
+	f->store.http_status = status;
+	f->store.last_success = now;
+	f->failures = 0;
+	if (h)
+		f->fetches_ok++;
+	else
+		f->fetches_not_modified++;
+	if (changed)
+		log_info("feed %s: %zu new or changed entries", f->conf->name, changed);
+	if (changed || meta || f->pinned || f->resp[FORMAT_ATOM] == NULL)
+		f->env->dirty(f->env->arg, f);
+	schedule_next(f, 0);
+}
+
+/* The plugin's answer, from a worker. */
+static void
+converted(struct harvest *h, int rc, void *arg)
+{
+	struct feed *f = arg;
+
+	f->job = 0;
+	if (rc == -1) {
+		fail(f, h->error, f->job_status, 0);
+		drop_job(f);
+		return;
+	}
+	succeeded(f, h, f->job_status);
+	drop_job(f);
+}
+
 static void
 fetched(struct fetch_result *r, void *arg)
 {
 	struct feed *f = arg;
-	int64_t now = time(NULL);
-	struct harvest h = {0};
-	size_t changed = 0;
-	int meta;
+	struct input in = {NULL, 0, f->conf->url, r->content_type, r->charset};
 
 	f->xfer = 0;
 	if (!r->ok) {
 		fail(f, r->error, r->status, r->retry_after);
 		return;
 	}
-	if (!r->not_modified) {
-		struct input in = {r->body.data, r->body.len, f->conf->url, r->content_type,
-		    r->charset};
-
-		h.max = f->conf->max_entries;
-		h.filter = &f->conf->filter;
-		if (source_run(&f->src, &in, &h) == -1) {
-			fail(f, h.error, r->status, 0);
-			harvest_free(&h);
-			return;
-		}
-		take_warning(f, &h.warning);
-		changed = store_merge(&f->store, &h, now, f->conf->max_entries);
+	if (r->not_modified) {
+		succeeded(f, NULL, r->status);
+		return;
 	}
-	/* a 304 ran no plugin: the harvest is empty and says nothing about the feed, so the
-	 * feed info, validators, entries and the served bytes all stay as they are */
-	meta = r->not_modified ? 0 : take_validators(f, r) | take_feed_info(f, &h);
-	harvest_free(&h);
-	if (f->store.last_error != NULL)
-		f->pinned = 1;
-	free(f->store.last_error);
-	f->store.last_error = NULL;
-	f->store.http_status = r->status;
-	f->store.last_success = now;
-	f->failures = 0;
-	if (r->not_modified)
-		f->fetches_not_modified++;
-	else
-		f->fetches_ok++;
-	if (changed)
-		log_info("feed %s: %zu new or changed entries", f->conf->name, changed);
-	if (changed || meta || f->pinned || f->resp[FORMAT_ATOM] == NULL)
-		f->env->dirty(f->env->arg, f);
-	schedule_next(f, 0);
+	/* the validators are the store's once the plugin made something of the bytes */
+	drop_job(f);
+	f->job_status = r->status;
+	f->job_etag = r->etag;
+	f->job_last_modified = r->last_modified;
+	r->etag = r->last_modified = NULL;
+	f->job = pool_submit(f->env->pool, f->plugin, &f->conf->opts, &f->conf->filter, &r->body,
+	    &in, f->conf->max_entries, converted, f);
 }
 
 /*
@@ -225,7 +262,7 @@ feed_fetch(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (f->xfer)
+	if (f->xfer || f->job)
 		return; /* still running: its completion schedules the next */
 	if (f->state_unread) {
 		if (load_state(f) == -1) {
@@ -288,8 +325,11 @@ feed_set_conf(struct feed *f, const struct feed_conf *conf, const struct plugin 
 
 	f->conf = conf;
 	f->src.opts = &conf->opts; /* the old config, and its options, are about to go */
-	if (same)
+	if (same) {
+		if (f->job) /* an equal filter, but the old one is about to go too */
+			pool_set_filter(f->env->pool, f->job, &conf->filter);
 		return;
+	}
 	log_info("feed %s: configuration changed", conf->name);
 	free(f->label);
 	f->label = sourceurl_label(conf->url);
@@ -305,6 +345,7 @@ feed_set_conf(struct feed *f, const struct feed_conf *conf, const struct plugin 
 		fetch_cancel(f->env->fetcher, f->xfer);
 		f->xfer = 0;
 	}
+	drop_job(f);
 	f->failures = 0;
 	evtimer_del(f->timer);
 	schedule_in(f, (long)arc4random_uniform(FIRST_SPREAD_MS));
@@ -321,6 +362,7 @@ feed_free(struct feed *f)
 		return;
 	if (f->xfer)
 		fetch_cancel(f->env->fetcher, f->xfer);
+	drop_job(f);
 	if (f->timer)
 		event_free(f->timer);
 	source_close(&f->src);

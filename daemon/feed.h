@@ -13,6 +13,7 @@
 struct event_base;
 struct feed;
 struct fetcher;
+struct pool;
 struct response;
 
 /*
@@ -22,6 +23,7 @@ struct response;
 struct feed_env {
 	struct event_base *base;
 	struct fetcher *fetcher;
+	struct pool *pool;    /* runs the plugins */
 	const char *state_dir;
 	const char *base_url; /* of self links: base_url, else the listener's origin */
 	size_t n_feeds;       /* configured: spreads the first fetches */
@@ -42,6 +44,9 @@ struct feed {
 	char *label;          /* host or file name, when the source names nothing better */
 	struct event *timer;
 	uint64_t xfer;        /* running transfer, or 0 */
+	uint64_t job;         /* its bytes with the plugin, in a worker or queued, or 0 */
+	long job_status;      /* the job's fetch: HTTP status and validators, taken once it */
+	char *job_etag, *job_last_modified; /* succeeds */
 	int64_t next_fetch;   /* seconds since the epoch */
 	int failures;         /* consecutive */
 	struct response *resp[FORMAT_N]; /* what is served, by format; NULL until there is

@@ -563,6 +563,8 @@ serve_metrics(struct http *h, struct evhttp_request *req)
 	for (i = 0; i < n; i++)
 		buf_printf(&b, "feedd_feed_last_success_seconds{feed=\"%s\"} %lld\n",
 		    v[i]->conf->name, (long long)v[i]->store.last_success);
+	if (h->feeds->metrics)
+		h->feeds->metrics(h->feeds->arg, &b);
 	send_text(req, 200, "OK", "text/plain; version=0.0.4; charset=utf-8", b.data, b.len);
 	buf_free(&b);
 }

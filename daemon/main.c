@@ -14,6 +14,7 @@
 #include "plugins.h"
 #include "server.h"
 #include "worker.h"
+#include "wproc.h"
 
 static void
 usage(FILE *fp, int code)
@@ -29,16 +30,23 @@ usage(FILE *fp, int code)
 	exit(code);
 }
 
+/* The plugins as a worker describes them: the daemon's view, and none is loaded here. */
 static int
 plugins_main(void)
 {
 	struct plugin_set set = {0};
+	struct wproc w = {0, -1, {BUF_INIT, 0}, 0};
 	const char *dir = plugins_default_dir(NULL);
+	char err[512];
 	size_t i;
 
 	log_init(0, "feedd plugins");
-	if (plugins_load_dir(&set, dir) == -1)
+	if (wproc_start(&w, dir, WPROC_MEMORY_DEFAULT, WPROC_START_TIMEOUT, &set, err,
+	        sizeof(err)) == -1) {
+		log_warnx("%s", err);
 		return 1;
+	}
+	wproc_close(&w);
 	for (i = 0; i < set.n; i++)
 		printf("%s\t%s\t%s\n", set.v[i].p->name, set.v[i].p->version ? set.v[i].p->version : "",
 		    set.v[i].p->description ? set.v[i].p->description : "");

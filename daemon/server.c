@@ -24,8 +24,10 @@
 #include "log.h"
 #include "notify.h"
 #include "plugins.h"
+#include "pool.h"
 #include "server.h"
 #include "store.h"
+#include "wproc.h"
 #include "xmalloc.h"
 
 #define SAVE_BACKOFF_CAP 300 /* seconds between retries of a failing save, at most */
@@ -37,7 +39,8 @@
 struct feedd {
 	struct event_base *base;
 	struct config cfg;
-	struct plugin_set plugins;
+	struct pool *pool;                 /* the workers, which run every plugin */
+	const struct plugin_set *plugins;  /* as the first worker described them */
 	struct fetcher *fetcher;
 	struct http *http;
 	struct feed **feeds; /* config order */
@@ -344,13 +347,53 @@ http_base_url(void *arg)
 	return d->cfg.base_url;
 }
 
+static void
+http_metrics(void *arg, struct buf *b)
+{
+	const struct feedd *d = arg;
+
+	pool_metrics(d->pool, b);
+}
+
+static void
+pool_limits_of(const struct config *cfg, struct pool_limits *lim)
+{
+	lim->workers = cfg->workers;
+	lim->timeout = cfg->plugin_timeout;
+	lim->memory = cfg->plugin_memory;
+}
+
+static int
+pool_opener(void *arg, const struct plugin *pl, const struct optlist *opts, char **why)
+{
+	return pool_check_open(arg, pl, opts, why);
+}
+
+/* Starts the workers; the first one's description of its plugins is the daemon's list (no
+ * plugin code is loaded in this process).  Returns 0 or -1 (logged). */
+static int
+start_pool(struct feedd *d, const struct config *cfg)
+{
+	struct pool_limits lim;
+	char err[512];
+
+	pool_limits_of(cfg, &lim);
+	if ((d->pool = pool_new(d->base, plugins_default_dir(cfg->plugin_dir), &lim, err,
+	         sizeof(err))) == NULL) {
+		log_warnx("%s", err);
+		return -1;
+	}
+	d->plugins = pool_plugins(d->pool);
+	return 0;
+}
+
 /* Loads and checks a config with the daemon's plugins.  Returns 0 or -1 (logged). */
 static int
 load_config(struct feedd *d, const char *path, struct config *cfg, int first)
 {
 	char err[2048];
-
 	size_t i;
+	int rc;
 
 	if (config_load(path, cfg, err, sizeof(err)) == -1) {
 		log_warnx("%s", err);
@@ -359,11 +402,13 @@ load_config(struct feedd *d, const char *path, struct config *cfg, int first)
 	for (i = 0; i < cfg->n_feeds; i++)
 		if (cfg->feeds[i].warning)
 			log_warnx("%s", cfg->feeds[i].warning);
-	if (first && plugins_load_dir(&d->plugins, plugins_default_dir(cfg->plugin_dir)) == -1) {
+	if (first && start_pool(d, cfg) == -1) {
 		config_free(cfg);
 		return -1;
 	}
-	if (config_check_plugins(cfg, &d->plugins, err, sizeof(err)) == -1) {
+	rc = config_check_plugins(cfg, d->plugins, pool_opener, d->pool, err, sizeof(err));
+	pool_check_done(d->pool);
+	if (rc == -1) {
 		log_warnx("%s", err);
 		config_free(cfg);
 		return -1;
@@ -381,7 +426,7 @@ apply_config(struct feedd *d, struct config *cfg)
 
 	for (i = 0; i < cfg->n_feeds; i++) {
 		const struct feed_conf *fc = &cfg->feeds[i];
-		const struct plugin *pl = plugins_find(&d->plugins, fc->plugin);
+		const struct plugin *pl = plugins_find(d->plugins, fc->plugin);
 		struct feed *f = feedd_find(d, fc->name, strlen(fc->name));
 
 		if (f != NULL) {
@@ -417,7 +462,7 @@ apply_config(struct feedd *d, struct config *cfg)
 		if (nv[i] == NULL) {
 			const struct feed_conf *fc = &d->cfg.feeds[i];
 
-			nv[i] = feed_new(&d->env, fc, plugins_find(&d->plugins, fc->plugin));
+			nv[i] = feed_new(&d->env, fc, plugins_find(d->plugins, fc->plugin));
 			log_info("feed %s: added (%s, every %lds)", fc->name, fc->url, fc->interval);
 		}
 	}
@@ -427,12 +472,13 @@ apply_config(struct feedd *d, struct config *cfg)
 }
 
 /* max_connections, less what the descriptor limit cannot give: the rest is kept for transfers,
- * state saves, response memfds, plugins and logs. */
+ * state saves, response memfds, the workers' channels and logs. */
 static long
 connection_cap(const struct config *c)
 {
 	struct rlimit rl;
-	long n = c->max_connections, reserve = 2 * c->max_parallel + RESPONSE_SEGMENTS_MAX + 64;
+	long n = c->max_connections, reserve = 2 * c->max_parallel + RESPONSE_SEGMENTS_MAX + 64 +
+	    c->workers + 1;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
 	    (long)rl.rlim_cur - reserve < n) {
@@ -510,6 +556,20 @@ reload_limits(struct feedd *d, const struct config *cfg)
 		log_info("reload: max_connections is now %ld", cfg->max_connections);
 	fetcher_set_limits(d->fetcher, cfg->max_parallel, cfg->max_per_host);
 	http_set_max_connections(d->http, connection_cap(cfg));
+	if (cfg->workers != run->workers)
+		log_info("reload: workers is now %ld", cfg->workers);
+	if (cfg->plugin_timeout != run->plugin_timeout)
+		log_info("reload: plugin_timeout is now %lds (for jobs sent from now on)",
+		    cfg->plugin_timeout);
+	if (cfg->plugin_memory != run->plugin_memory)
+		log_info("reload: plugin_memory is now %lldM (each worker restarts with it once "
+		    "idle)", cfg->plugin_memory >> 20);
+	{
+		struct pool_limits lim;
+
+		pool_limits_of(cfg, &lim);
+		pool_set_limits(d->pool, &lim);
+	}
 }
 
 /* Returns 1 if the base URL feeds are published under changed. */
@@ -634,7 +694,7 @@ teardown(struct feedd *d)
 	event_free(d->sig_term);
 	event_free(d->sig_int);
 	config_free(&d->cfg);
-	plugins_free(&d->plugins);
+	pool_free(d->pool);
 	if (d->lock_fd >= 0)
 		close(d->lock_fd); /* the state_dir is free for another daemon */
 	free(d->base_url);
@@ -661,7 +721,7 @@ start(struct feedd *d, const char *conf_path)
 			return -1;
 		}
 	}
-	d->hfeeds = (struct http_feeds){http_find, http_all, http_base_url, d};
+	d->hfeeds = (struct http_feeds){http_find, http_all, http_base_url, http_metrics, d};
 	d->http = http_new(d->base, &d->hfeeds, cfg.listen_host, cfg.listen_port);
 	if (d->http == NULL) {
 		config_free(&cfg);
@@ -670,7 +730,7 @@ start(struct feedd *d, const char *conf_path)
 	http_set_max_connections(d->http, connection_cap(&cfg));
 	d->base_url = xstrdup(cfg.base_url ? cfg.base_url : http_origin(d->http));
 	d->fetcher = fetcher_new(d->base, cfg.max_parallel, cfg.max_per_host);
-	d->env = (struct feed_env){d->base, d->fetcher, NULL, d->base_url, 0, env_dirty,
+	d->env = (struct feed_env){d->base, d->fetcher, d->pool, NULL, d->base_url, 0, env_dirty,
 	    env_published, d};
 	apply_config(d, &cfg);
 	return 0;
@@ -731,10 +791,17 @@ server_main(const char *conf_path, int verbose)
 	return rc;
 }
 
+static int
+check_opener(void *arg, const struct plugin *pl, const struct optlist *opts, char **why)
+{
+	return wproc_check_open(arg, pl, opts, WPROC_START_TIMEOUT, why) == 0 ? 0 : -1;
+}
+
 int
 server_check(const char *conf_path)
 {
 	struct plugin_set set = {0};
+	struct wproc w = {0, -1, {BUF_INIT, 0}, 0};
 	struct config cfg;
 	char err[2048];
 	int rc = 1;
@@ -744,10 +811,11 @@ server_check(const char *conf_path)
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
-	if (plugins_load_dir(&set, plugins_default_dir(cfg.plugin_dir)) == -1) {
-		fprintf(stderr, "%s: cannot read plugin_dir %s\n", conf_path,
-		    plugins_default_dir(cfg.plugin_dir));
-	} else if (config_check_plugins(&cfg, &set, err, sizeof(err)) == -1 ||
+	/* the plugins as a worker describes them, as the daemon knows them: none is loaded here */
+	if (wproc_start(&w, plugins_default_dir(cfg.plugin_dir), cfg.plugin_memory,
+	        WPROC_START_TIMEOUT, &set, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s: %s\n", conf_path, err);
+	} else if (config_check_plugins(&cfg, &set, check_opener, &w, err, sizeof(err)) == -1 ||
 	           config_check_folders(&cfg, err, sizeof(err)) == -1) {
 		fprintf(stderr, "%s\n", err);
 	} else {
@@ -759,6 +827,7 @@ server_check(const char *conf_path)
 		printf("configuration OK\n");
 		rc = 0;
 	}
+	wproc_close(&w);
 	config_free(&cfg);
 	plugins_free(&set);
 	return rc;

@@ -45,6 +45,12 @@ wire_end(struct buf *b, size_t start)
 }
 
 void
+wire_end_plus(struct buf *b, size_t start, size_t more)
+{
+	put_be((unsigned char *)b->data + start + 1, b->len - start - WIRE_HEADER + more, 4);
+}
+
+void
 wire_u32(struct buf *b, uint32_t v)
 {
 	unsigned char p[4];

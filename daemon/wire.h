@@ -17,6 +17,7 @@ enum wire_type {
 	WIRE_READY = 'R',  /* the sandbox is on; jobs may come (empty) */
 	/* daemon -> worker */
 	WIRE_JOB = 'J',    /* plugin, u32 max, u32 n, n (key, value), url, type, charset, input */
+	WIRE_OPEN = 'O',   /* plugin, u32 n, n (key, value): open and close only (answer W?, D) */
 	/* worker -> daemon, per job */
 	WIRE_ENTRY = 'E',  /* see wire_put_entry */
 	WIRE_INFO = 'I',   /* title, link, author, subtitle */
@@ -36,6 +37,8 @@ enum wire_type {
 /* Writing: begin a frame, append its fields, end it (which fills in the length). */
 size_t wire_begin(struct buf *, int type);
 void wire_end(struct buf *, size_t start);
+/* Ends a frame whose last more bytes are sent after it from elsewhere (a job's input). */
+void wire_end_plus(struct buf *, size_t start, size_t more);
 void wire_u32(struct buf *, uint32_t);
 void wire_i64(struct buf *, int64_t);
 /* A string field: u32 length and the bytes; NULL is written as the empty string. */

@@ -199,21 +199,18 @@ job_error(void *ctx, const char *fmt, ...)
 	vsnprintf(j->said, sizeof(j->said), fmt, ap);
 	va_end(ap);
 	for (nl = j->said; (nl = strpbrk(nl, "\r\n")) != NULL;)
-		*nl = ' ';
+		*nl = ' '; /* one line, as the host in-process makes it (source.c) */
+	for (nl = j->said + strlen(j->said); nl > j->said && nl[-1] == ' '; nl--)
+		nl[-1] = '\0';
 	if (j->said[0] == '\0')
 		snprintf(j->said, sizeof(j->said), "unknown error");
 }
 
-/* Reads a job's fields into opts and in; -1 if malformed. */
 static int
-read_job(struct wire_rd *r, char **plugin, uint32_t *max, struct optlist *opts,
-    struct input *in)
+read_options(struct wire_rd *r, struct optlist *opts)
 {
 	uint32_t n, i;
-	size_t len;
 
-	*plugin = wire_get_str(r, 256);
-	*max = wire_get_u32(r);
 	if ((n = wire_get_u32(r)) > 4096)
 		return -1;
 	for (i = 0; i < n && !r->bad; i++) {
@@ -221,6 +218,20 @@ read_job(struct wire_rd *r, char **plugin, uint32_t *max, struct optlist *opts,
 
 		optlist_add(opts, k ? k : "", v ? v : "", 0);
 	}
+	return 0;
+}
+
+/* Reads a job's fields into opts and in; -1 if malformed. */
+static int
+read_job(struct wire_rd *r, char **plugin, uint32_t *max, struct optlist *opts,
+    struct input *in)
+{
+	size_t len;
+
+	*plugin = wire_get_str(r, 256);
+	*max = wire_get_u32(r);
+	if (read_options(r, opts) == -1)
+		return -1;
 	in->url = wire_get_str(r, 64 * 1024);
 	in->content_type = wire_get_str(r, 1024);
 	in->charset = wire_get_str(r, 1024);
@@ -270,6 +281,34 @@ run_job(const struct plugin_set *set, struct wire_rd *r)
 	optlist_free(&opts);
 }
 
+/* An O frame: the plugin's open() judges the options (the configuration check), no input. */
+static void
+run_open(const struct plugin_set *set, struct wire_rd *r)
+{
+	struct optlist opts = {0};
+	const struct plugin *pl;
+	struct source src;
+	char *plugin = wire_get_str(r, 256), line[512];
+
+	if (read_options(r, &opts) == -1 || !wire_rd_done(r) || plugin == NULL)
+		_exit(1);
+	if ((pl = plugins_find(set, plugin)) == NULL) {
+		snprintf(line, sizeof(line), "plugin %s: not in this worker", plugin);
+		send_line(WIRE_ERROR, line);
+		send_done(1);
+	} else if (source_open(&src, pl, &opts) == -1) {
+		send_line(WIRE_ERROR, src.error);
+		source_close(&src);
+		send_done(1);
+	} else {
+		if (src.warning)
+			send_line(WIRE_ERROR, src.warning);
+		source_close(&src);
+		send_done(0);
+	}
+	optlist_free(&opts);
+}
+
 /* Reads frames until the channel closes. */
 static void
 serve(const struct plugin_set *set)
@@ -281,9 +320,12 @@ serve(const struct plugin_set *set)
 
 	for (;;) {
 		while ((rc = wire_next(&in, UINT32_MAX, &type, &r)) == 1) {
-			if (type != WIRE_JOB)
+			if (type == WIRE_JOB)
+				run_job(set, &r);
+			else if (type == WIRE_OPEN)
+				run_open(set, &r);
+			else
 				_exit(1);
-			run_job(set, &r);
 		}
 		n = read(WORKER_CHANNEL_FD, wire_in_space(&in, 256 * 1024), 256 * 1024);
 		if (n == 0)
@@ -317,8 +359,11 @@ worker_main(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return 2;
-	if (plugins_load_dir(&set, argv[optind]) == -1)
+	if (plugins_load_dir(&set, argv[optind]) == -1) { /* the daemon would have none */
 		log_warnx("cannot read plugin_dir %s", argv[optind]);
+		flush();
+		return 1;
+	}
 	if (sandbox_enter(WORKER_CHANNEL_FD, memory, err, sizeof(err)) == -1) {
 		log_warnx("worker: cannot confine itself: %s", err);
 		flush();

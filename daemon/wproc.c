@@ -77,8 +77,11 @@ wproc_spawn(struct wproc *w, const char *plugin_dir, long long memory, char *err
 	pid_t parent = getpid();
 	int sv[2];
 
+	int quiet = w->quiet;
+
 	memset(w, 0, sizeof(*w));
 	w->fd = -1;
+	w->quiet = quiet;
 	snprintf(mem, sizeof(mem), "%lld", memory);
 	if (exe == NULL || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1) {
 		snprintf(err, errlen, "cannot start a worker: %s", strerror(errno));
@@ -155,7 +158,10 @@ wproc_hello(struct wproc *w, struct plugin_set *set, char *err, size_t errlen)
 			if ((line = wire_get_str(&r, 1024)) == NULL || !wire_rd_done(&r))
 				goto bad;
 			line = entry_strdup_clean(line);
-			log_warnx("%s", line ? line : "");
+			if (w->quiet)
+				log_debug("%s", line ? line : "");
+			else
+				log_warnx("%s", line ? line : "");
 			free(line);
 			break;
 		case WIRE_READY:
@@ -210,7 +216,7 @@ wproc_close(struct wproc *w)
 }
 
 void
-job_encode(struct buf *b, const char *plugin, size_t max, const struct optlist *opts,
+job_encode_head(struct buf *b, const char *plugin, size_t max, const struct optlist *opts,
     const struct input *in)
 {
 	size_t at = wire_begin(b, WIRE_JOB), i, n = opts ? opts->n : 0;
@@ -225,8 +231,16 @@ job_encode(struct buf *b, const char *plugin, size_t max, const struct optlist *
 	wire_str(b, in->url);
 	wire_str(b, in->content_type);
 	wire_str(b, in->charset);
-	wire_bytes(b, in->data, in->len);
-	wire_end(b, at);
+	wire_u32(b, (uint32_t)in->len);
+	wire_end_plus(b, at, in->len);
+}
+
+void
+job_encode(struct buf *b, const char *plugin, size_t max, const struct optlist *opts,
+    const struct input *in)
+{
+	job_encode_head(b, plugin, max, opts, in);
+	buf_add(b, in->data, in->len);
 }
 
 void
@@ -440,6 +454,50 @@ wproc_run(struct wproc *w, const struct plugin *pl, const struct optlist *opts,
 	}
 	answer_free(&a);
 	return rc == 1 && !a.failed ? 0 : -1;
+}
+
+int
+wproc_check_open(struct wproc *w, const struct plugin *pl, const struct optlist *opts,
+    long timeout, char **why)
+{
+	struct buf frame = BUF_INIT;
+	struct harvest h = {0};
+	struct answer a;
+	size_t at, i;
+	int rc;
+
+	if (w->fd == -1) {
+		xasprintf(why, "plugin %s: no worker to check its options", pl->p->name);
+		return -2;
+	}
+	at = wire_begin(&frame, WIRE_OPEN);
+	wire_str(&frame, pl->p->name);
+	wire_u32(&frame, (uint32_t)opts->n);
+	for (i = 0; i < opts->n; i++) {
+		wire_str(&frame, opts->v[i].key);
+		wire_str(&frame, opts->v[i].value);
+	}
+	wire_end(&frame, at);
+	answer_init(&a, pl, &h, 0);
+	rc = exchange(w, &a, &frame, timeout);
+	buf_free(&frame);
+	if (rc == 1 && !a.failed) {
+		rc = 0;
+	} else if (rc == 1) {
+		rc = -1;
+	} else {
+		if (rc == -3)
+			answer_fail(&a, "no answer in %ld s", timeout);
+		else if (rc == -2)
+			answer_fail(&a, "its worker ended");
+		wproc_kill(w, NULL);
+		rc = -2;
+	}
+	*why = h.error;
+	h.error = NULL;
+	answer_free(&a);
+	harvest_free(&h);
+	return rc;
 }
 
 int

@@ -13,12 +13,15 @@
 #define WPROC_TIMEOUT_DEFAULT 30                    /* plugin_timeout, seconds */
 #define WPROC_MEMORY_DEFAULT (1024LL * 1024 * 1024) /* plugin_memory, bytes */
 #define WPROC_ENTRIES_MAX 100000   /* a job's entries at most (max_entries' own limit) */
+#define WPROC_START_TIMEOUT 30 /* seconds a worker has to describe its plugins */
 #define WPROC_ANSWER_MAX (256u * 1024 * 1024) /* a job's answer at most, in bytes */
 
 struct wproc {
 	pid_t pid;   /* 0 once reaped */
 	int fd;      /* the daemon's end of the channel, non-blocking; -1 once closed */
 	struct wire_in in;
+	int quiet;   /* its start lines (plugin files refused) go to the debug log: another
+	                worker said them already */
 };
 
 /* Forks and execs `feedd worker` on a new channel.  Returns 0, or -1 with err. */
@@ -39,6 +42,9 @@ void wproc_close(struct wproc *);
 
 /* A job for plugin, in the format of feedd-worker(5). */
 void job_encode(struct buf *, const char *plugin, size_t max, const struct optlist *,
+    const struct input *);
+/* The same frame without the input's in->len bytes, which are to follow it on the channel. */
+void job_encode_head(struct buf *, const char *plugin, size_t max, const struct optlist *,
     const struct input *);
 
 /* A job's answer being read: entries are checked and cleaned into h as they arrive. */
@@ -76,6 +82,13 @@ void answer_free(struct answer *);
  */
 int wproc_run(struct wproc *, const struct plugin *pl, const struct optlist *,
     const struct input *, long timeout, long long memory, struct harvest *h);
+/*
+ * Has the worker open and close pl with opts, blocking (the configuration check: a plugin's
+ * open() judges its options' values).  Returns 0 if the plugin accepts them, -1 with *why
+ * its one-line reason (the caller frees it), -2 with *why if the worker failed (it is gone).
+ */
+int wproc_check_open(struct wproc *, const struct plugin *pl, const struct optlist *,
+    long timeout, char **why);
 /* Starts a worker and waits (at most timeout seconds) until it is ready, its plugins in set. */
 int wproc_start(struct wproc *, const char *plugin_dir, long long memory, long timeout,
     struct plugin_set *set, char *err, size_t errlen);

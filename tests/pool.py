@@ -1,0 +1,169 @@
+"""The daemon runs plugins in its pool of workers: for every way the evil plugin misbehaves on a
+feed's second fetch, the daemon lives, a well-behaved feed keeps answering, /healthz and
+/metrics name the plugin and the cause, the feed's last good entries are still served, nothing
+connects, no file appears, no process outlives its worker, and no plugin is mapped into the
+daemon process."""
+import json
+import os
+import shutil
+import socket
+import tempfile
+import threading
+import time
+
+from daemonlib import Daemon
+from testlib import BUILDDIR, done, eq, ok
+
+SANITIZERS = os.environ.get("FEEDD_SANITIZERS") == "yes"
+WORKERS = 2
+
+# evil next to a well-behaved plugin in a folder of their own: the workers' command lines name
+# it, which is how their processes are told apart
+plugins = tempfile.mkdtemp(prefix="feedd-pool-plugins-")
+os.chmod(plugins, 0o755)
+shutil.copy(os.path.join(BUILDDIR, "tests", "plugins", ".libs", "evil.so"), plugins)
+shutil.copy(os.path.join(BUILDDIR, "plugins", ".libs", "lines.so"), plugins)
+
+listener = socket.socket()
+listener.bind(("127.0.0.1", 0))
+listener.listen(5)
+listener.settimeout(0.2)
+lport = listener.getsockname()[1]
+
+d = Daemon()
+created = os.path.join(d.dir, "created")
+good_src = os.path.join(d.dir, "good.txt")
+bad_src = os.path.join(d.dir, "bad.txt")
+with open(good_src, "w") as f:
+    f.write("one\ntwo\nthree\n")
+with open(bad_src, "w") as f:
+    f.write("good evil:first\n")
+d.write_config("[feed good]\nplugin = lines\nsource = good.txt\ninterval = 1h\n"
+               "[feed bad]\nplugin = evil\nsource = bad.txt\ninterval = 1s\n",
+               "plugin_dir = %s\nworkers = %d\nplugin_timeout = 5s\nplugin_memory = 256M\n"
+               % (plugins, WORKERS))
+ok(d.start(), "the daemon starts with a pool of %d workers" % WORKERS)
+pid = d.proc.pid
+
+
+def healthz():
+    return json.loads(d.request("/healthz")[2])["feeds"]
+
+
+def bad_body():
+    s, _, body = d.feed("bad")
+    return body if s == 200 else b""
+
+
+def workers():
+    """(pid, ppid) of the processes started from the plugin folder, and any the plugin forked."""
+    found = []
+    for p in os.listdir("/proc"):
+        if not p.isdigit():
+            continue
+        try:
+            with open("/proc/%s/cmdline" % p, "rb") as f:
+                cmd = f.read()
+            with open("/proc/%s/stat" % p, "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        comm = stat[stat.index(b"(") + 1:stat.rindex(b")")]
+        ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
+        if plugins.encode() in cmd or comm == b"evil-child":
+            found.append((int(p), ppid, comm))
+    return found
+
+
+ok(d.wait_for(lambda: d.feed("good")[0] == 200, 20), "the good feed is served")
+ok(d.wait_for(lambda: b"evil:first" in bad_body(), 20), "the evil plugin's feed is served")
+
+maps = open("/proc/%d/maps" % pid).read()
+ok(".so" not in "".join(l for l in maps.splitlines() if plugins in l or "/plugins/" in l),
+   "/proc/PID/maps of the daemon holds no plugin")
+procs = workers()
+ok(len(procs) == WORKERS and all(pp == pid for _, pp, _ in procs),
+   "%d workers, children of the daemon: %r" % (WORKERS, procs))
+
+lat_all = []
+
+
+def measure(stop, lat):
+    while not stop.is_set():
+        t = time.time()
+        try:
+            s = d.request("/feeds/good.atom")[0]
+        except OSError:
+            s = None
+        lat.append((time.time() - t, s))
+        time.sleep(0.01)
+
+
+cases = [
+    ("segv", "plugin evil: killed by SIGSEGV", "signal"),
+    ("loop", "plugin evil: no answer in 5 s", "timeout"),
+    ("memory", "plugin evil: out of memory", "memory"),
+    ("exit", "plugin evil: exited with status 3", "exit"),
+    ("fork", "plugin evil: killed for a forbidden system call (clone)", "syscall"),
+    ("connect %d" % lport, "plugin evil: killed for a forbidden system call (socket)",
+     "syscall"),
+    ("file " + created, "plugin evil: killed for a forbidden system call (openat)", "syscall"),
+    ("garbage", "plugin evil: malformed answer", "malformed"),
+    ("flood", "plugin evil: went on emitting entries after the host asked it to stop", "error"),
+]
+for n, (mode, want, result) in enumerate(cases):
+    name = mode.split()[0]
+    if name == "memory" and SANITIZERS:
+        print("# skipped memory: AddressSanitizer's shadow memory rules out an address-space "
+              "limit in this build")
+        continue
+    key = "evil:before-%d" % n
+    with open(bad_src, "w") as f:
+        f.write("good %s\n" % key)
+    ok(d.wait_for(lambda: key.encode() in bad_body() and healthz()["bad"]["last_error"] is None,
+                  30), "%s: the feed first converts well" % name)
+    stop, lat = threading.Event(), []
+    t = threading.Thread(target=measure, args=(stop, lat))
+    t.start()
+    with open(bad_src, "w") as f:
+        f.write(mode + "\n")
+    got = d.wait_for(lambda: healthz()["bad"]["last_error"], 30)
+    time.sleep(0.3)
+    stop.set()
+    t.join()
+    lat_all += lat
+    ok(d.proc.poll() is None, "%s: the daemon lives" % name)
+    ok(got is not None and got.startswith(want), "%s: /healthz says %r: %r" % (name, want, got))
+    ok(key.encode() in bad_body(), "%s: the feed's last good entries are still served" % name)
+    worst = max(x for x, _ in lat) if lat else None
+    ok(lat and all(s == 200 for _, s in lat) and worst < 1.0,
+       "%s: the good feed answered %d times meanwhile, worst %.1f ms"
+       % (name, len(lat), (worst or 0) * 1000))
+    m = d.request("/metrics")[2].decode()
+    line = 'feedd_plugin_jobs_total{plugin="evil",result="%s"}' % result
+    ok(any(l.startswith(line) and int(l.split()[-1]) >= 1 for l in m.splitlines()),
+       "%s: /metrics counts it: %s" % (name, line))
+    ok("feedd_feed_fetches_total{feed=\"bad\",result=\"error\"}" in m, "%s: a failed fetch" % name)
+    # the worker is replaced; none stays behind, nothing it forked either
+    ok(d.wait_for(lambda: len(workers()) == WORKERS and
+                  all(pp == pid and c != b"evil-child" for _, pp, c in workers()), 10),
+       "%s: %d workers again, no process outlives its worker: %r" % (name, WORKERS, workers()))
+
+try:
+    c, _ = listener.accept()
+    ok(False, "connect: the plugin reached the listening port")
+    c.close()
+except socket.timeout:
+    ok(True, "connect: nothing connected to the listening port")
+ok(not os.path.exists(created), "file: no file appeared")
+lat_all.sort()
+if lat_all:
+    print("# good feed during the bad jobs: %d requests, p50 %.1f ms, p99 %.1f ms, worst %.1f ms"
+          % (len(lat_all), lat_all[len(lat_all) // 2][0] * 1000,
+             lat_all[len(lat_all) * 99 // 100][0] * 1000, lat_all[-1][0] * 1000))
+ok("plugin evil: killed by SIGSEGV" in d.logtext(), "the log has the one-line cause")
+eq(d.stop(), 0, "SIGTERM exits 0")
+ok(d.wait_for(lambda: workers() == [], 10), "no worker outlives the daemon: %r" % workers())
+d.cleanup()
+shutil.rmtree(plugins)
+done()
