@@ -46,6 +46,7 @@ struct command {
 	long timeout;
 	int status; /* the leader's wait status */
 	int timed_out, too_big, read_errno;
+	int lost; /* the leader was reaped by someone else: how it ended is unknown */
 	struct fetch_result r;
 	fetch_done_cb done;
 	void *arg;
@@ -179,6 +180,8 @@ finish(struct command *c)
 	} else if (c->too_big) {
 		size_text(size, sizeof(size), c->max_body);
 		xasprintf(&r->error, "exec: output over %s", size);
+	} else if (c->lost) {
+		xasprintf(&r->error, "exec: how the command ended is unknown (reaped elsewhere)");
 	} else if (c->read_errno) {
 		xasprintf(&r->error, "exec: reading its output: %s", strerror(c->read_errno));
 	} else if (WIFEXITED(c->status) && WEXITSTATUS(c->status) == 0) {
@@ -310,13 +313,18 @@ exit_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	memset(&si, 0, sizeof(si));
-	if (waitid(P_PID, (id_t)c->pid, &si, WEXITED | WNOHANG | WNOWAIT) == -1 ||
-	    si.si_pid != c->pid)
+	if (waitid(P_PID, (id_t)c->pid, &si, WEXITED | WNOHANG | WNOWAIT) == -1 &&
+	    errno == ECHILD) {
+		c->lost = 1; /* reaped already (SIGCHLD ignored): its number may be another's now */
+		goto reaped;
+	}
+	if (si.si_pid != c->pid)
 		return; /* not yet */
 	kill_group(c);
 	while (waitpid(c->pid, &st, 0) == -1 && errno == EINTR)
 		; /* a zombie: at once */
 	c->status = st;
+reaped:
 	c->pid = 0;
 	event_free(c->ev_exit);
 	c->ev_exit = NULL;

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +68,9 @@ main(int argc, char **argv)
 	int rc;
 
 	LIBXML_TEST_VERSION
+	/* an ignored SIGCHLD, inherited from whoever started feedd, would have the kernel reap
+	 * exec: commands and workers before feedd could see how they ended */
+	signal(SIGCHLD, SIG_DFL);
 	if (argc > 1 && strcmp(argv[1], "convert") == 0) {
 		rc = convert_main(argc - 1, argv + 1);
 		xmlCleanupParser();

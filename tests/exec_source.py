@@ -8,6 +8,7 @@ max_parallel.  `feedd -n` refuses an empty
 command and `feedd convert` takes exec: too."""
 import json
 import os
+import signal
 import time
 import xml.etree.ElementTree as ET
 
@@ -170,6 +171,20 @@ ok(all(v["last_success"] for v in health(d2).values()), "all three commands ran"
 eq(most, 1, "one command at a time under max_parallel = 1")
 eq(d2.stop(), 0, "it stops")
 d2.cleanup()
+
+# ---- started with SIGCHLD ignored (inherited across exec): commands are still seen out ----
+d3 = Daemon()
+d3.write_config("[feed j]\nplugin = feed\ninterval = 1h\nsource = exec:cat %s\n"
+                % os.path.join(d.dir, "feed.json"))
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+try:
+    ok(d3.start(), "a daemon started with SIGCHLD ignored")
+finally:
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+eq(d3.wait_for(lambda: titles(d3, "j"), 10), ["Scripted one", "Scripted two"],
+   "serves a command's output all the same")
+eq(d3.stop(), 0, "it stops")
+d3.cleanup()
 
 # ---- feedd -n and feedd convert ----
 d.write_config("[feed e]\nplugin = textdump\nsource = exec:cat x\ninterval = 5\n",
