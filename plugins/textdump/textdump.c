@@ -41,8 +41,9 @@
  * 10. A dump with page furniture (at least five paragraphs that are short list items, or short
  *     unfinished lines that are no headline: menus, buttons, labels) is a page.  On a page each
  *     paragraph weighs toward its article (a CJK character counts as half a word): prose
- *     (complete, at least 10 words, and, when the page is in English or German — stop words
- *     are 5% of its longer paragraphs' words — 15% stop words) its word count, a long
+ *     (complete, at least 10 words, and, when the page is in a language of the stop-word
+ *     list — English, German, French, Spanish, Italian, Portuguese, Dutch, Polish: its stop
+ *     words are 5% of its longer paragraphs' words — 15% stop words) its word count, a long
  *     unfinished prose paragraph (a teaser, mostly) a quarter of it, a short complete one +1
  *     (4 words or more, prose) or -2, a short unfinished line -1, other unfinished text minus
  *     its words, credits, bylines and datelines nothing.  The densest run is the run whose
@@ -1138,19 +1139,38 @@ add_caption(struct article *a, const struct para *p)
 
 /* ---- pages: rules 10 to 12 ---- */
 
-/* Rule 10's stop words, English and German (and a few French), sorted for bsearch. */
-static const char *const stop_words[] = {"a", "about", "after", "all", "als", "also", "am",
-    "an", "and", "any", "are", "as", "at", "auch", "auf", "aus", "be", "because", "been",
-    "bei", "bis", "but", "by", "can", "could", "das", "dass", "de", "dem", "den", "der",
-    "des", "did", "die", "do", "du", "durch", "ein", "eine", "einem", "einen", "einer",
-    "eines", "es", "est", "et", "for", "from", "had", "has", "have", "he", "her", "his",
-    "ich", "if", "ihr", "im", "in", "into", "is", "ist", "it", "its", "je", "kann", "la",
-    "le", "les", "man", "mit", "more", "nach", "nicht", "noch", "not", "nur", "oder", "of",
-    "on", "one", "or", "our", "pour", "qui", "said", "sich", "sie", "sind", "so", "than",
-    "that", "the", "their", "them", "there", "they", "this", "to", "um", "un", "und",
-    "une", "uns", "up", "vom", "von", "vor", "war", "was", "we", "were", "what", "when",
-    "which", "who", "wie", "will", "wir", "wird", "with", "would", "you", "zu", "zum",
-    "zur", "\303\274ber"};
+/* Rule 10's stop words: English, German, French, Spanish, Italian, Portuguese, Dutch and
+ * Polish function words, sorted (by byte) for bsearch. */
+static const char *const stop_words[] = {"a", "aan", "about", "after", "ai", "al", "ale",
+    "algunos", "all", "alla", "als", "also", "am", "an", "anche", "and", "ante", "antes",
+    "any", "ao", "are", "as", "at", "au", "auch", "auf", "aus", "aussi", "aux", "avec", "be",
+    "because", "been", "bei", "bij", "bis", "but", "by", "by\304\207", "can", "ce", "ces",
+    "cette", "che", "co", "com", "come", "comme", "como", "con", "contra", "could", "cuando",
+    "czy", "da", "dal", "dalla", "dan", "dans", "das", "dass", "dat", "de", "dei", "del",
+    "della", "delle", "dem", "den", "der", "des", "desde", "deze", "di", "did", "die", "dla",
+    "do", "donde", "door", "dos", "du", "durante", "durch", "e", "een", "ein", "eine", "einem",
+    "einen", "einer", "eines", "el", "elle", "elles", "ellos", "em", "en", "entre", "er",
+    "era", "es", "esa", "ese", "eso", "essere", "est", "esta", "este", "esto", "estos",
+    "est\303\241", "et", "fait", "foi", "for", "from", "fue", "gli", "ha", "had", "han", "has",
+    "hasta", "have", "hay", "he", "her", "het", "his", "i", "ich", "if", "ihr", "il", "ils",
+    "im", "in", "into", "is", "ist", "it", "its", "jak", "je", "jego", "jej", "jest",
+    "ju\305\274", "kann", "la", "las", "le", "les", "leur", "lo", "loro", "los", "lui", "ma",
+    "maar", "mais", "man", "mas", "me", "met", "mit", "more", "mo\305\274e", "muy",
+    "m\303\241s", "m\303\252me", "m\303\255", "na", "naar", "nach", "nas", "ne", "nel",
+    "nella", "ni", "nicht", "nie", "niet", "no", "noch", "nog", "non", "nos", "not", "nous",
+    "nur", "n\303\243o", "o", "od", "oder", "of", "om", "on", "one", "ook", "op", "or", "oraz",
+    "os", "otra", "otro", "otros", "ou", "our", "par", "para", "pas", "pela", "pelo", "per",
+    "pero", "pi\303\271", "plus", "po", "por", "pour", "przez", "que", "questa", "questo",
+    "qui", "qu\303\251", "sa", "said", "sans", "se", "ser", "ses", "seu", "si", "sich", "sie",
+    "sin", "sind", "si\304\231", "so", "sobre", "son", "sono", "sont", "stato", "su", "sua",
+    "sur", "sus", "s\303\243o", "s\304\205", "tak", "tak\305\274e", "tambi\303\251n",
+    "tamb\303\251m", "tanto", "te", "than", "that", "the", "their", "them", "there", "they",
+    "this", "to", "todo", "todos", "tout", "tra", "tym", "uit", "um", "uma", "un", "una",
+    "unas", "und", "une", "uno", "unos", "uns", "up", "van", "vom", "von", "voor", "vor",
+    "vous", "w", "war", "was", "we", "were", "what", "when", "which", "who", "wie", "will",
+    "wir", "wird", "with", "worden", "wordt", "would", "y", "ya", "you", "z", "za", "zijn",
+    "zu", "zum", "zur", "\303\250", "\303\251", "\303\251l", "\303\251t\303\251",
+    "\303\252tre", "\303\274ber", "\305\274e"};
 
 static int
 cmp_word(const void *k, const void *e)
