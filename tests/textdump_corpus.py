@@ -50,6 +50,8 @@ for path in sorted(glob.glob(os.path.join(DATA, "textdump", "*.json"))):
         eq(plain(caps[0]) if caps else None, w["credits"], what + " credits")
         if w.get("author"):
             eq(g["author"], w["author"], what + " author from the byline")
+        if w.get("published"):
+            eq(g["published"], w["published"], what + " published from the dateline")
         if w["title"] is not None:
             eq(g["title"], w["title"], what + " title")
         else:

@@ -94,6 +94,7 @@ POST = """<!doctype html><html><head><title>River ferry returns - Town Blog</tit
 <body class="single single-post no-sidebar has-cookie-banner"><div class="site">
 <article class="category-newsletter-tips tag-ferries status-publish">
 <div class="row"><div class="col"><h1>River ferry returns</h1>
+<div class="post-date">Tuesday, 1 December 2026, 09:12</div>
 <p>After six years away the ferry is back on the river, and the town is glad of it.</p></div></div>
 <div class="row"><div class="col"><div class="prose">
 <p>%(body)s</p><p>%(body)s</p><p>%(body)s</p>
@@ -116,6 +117,8 @@ if feed and feed["entries"]:
     a = feed["entries"][0]
     text = plain(a["content"])
     eq(a["title"], "River ferry returns", "post: the h1 is the headline")
+    eq(a["published"], "2026-12-01T09:12:00Z", "post: the dateline under the headline is "
+       "the date, with no date in the head")
     ok(text.count("four million euros") == 8, "post: all its paragraphs, though its class "
        "names a newsletter")
     ok(text.startswith("After six years away"), "post: the lead beside the headline first")

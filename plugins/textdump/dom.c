@@ -53,8 +53,10 @@
  *      commas, whose link density is over 1/2, or over 1/5 when it is no list and has no
  *      article name, or whose text is under 25 characters and no heading; then headings
  *      with nothing kept after them before the next heading of their level or above (the
- *      "Related stories" over a list taken out).
- *      A paragraph opening with © or "Copyright" is dropped; a <figcaption> is the entry's
+ *      "Related stories" over a list taken out); then, at its end, social and subscription
+ *      prompts of under 40 words (rule 12 of textdump.c: "Follow us", "Subscribe").
+ *      A paragraph opening with © or "Copyright" is dropped, and so is a dateline (H13)
+ *      before the first prose paragraph; a <figcaption> is the entry's
  *      caption, beside its text.
  *  H11. If that leaves under 250 characters, H6 is set aside and H7 to H10 run again; the
  *      longer article wins.  A page with no paragraph to score (e.g. only navigation) has no
@@ -64,9 +66,11 @@
  *      " – ", " — ", " :: " or " · ".
  *  H13. The article's link is rel=canonical, else og:url, else the page's URL; its date
  *      article:published_time (or itemprop datePublished), else JSON-LD datePublished, else
- *      the first <time datetime> (the article's, else the page's); updated likewise from the
- *      modified times; its author meta author, else JSON-LD author, else a rel=author link,
- *      else an itemprop=author, byline or author element's short text.
+ *      the first <time datetime> (the article's, else the page's), else a dateline among the
+ *      paragraphs around its headline ("Tuesday, December 1, 2026 09:12", "01.12.2026", read
+ *      as UTC); updated likewise from the modified times; its author meta author, else
+ *      JSON-LD author, else a rel=author link, else an itemprop=author, byline or author
+ *      element's short text.
  *  H14. Teasers: every link outside the article and outside nav, header, footer, menus and
  *      the roles navigation, banner, contentinfo, menu and menubar whose text has
  *      at least 4 words and 20 characters and that leads to another page (not a fragment,
@@ -372,6 +376,7 @@ struct page {
 	long open_link; /* index into links, or -1 */
 	xmlNodePtr open_node;
 	long body;
+	long h1; /* the article's headline paragraph (H12), or -1 */
 	struct meta m;
 	int oom;
 	/* a selection (H7-H10) */
@@ -1136,6 +1141,31 @@ clean(struct page *pg)
 		else
 			next = b->heading ? b->heading : 99;
 	}
+	/* datelines before its first prose: H13's date, not text */
+	for (i = 0; i < pg->n_blocks; i++) {
+		struct block *b = &pg->blocks[i];
+
+		if (!b->keep || b->heading)
+			continue;
+		if (lone_prose(pg, b))
+			break;
+		if (b->chars <= 80 && dateline_time(btext(pg, b), b->len))
+			b->keep = 0;
+	}
+	/* social and subscription prompts at its end */
+	for (last = pg->n_blocks; last > 0; last--) {
+		struct block *b = &pg->blocks[last - 1];
+		const char *s = btext(pg, b);
+		size_t words = 1;
+
+		if (!b->keep)
+			continue;
+		for (i = 0; i < b->len; i++)
+			words += s[i] == ' ';
+		if (!b->heading && !is_prompt(s, b->len, words))
+			break;
+		b->keep = 0;
+	}
 }
 
 
@@ -1301,6 +1331,7 @@ headline(struct page *pg, struct str *t)
 		if (pg->blocks[i].heading == 1 && pg->blocks[i].keep) {
 			pg->blocks[i].keep = 0;
 			h1 = &pg->blocks[i];
+			pg->h1 = (long)i;
 		}
 	}
 	for (i = 0; i < pg->n_blocks && h1 == NULL && pg->m.og_title == NULL; i++)
@@ -1387,6 +1418,26 @@ page_base(const struct page *pg, const struct feedd_input *in)
 	return strncmp(in->url, "stdin:", 6) ? in->url : NULL;
 }
 
+/* H13's last resort: a dateline ("Tuesday, December 1, 2026 09:12") among the few paragraphs
+ * around the article's opening (its headline, or its first paragraph). */
+static int64_t
+near_date(const struct page *pg, const struct block *first)
+{
+	size_t at = (size_t)(first - pg->blocks), i, lo;
+	int64_t t;
+
+	if (pg->h1 >= 0 && (size_t)pg->h1 < at)
+		at = (size_t)pg->h1;
+	lo = at > 3 ? at - 3 : 0;
+	for (i = lo; i < pg->n_blocks && i < at + 8; i++) {
+		const struct block *b = &pg->blocks[i];
+
+		if (!b->heading && b->chars <= 80 && (t = dateline_time(btext(pg, b), b->len)) != 0)
+			return t;
+	}
+	return 0;
+}
+
 static int
 article_emit(struct page *pg, const struct feedd_host *h, const struct feedd_input *in,
     long title_max, long id_words)
@@ -1442,6 +1493,8 @@ article_emit(struct page *pg, const struct feedd_host *h, const struct feedd_inp
 	e.published = pg->m.published ? pc_parse_date(pg->m.published) : 0;
 	if (e.published == 0 && pg->m.time_attr)
 		e.published = pc_parse_date(pg->m.time_attr);
+	if (e.published == 0)
+		e.published = near_date(pg, first);
 	e.updated = pg->m.modified ? pc_parse_date(pg->m.modified) : 0;
 	if (title.oom || html.oom || key.oom || caption.oom) {
 		h->error(h->ctx, "textdump: out of memory");
@@ -1688,7 +1741,7 @@ dom_segment(const struct feedd_host *h, const struct feedd_input *in, long title
 		return -1;
 	}
 	memset(&pg, 0, sizeof(pg));
-	pg.cur = pg.owner = pg.open_link = pg.body = -1;
+	pg.cur = pg.owner = pg.open_link = pg.body = pg.h1 = -1;
 	pg.m.time_el = pg.m.byline_el = -1;
 	render(&pg, root);
 	if (!pg.oom) {

@@ -25,9 +25,10 @@
  *     short label-colon line holding " / "), complete (ends in . ? ! … 。 ！ ？ with optional
  *     closing quotes or brackets) or incomplete.
  *  5. A byline ("By Ana Ruiz") is the article's author; a dateline (short, unfinished, with a
- *     month name, an ISO date or a clock time) is dropped.  A short incomplete paragraph (at
- *     most headline_max_words) followed, past credits, bylines and datelines, by a complete one
- *     is the headline of a new article.
+ *     month name, an ISO date or a clock time) is dropped from the text, and the first one
+ *     naming a day (dateline_time) is the article's published date, read as UTC.  A short
+ *     incomplete paragraph (at most headline_max_words) followed, past credits, bylines and
+ *     datelines, by a complete one is the headline of a new article.
  *  6. Consecutive complete paragraphs form one article; credits join the open article (or the
  *     next one) as its caption.
  *  7. An incomplete paragraph of at least teaser_min_words is a teaser: one entry, summary only,
@@ -59,9 +60,9 @@
  * 12. The page's article is one entry, first in the feed: its headline is the nearest short
  *     unfinished line (2 to headline_max_words words, not a list item) before the run, within
  *     20 paragraphs and past furniture; between them a paragraph of 10 words or more (a
- *     standfirst) is text, a byline the author and a credit the caption; inside the run,
- *     furniture and unfinished lines are dropped but subheadings (short lines before prose)
- *     stay.  Social and subscription prompts (under 40 words: "Follow us on Twitter",
+ *     standfirst) is text, a byline the author, a line naming a day its published date and
+ *     a credit the caption; inside the run, furniture and unfinished lines are dropped but
+ *     subheadings (short lines before prose) stay.  Social and subscription prompts (under 40 words: "Follow us on Twitter",
  *     "Subscribe to read on") at its end are dropped.  A page has one article: the rest of
  *     it gives only teasers (rule 7).
  */
@@ -616,6 +617,133 @@ is_dateline(const char *s, size_t n)
 	return digit && (month || iso || clock);
 }
 
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
+static int64_t
+days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+/* The month a word names (English, German, French, Spanish, Italian, Portuguese and Dutch
+ * names and their abbreviations, a final '.' ignored), 1 to 12, or 0. */
+static int
+month_of(const char *w, size_t n)
+{
+	static const struct {
+		const char *name;
+		int month;
+	} names[] = {
+	    {"january", 1}, {"januar", 1}, {"janvier", 1}, {"enero", 1}, {"gennaio", 1},
+	    {"janeiro", 1}, {"januari", 1}, {"j\303\244nner", 1}, {"jan", 1}, {"janv", 1}, {"ene", 1},
+	    {"gen", 1}, {"february", 2}, {"februar", 2}, {"f\303\251vrier", 2}, {"febrero", 2},
+	    {"febbraio", 2}, {"fevereiro", 2}, {"februari", 2}, {"feb", 2}, {"f\303\251vr", 2},
+	    {"fev", 2}, {"march", 3}, {"m\303\244rz", 3}, {"mars", 3}, {"marzo", 3},
+	    {"mar\303\247o", 3}, {"maart", 3}, {"mar", 3}, {"m\303\244r", 3}, {"mrz", 3}, {"mrt", 3},
+	    {"april", 4}, {"avril", 4}, {"abril", 4}, {"aprile", 4}, {"apr", 4}, {"avr", 4},
+	    {"abr", 4}, {"may", 5}, {"mai", 5}, {"mayo", 5}, {"maggio", 5}, {"maio", 5}, {"mei", 5},
+	    {"june", 6}, {"juni", 6}, {"juin", 6}, {"junio", 6}, {"giugno", 6}, {"junho", 6},
+	    {"jun", 6}, {"giu", 6}, {"july", 7}, {"juli", 7}, {"juillet", 7}, {"julio", 7},
+	    {"luglio", 7}, {"julho", 7}, {"jul", 7}, {"juil", 7}, {"lug", 7}, {"august", 8},
+	    {"ao\303\273t", 8}, {"agosto", 8}, {"augustus", 8}, {"aug", 8}, {"ago", 8},
+	    {"september", 9}, {"septembre", 9}, {"septiembre", 9}, {"setiembre", 9}, {"settembre", 9},
+	    {"setembro", 9}, {"sep", 9}, {"sept", 9}, {"set", 9}, {"october", 10}, {"oktober", 10},
+	    {"octobre", 10}, {"octubre", 10}, {"ottobre", 10}, {"outubro", 10}, {"oct", 10},
+	    {"okt", 10}, {"ott", 10}, {"out", 10}, {"november", 11}, {"novembre", 11},
+	    {"noviembre", 11}, {"novembro", 11}, {"nov", 11}, {"december", 12}, {"dezember", 12},
+	    {"d\303\251cembre", 12}, {"diciembre", 12}, {"dicembre", 12}, {"dezembro", 12},
+	    {"dec", 12}, {"dez", 12}, {"d\303\251c", 12}, {"dic", 12},
+	    {NULL, 0}};
+
+	if (n > 0 && w[n - 1] == '.')
+		n--;
+	for (size_t k = 0; names[k].name; k++)
+		if (strlen(names[k].name) == n && strncasecmp(w, names[k].name, n) == 0)
+			return names[k].month;
+	return 0;
+}
+
+/*
+ * A short line's date as a time (seconds since the epoch, UTC, the line naming no zone), or 0:
+ * "2026-12-01 09:12", "Tuesday, December 1, 2026 09:12", "1. Dezember 2026", "27 de abril de
+ * 2022", "01.12.2026, 09:12", "1/12/2026" (day first unless the first number cannot be a day).
+ */
+int64_t
+dateline_time(const char *s, size_t n)
+{
+	long num[6];
+	size_t i = 0, k = 0;
+	int y = 0, m = 0, d = 0, hh = 0, mm = 0, seps = 0, pm = 0, am = 0, iso = 0;
+
+	if (n > 80 || count_words(s, n, 12) > 12)
+		return 0;
+	while (i < n) {
+		size_t j = i;
+
+		if (isdigit((unsigned char)s[i])) {
+			long v = 0;
+
+			while (j < n && isdigit((unsigned char)s[j]) && j - i < 5)
+				v = v * 10 + (s[j++] - '0');
+			if (j < n && s[j] == ':' && j + 2 < n && isdigit((unsigned char)s[j + 1]) &&
+			    isdigit((unsigned char)s[j + 2]) && v < 24 && hh == 0 && mm == 0) {
+				hh = (int)v;
+				mm = (s[j + 1] - '0') * 10 + (s[j + 2] - '0');
+				j += 3;
+			} else if (j - i == 4 && v >= 1970 && v <= 2100 && y == 0) {
+				y = (int)v;
+				iso = k == 0 && j + 5 < n && (s[j] == '-' || s[j] == '/');
+			} else if (k < 6) {
+				num[k++] = v;
+				if (j < n && (s[j] == '.' || s[j] == '/' || s[j] == '-'))
+					seps++;
+			}
+		} else if (isalpha((unsigned char)s[i]) || ((unsigned char)s[i] & 0x80)) {
+			while (j < n && (isalpha((unsigned char)s[j]) || ((unsigned char)s[j] & 0x80)))
+				j++;
+			j += j < n && s[j] == '.';
+			if (m == 0)
+				m = month_of(s + i, j - i);
+			if (j - i == 2 && strncasecmp(s + i, "pm", 2) == 0)
+				pm = 1;
+			if (j - i == 2 && strncasecmp(s + i, "am", 2) == 0)
+				am = 1;
+		} else {
+			j++;
+		}
+		i = j;
+	}
+	if (y == 0)
+		return 0;
+	if (iso && k >= 2) { /* 2026-12-01 */
+		m = (int)num[0];
+		d = (int)num[1];
+	} else if (m != 0 && k >= 1) { /* December 1, 2026; 1. Dezember 2026 */
+		d = (int)num[0];
+	} else if (m == 0 && k >= 2 && seps >= 2) { /* 01.12.2026, 12/25/2026 */
+		d = (int)num[0];
+		m = (int)num[1];
+		if (m > 12 && d <= 12) {
+			int t = d;
+
+			d = m;
+			m = t;
+		}
+	}
+	if (m < 1 || m > 12 || d < 1 || d > 31 || mm > 59)
+		return 0;
+	if (pm && hh < 12)
+		hh += 12;
+	if (am && hh == 12)
+		hh = 0;
+	return (days_from_civil(y, m, d) * 24 + hh) * 3600 + (int64_t)mm * 60;
+}
+
 /* Words in folded text: one more than its spaces, counted eight bytes at a time. */
 static size_t
 folded_words(const char *s, size_t n)
@@ -1001,6 +1129,7 @@ struct article {
 	size_t first, end;   /* paragraph range [first, end) */
 	long headline;       /* paragraph index, or -1 */
 	long byline;         /* paragraph index, or -1 */
+	long dateline;       /* paragraph index, or -1 */
 	struct str captions; /* credits, "; "-separated */
 };
 
@@ -1021,7 +1150,7 @@ str_reset(struct str *s)
 static int
 emit_entry(const struct feedd_host *h, const struct opts *o, struct scratch *sc,
     const char *title_src, size_t title_len, const char *text, size_t text_len,
-    const char *content, const char *caption, const char *author, int teaser)
+    const char *content, const char *caption, const char *author, int64_t published, int teaser)
 {
 	struct str *title = &sc->title, *key = &sc->key, *summary = &sc->summary;
 	struct feedd_entry e = {0};
@@ -1061,6 +1190,7 @@ emit_entry(const struct feedd_host *h, const struct opts *o, struct scratch *sc,
 	e.content = content;
 	e.caption = caption;
 	e.author = author;
+	e.published = published;
 	e.truncated = teaser;
 	return h->emit(h->ctx, &e);
 }
@@ -1103,14 +1233,15 @@ emit_article(const struct feedd_host *h, const struct opts *o, struct scratch *s
 			author = strndup(b->s + 3, b->len - 3);
 		}
 		rc = emit_entry(h, o, sc, hl ? hl->s : NULL, hl ? hl->len : 0, first->s, first->len,
-		    html->p,
-		    a->captions.len ? a->captions.p : NULL, author, 0);
+		    html->p, a->captions.len ? a->captions.p : NULL, author,
+		    a->dateline >= 0 ? dateline_time(d->paras[a->dateline].s,
+		                           d->paras[a->dateline].len) : 0, 0);
 		free(author);
 	}
 	free(a->captions.p);
 	memset(a, 0, sizeof(*a));
 	a->headline = -1;
-	a->byline = -1;
+	a->byline = a->dateline = -1;
 	return rc;
 }
 
@@ -1245,6 +1376,12 @@ static const char *const comment_phrases[] = {"comment", "kommentar", "reply", "
 static const char *const prompt_phrases[] = {"subscribe", "subscription", "newsletter",
     "sign up", "log in", "follow us", "follow the", "share this", "twitter", "facebook",
     "instagram", "whatsapp", "abonnieren", "abonnement", "folgen sie", "teilen sie", NULL};
+
+int
+is_prompt(const char *s, size_t n, size_t words)
+{
+	return words < 40 && has_phrase(s, n, prompt_phrases);
+}
 
 /* "[12]": a link reference as lynx writes it. */
 static size_t
@@ -1469,17 +1606,18 @@ page_article(const struct feedd_host *h, const struct opts *o, struct scratch *s
 	while (last + 1 < d->n_paras && d->paras[last + 1].kind == P_COMPLETE &&
 	    !d->paras[last + 1].drop)
 		last++; /* a short last paragraph */
-	while (last > first && d->paras[last].words < 40 &&
-	    has_phrase(d->paras[last].s, d->paras[last].len, prompt_phrases))
+	while (last > first && is_prompt(d->paras[last].s, d->paras[last].len, d->paras[last].words))
 		d->paras[last--].drop = 1; /* "Follow us on Twitter", "Subscribe to read on" */
 	hl = find_headline(d, o, first);
 	a.first = hl >= 0 ? (size_t)hl : first;
 	a.end = last + 1;
 	a.headline = hl;
-	a.byline = -1;
+	a.byline = a.dateline = -1;
 	for (i = a.first; i < a.end; i++) {
 		struct para *p = &d->paras[i];
 
+		if (p->kind != P_COMPLETE && i < first && a.dateline < 0 && dateline_time(p->s, p->len))
+			a.dateline = (long)i; /* the date near the headline */
 		if (p->kind == P_CREDIT)
 			add_caption(&a, p);
 		else if (p->kind == P_BYLINE && a.byline < 0)
@@ -1512,7 +1650,7 @@ segment_paras(const struct feedd_host *h, const struct opts *o, struct doc *d)
 
 	memset(&sc, 0, sizeof(sc));
 	a.headline = -1;
-	a.byline = -1;
+	a.byline = a.dateline = -1;
 	rc = page_article(h, o, &sc, d);
 	for (i = 0; i < d->n_paras && rc == 0; i++) {
 		const struct para *p = &d->paras[i];
@@ -1525,7 +1663,9 @@ segment_paras(const struct feedd_host *h, const struct opts *o, struct doc *d)
 			if (a.byline < 0) /* the open article's, or the next one's */
 				a.byline = (long)i;
 		} else if (p->kind == P_DATE) {
-			/* a dateline: not body text */
+			/* a dateline: not body text, the open article's date (or the next one's) */
+			if (a.dateline < 0 && dateline_time(p->s, p->len))
+				a.dateline = (long)i;
 		} else if (p->kind == P_COMPLETE) {
 			if (!open)
 				a.first = i;
@@ -1542,7 +1682,7 @@ segment_paras(const struct feedd_host *h, const struct opts *o, struct doc *d)
 			if (open && (rc = emit_article(h, o, &sc, d, &a)) != 0)
 				break;
 			open = 0;
-			rc = emit_entry(h, o, &sc, NULL, 0, p->s, p->len, NULL, NULL, NULL, 1);
+			rc = emit_entry(h, o, &sc, NULL, 0, p->s, p->len, NULL, NULL, NULL, 0, 1);
 		} /* else a label such as "Related stories" or "Advertisement": dropped */
 	}
 	if (rc == 0 && open)

@@ -3,6 +3,7 @@
 #define FEEDD_TEXTDUMP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* A growable string; plugins return errors instead of aborting, so every append can fail. */
 struct str {
@@ -21,5 +22,13 @@ void str_reset(struct str *);
 void derive_title(struct str *t, const char *s, size_t n, size_t max);
 /* Rule 9: the id key of a text, its first `words` words lower-cased without punctuation. */
 void make_id_key(struct str *k, const char *s, size_t n, long words);
+
+/* Rules 5 and 12: the time a short line such as "Tuesday, December 1, 2026 09:12",
+ * "Publiziert: 01.12.2026" or "1 de diciembre de 2026" names (seconds since the epoch, UTC: the
+ * line names no zone), or 0 if s[0..n) names no day. */
+int64_t dateline_time(const char *s, size_t n);
+/* Rule 12: is s[0..n) of `words` words a social or subscription prompt ("Follow us on
+ * Twitter", "Subscribe to read on")? */
+int is_prompt(const char *s, size_t n, size_t words);
 
 #endif
