@@ -266,6 +266,8 @@ atom_write_to(int (*wr)(void *, const char *, int), void *ctx, const struct atom
 	person(&b, f->author);
 	if (f->self_url)
 		link_el(&b, "self", f->self_url, NULL, "application/atom+xml", -1);
+	if (f->hub_url)
+		link_el(&b, "hub", f->hub_url, NULL, NULL, -1);
 	if (f->alt_url)
 		link_el(&b, "alternate", f->alt_url, NULL, NULL, -1);
 	ADD(&b, "<generator version=\"" PACKAGE_VERSION "\">feedd</generator>");

@@ -27,6 +27,7 @@ struct atom_feed {
 	const char *entry_page; /* the feed's HTML view, where each entry is found by its uuid:
 	                           an entry without a link of its own links to it with the uuid
 	                           as fragment */
+	const char *hub_url;  /* the WebSub hub the feed formats name, or NULL */
 };
 
 /*

@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
+
 #include "buf.h"
 #include "conf.h"
 #include "command.h"
@@ -246,6 +248,24 @@ parse_listen(struct parse *p, const char *v)
 	return 1;
 }
 
+/* An http or https URL with a host, as libcurl (which will POST to it) parses it. */
+static int
+http_url_ok(const char *v)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL;
+	int good = 0;
+
+	if (u && curl_url_set(u, CURLUPART_URL, v, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
+		good = (strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0) && *host;
+	curl_free(scheme);
+	curl_free(host);
+	curl_url_cleanup(u);
+	return good;
+}
+
 static int
 server_key(struct parse *p, const char *k, const char *v)
 {
@@ -275,6 +295,14 @@ server_key(struct parse *p, const char *k, const char *v)
 			n--;
 		free(c->base_url);
 		c->base_url = xstrndup(v, n);
+	} else if (strcmp(k, "websub_hub") == 0) {
+		if (!http_url_ok(v)) {
+			perr(p, "websub_hub must be an http or https URL");
+			return 0;
+		}
+		free(c->websub_hub);
+		c->websub_hub = xstrdup(v);
+		c->websub_hub_line = p->line;
 	} else if (strcmp(k, "max_parallel") == 0) {
 		return set_long(p, k, v, 1, 10000, &c->max_parallel);
 	} else if (strcmp(k, "max_per_host") == 0) {
@@ -586,6 +614,12 @@ config_load(const char *path, struct config *cfg, char *err, size_t errlen)
 	fclose(p.fp);
 	for (i = 0; i < cfg->n_feeds && p.err[0] == '\0'; i++)
 		check_feed(&p, &cfg->feeds[i]);
+	if (cfg->websub_hub && cfg->base_url == NULL) {
+		/* the hub fetches the feeds at the URLs it is told: the listener's own may be
+		 * 127.0.0.1, which means nothing to it */
+		p.line = cfg->websub_hub_line;
+		perr(&p, "websub_hub needs base_url");
+	}
 	free(p.dir);
 	if (p.err[0]) {
 		snprintf(err, errlen, "%s", p.err);
@@ -734,6 +768,7 @@ config_free(struct config *c)
 	free(c->plugin_dir);
 	free(c->base_url);
 	free(c->export_dir);
+	free(c->websub_hub);
 	memset(c, 0, sizeof(*c));
 }
 

@@ -44,6 +44,7 @@ struct config {
 	char *plugin_dir;  /* absolute, or NULL for the default */
 	char *base_url;    /* without a trailing slash, or NULL */
 	char *export_dir;  /* or NULL */
+	char *websub_hub;  /* an http or https URL, as written, or NULL; only with base_url */
 	long max_parallel;
 	long max_per_host;
 	long max_connections; /* HTTP clients at once */
@@ -51,7 +52,7 @@ struct config {
 	long workers;         /* worker processes that run plugins */
 	long plugin_timeout;  /* seconds a job may take */
 	long long plugin_memory; /* bytes of address space a worker may have */
-	int state_dir_line, export_dir_line; /* 0 if not given */
+	int state_dir_line, export_dir_line, websub_hub_line; /* 0 if not given */
 	struct feed_conf *feeds;
 	size_t n_feeds;
 };

@@ -145,7 +145,7 @@ load_source(const char *source, struct fetch_result *r, char **url)
 	if (fetch_is_url(source) || command_is_source(source)) {
 		const char *home = getenv("HOME");
 		struct fetch_opts o = {source, NULL, NULL, FETCH_TIMEOUT_DEFAULT, (size_t)1 << 31,
-		    NULL, home && *home ? home : NULL, NULL};
+		    NULL, home && *home ? home : NULL, NULL, NULL};
 
 		if (fetch_once(&o, r) == -1) {
 			/* a command's error says exec: already, not the whole command again */

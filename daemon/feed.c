@@ -258,7 +258,7 @@ feed_fetch(evutil_socket_t fd, short what, void *arg)
 	struct feed *f = arg;
 	struct fetch_opts o = {f->conf->url, f->store.etag, f->store.last_modified,
 	    f->conf->timeout, FETCH_MAX_BODY_DEFAULT, f->conf->name, f->env->state_dir,
-	    f->conf->dir};
+	    f->conf->dir, NULL};
 
 	(void)fd;
 	(void)what;
@@ -460,6 +460,7 @@ render(struct feed *f, unsigned mask, int64_t updated, struct response **out)
 	af.feed_base = base;
 	xasprintf(&page, "%s.html", base);
 	af.entry_page = page; /* an entry without a link of its own links to its place there */
+	af.hub_url = f->env->websub_hub;
 	af.updated = updated;
 	for (i = 0; i < FORMAT_N && ok; i++)
 		if (mask & (1u << i))
@@ -482,10 +483,11 @@ render(struct feed *f, unsigned mask, int64_t updated, struct response **out)
  * title) and a restart that serves the same bytes keeps it.  The hash is the Atom document's:
  * every format is written from the same fields, and Atom carries them all.  It only moves
  * forward, a second at least, so If-Modified-Since never matches a changed body.  Returns 1
- * if that time moved, 0 if not, -1 if the feed cannot be written.
+ * if that time moved, 0 if not, -1 if the feed cannot be written; *known says whether the
+ * state knew the bytes before (a state from before the hash was kept does not).
  */
 static int
-feed_render(struct feed *f)
+feed_render(struct feed *f, int *known)
 {
 	struct store *s = &f->store;
 	int64_t now = time(NULL);
@@ -494,6 +496,7 @@ feed_render(struct feed *f)
 	size_t i;
 	int moved = 0;
 
+	*known = s->body_time != 0;
 	drop_pending(f);
 	f->pending_updated = store_updated(s);
 	if (render(f, f->formats_wanted | 1u << FORMAT_ATOM, f->pending_updated, f->pending) == -1)
@@ -514,20 +517,28 @@ feed_render(struct feed *f)
 	return moved;
 }
 
+/* In a commit: the first bytes a feed ever serves are news too, as is any change. */
 void
 feed_prepare(struct feed *f)
 {
-	feed_render(f);
+	int known;
+
+	if (feed_render(f, &known) == 1)
+		f->ping_due = 1;
 }
 
 void
 feed_publish(struct feed *f)
 {
 	size_t i;
+	int known;
 
-	/* outside a commit (a start, a reload): a new time is saved, then published again */
-	if (f->pending[FORMAT_ATOM] == NULL && feed_render(f) == 1)
+	/* outside a commit (a start, a reload): a new time is saved, then published again; the
+	 * bytes changed if the state knew others (a config title changed while feedd was down) */
+	if (f->pending[FORMAT_ATOM] == NULL && feed_render(f, &known) == 1) {
+		f->ping_due |= known;
 		f->env->dirty(f->env->arg, f);
+	}
 	if (f->pending[FORMAT_ATOM] == NULL)
 		return;
 	for (i = 0; i < FORMAT_N; i++) {

@@ -18,7 +18,7 @@ struct response;
 
 /*
  * What a feed needs from the daemon, lent by it for the feed's life; the daemon updates
- * base_url and n_feeds in place on a reload.
+ * base_url, websub_hub and n_feeds in place on a reload.
  */
 struct feed_env {
 	struct event_base *base;
@@ -32,6 +32,7 @@ struct feed_env {
 	/* f's response was rebuilt (export_dir), or NULL. */
 	void (*published)(void *arg, struct feed *f);
 	void *arg;
+	const char *websub_hub; /* the hub the feed formats name, or NULL */
 };
 
 struct feed {
@@ -57,6 +58,7 @@ struct feed {
 	int dirty;            /* waiting in the commit batch */
 	struct feed *dirty_next;
 	int pinned;           /* state changed in a way only a save makes durable */
+	int ping_due;         /* the served bytes changed: the hub is told once they are saved */
 	int state_unread;     /* the state file exists but could not be read: never saved over */
 	int kept;             /* scratch mark while a reload sorts feeds */
 	char *store_error;    /* why the last save failed, while it has not succeeded since */
@@ -75,7 +77,8 @@ void feed_free(struct feed *);
  * reschedules, an equal one only repoints. */
 void feed_set_conf(struct feed *, const struct feed_conf *, const struct plugin *);
 /* Builds the feed's formats before its state is saved, so that the time its bytes last changed
- * (Last-Modified) is saved with them. */
+ * (Last-Modified) is saved with them; sets ping_due if they differ from the bytes the state
+ * last held (or the feed served nothing before). */
 void feed_prepare(struct feed *);
 /* Serves what feed_prepare built, one response per format (after the store is saved), else
  * builds them. */

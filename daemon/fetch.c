@@ -168,6 +168,15 @@ xfer_setup(struct xfer *x, const struct fetch_opts *o)
 	curl_easy_setopt(e, CURLOPT_FILETIME, 1L);
 	if (o->max_body)
 		curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_body);
+	if (o->form) {
+		/* a POST goes where it is sent: libcurl would turn it into a GET on a 302 */
+		curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+		curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+		curl_easy_setopt(e, CURLOPT_COPYPOSTFIELDS, o->form);
+		x->headers = curl_slist_append(x->headers,
+		    "Content-Type: application/x-www-form-urlencoded");
+		x->headers = curl_slist_append(x->headers, "Expect:"); /* no 100-continue wait */
+	}
 	if (o->etag) {
 		xasprintf(&h, "If-None-Match: %s", o->etag);
 		x->headers = curl_slist_append(x->headers, h);
@@ -238,6 +247,7 @@ opts_copy(struct fetch_opts *dst, const struct fetch_opts *o)
 	dst->name = o->name ? xstrdup(o->name) : NULL;
 	dst->home = o->home ? xstrdup(o->home) : NULL;
 	dst->dir = o->dir ? xstrdup(o->dir) : NULL;
+	dst->form = o->form ? xstrdup(o->form) : NULL;
 }
 
 static void
@@ -249,6 +259,7 @@ opts_free(struct fetch_opts *o)
 	free((char *)o->name);
 	free((char *)o->home);
 	free((char *)o->dir);
+	free((char *)o->form);
 	memset(o, 0, sizeof(*o));
 }
 

@@ -20,6 +20,9 @@ struct fetch_opts {
 	const char *name;          /* FEEDD_FEED in the command's environment, or NULL */
 	const char *home;          /* HOME there, or NULL for / */
 	const char *dir;           /* the folder it runs in, or NULL for feedd's own */
+	/* http and https only */
+	const char *form;          /* if set, the transfer POSTs this urlencoded form (no
+	                              redirects; etag and last_modified unused) */
 };
 
 /* What a transfer gave.  Every string is owned by the result and freed by fetch_result_free. */
@@ -55,9 +58,9 @@ struct fetcher *fetcher_new(struct event_base *, long max_parallel, long max_per
 /* New limits (a reload): running transfers go on, waiting ones start under the new limits. */
 void fetcher_set_limits(struct fetcher *, long max_parallel, long max_per_host);
 void fetcher_free(struct fetcher *); /* aborts running and waiting transfers without calling back */
-/* Starts a transfer, or queues it while max_parallel transfers run or max_per_host run to its
- * scheme, host and port (file: URLs have no per-host limit); queued ones start first come
- * first served, hosts taking turns.  An exec: source's command is a transfer here: it counts
+/* Starts a transfer (a GET, or a POST of o->form), or queues it while max_parallel transfers
+ * run or max_per_host run to its scheme, host and port (file: URLs have no per-host limit);
+ * queued ones start first come first served, hosts taking turns.  An exec: source's command is a transfer here: it counts
  * against max_parallel, has no per-host limit, and its output is the body (command.h).  The
  * options are copied.  Returns an id for fetch_cancel. */
 uint64_t fetch_start(struct fetcher *, const struct fetch_opts *, fetch_done_cb, void *arg);

@@ -20,7 +20,8 @@ struct http_feeds {
 	const struct feed *const *(*all)(void *arg, size_t *n);
 	/* The configured base_url, or NULL: pages then link to the request's Host. */
 	const char *(*base_url)(void *arg);
-	/* Appends the daemon's other Prometheus lines (the workers') to b, or NULL. */
+	/* Appends the daemon's other Prometheus lines (the workers', the WebSub pings') to b, or
+	 * NULL. */
 	void (*metrics)(void *arg, struct buf *b);
 	void *arg;
 };

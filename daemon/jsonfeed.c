@@ -112,6 +112,14 @@ feed_object(const struct atom_feed *f)
 		free(page);
 	}
 	set_str(o, "feed_url", f->self_url);
+	if (f->hub_url) {
+		json_t *hubs = json_array(), *hub = json_object();
+
+		set_str(hub, "type", "WebSub");
+		set_str(hub, "url", f->hub_url);
+		json_array_append_new(hubs, hub);
+		json_object_set_new(o, "hubs", hubs);
+	}
 	set_str(o, "description", f->subtitle);
 	if (f->author)
 		json_object_set_new(o, "authors", authors(f->author));

@@ -114,6 +114,8 @@ channel_head(struct buf *b, const struct atom_feed *f)
 	ADD(b, "<generator>feedd " PACKAGE_VERSION "</generator>");
 	if (f->self_url)
 		atom_link(b, "self", "application/rss+xml", f->self_url);
+	if (f->hub_url)
+		atom_link(b, "hub", NULL, f->hub_url);
 }
 
 int

@@ -28,6 +28,7 @@
 #include "server.h"
 #include "store.h"
 #include "wproc.h"
+#include "websub.h"
 #include "xmalloc.h"
 
 #define SAVE_BACKOFF_CAP 300 /* seconds between retries of a failing save, at most */
@@ -42,6 +43,7 @@ struct feedd {
 	struct pool *pool;                 /* the workers, which run every plugin */
 	const struct plugin_set *plugins;  /* as the first worker described them */
 	struct fetcher *fetcher;
+	struct websub *websub;
 	struct http *http;
 	struct feed **feeds; /* config order */
 	size_t n_feeds;
@@ -143,8 +145,25 @@ save_failed(struct feedd *d, struct feed *f, const char *why)
 	d->retry = f;
 }
 
+/* Tells the hub that f's feed formats changed, at the URLs base_url gives them. */
 static void
-saved(struct feed *f)
+ping_hub(struct feedd *d, struct feed *f)
+{
+	char *topics[FORMAT_N];
+	size_t i, n = 0;
+
+	for (i = 0; i < FORMAT_N; i++)
+		if (formats[i].is_feed)
+			xasprintf(&topics[n++], "%s/feeds/%s%s", d->base_url, f->conf->name,
+			    formats[i].ext);
+	websub_publish(d->websub, f->conf->name, (const char *const *)topics, n);
+	for (i = 0; i < n; i++)
+		free(topics[i]);
+}
+
+/* The state is on disk: what it holds is served, and the hub told if the bytes changed. */
+static void
+saved(struct feedd *d, struct feed *f)
 {
 	if (f->store_error) {
 		log_info("feed %s: state saved again", f->conf->name);
@@ -154,6 +173,10 @@ saved(struct feed *f)
 	f->dirty = 0;
 	f->pinned = 0;
 	feed_publish(f);
+	if (f->ping_due) {
+		f->ping_due = 0;
+		ping_hub(d, f);
+	}
 }
 
 /* Failed saves are tried again after 1 s, doubling up to SAVE_BACKOFF_CAP while they fail. */
@@ -229,7 +252,7 @@ commit(evutil_socket_t fd, short what, void *arg)
 	store_save_batch(jobs, n, d->cfg.state_dir);
 	for (i = 0; i < n; i++) {
 		if (jobs[i].ok)
-			saved(fs[i]);
+			saved(d, fs[i]);
 		else
 			save_failed(d, fs[i], jobs[i].why); /* served as before until then */
 	}
@@ -353,6 +376,7 @@ http_metrics(void *arg, struct buf *b)
 	const struct feedd *d = arg;
 
 	pool_metrics(d->pool, b);
+	websub_metrics(d->websub, b);
 }
 
 static void
@@ -457,6 +481,7 @@ apply_config(struct feedd *d, struct config *cfg)
 	d->feeds = nv;
 	d->n_feeds = cfg->n_feeds;
 	d->env.state_dir = d->cfg.state_dir; /* the running one: a reload keeps its value */
+	d->env.websub_hub = d->cfg.websub_hub;
 	d->env.n_feeds = d->n_feeds;
 	for (i = 0; i < d->n_feeds; i++) {
 		if (nv[i] == NULL) {
@@ -587,6 +612,17 @@ reload_base_url(struct feedd *d, const struct config *cfg)
 	return 1;
 }
 
+/* Returns 1 if the hub the feeds name changed (pings owed to the old one are dropped: the
+ * feeds, published again, tell the new one). */
+static int
+reload_websub_hub(struct feedd *d, const struct config *cfg)
+{
+	if (!websub_set_hub(d->websub, cfg->websub_hub))
+		return 0;
+	log_info("reload: websub_hub is now %s", cfg->websub_hub ? cfg->websub_hub : "(none)");
+	return 1;
+}
+
 /*
  * The [server] half of a reload, before the feeds are matched to cfg: listen, state_dir and
  * plugin_dir take a restart (a new socket, every feed's state, every plugin), so cfg gets the
@@ -601,6 +637,7 @@ reload_server(struct feedd *d, struct config *cfg, int *republish, int *export)
 	keep_running("plugin_dir", &cfg->plugin_dir, d->cfg.plugin_dir);
 	*export = reload_export_dir(cfg, &d->cfg);
 	*republish = reload_base_url(d, cfg);
+	*republish |= reload_websub_hub(d, cfg);
 	reload_limits(d, cfg);
 }
 
@@ -685,6 +722,7 @@ teardown(struct feedd *d)
 		feed_free(d->feeds[i]);
 	free(d->feeds);
 	free(d->index);
+	websub_free(d->websub);
 	fetcher_free(d->fetcher);
 	if (d->watchdog)
 		event_free(d->watchdog);
@@ -730,8 +768,9 @@ start(struct feedd *d, const char *conf_path)
 	http_set_max_connections(d->http, connection_cap(&cfg));
 	d->base_url = xstrdup(cfg.base_url ? cfg.base_url : http_origin(d->http));
 	d->fetcher = fetcher_new(d->base, cfg.max_parallel, cfg.max_per_host);
+	d->websub = websub_new(d->base, d->fetcher, cfg.websub_hub);
 	d->env = (struct feed_env){d->base, d->fetcher, d->pool, NULL, d->base_url, 0, env_dirty,
-	    env_published, d};
+	    env_published, d, NULL};
 	apply_config(d, &cfg);
 	return 0;
 }

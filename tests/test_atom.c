@@ -38,7 +38,7 @@ static char *
 write_one(struct entry *e)
 {
 	struct atom_feed f = {"urn:uuid:00000000-0000-5000-8000-000000000000", "T & <t>", NULL,
-	    "me", NULL, NULL, NULL, 1700000000, NULL, NULL};
+	    "me", NULL, NULL, NULL, 1700000000, NULL, NULL, NULL};
 	struct buf out = BUF_INIT;
 	xmlDocPtr d;
 
@@ -74,7 +74,7 @@ test_attribute_round_trip(void **state)
 	static const char *const term = "a\"b<c>&d\te\nf 'g' \xc3\xa9";
 	struct entry *e = mk("k3", "t", "s", "<p>x</p>");
 	struct atom_feed f = {"urn:uuid:00000000-0000-5000-8000-000000000000", "t", NULL, "me",
-	    "http://h/self?a=1&b=\"2\"", NULL, NULL, 1700000000, NULL, NULL};
+	    "http://h/self?a=1&b=\"2\"", NULL, NULL, 1700000000, NULL, NULL, NULL};
 	struct buf out = BUF_INIT;
 	xmlDocPtr d;
 	xmlNodePtr n, c;
