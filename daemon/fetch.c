@@ -64,6 +64,11 @@ struct fetcher {
 	struct host *ready_head, *ready_tail;
 	struct host *hosts[HOST_BUCKETS];
 	uint64_t next_id;
+	/* Easy handles of finished transfers, reset, for the next ones (at most max_parallel):
+	 * making and freeing one per transfer cost more than the transfer of a 304, mostly in
+	 * the kernel as glibc gave the heap's top back and took it again each time. */
+	CURL **idle;
+	size_t n_idle;
 };
 
 int
@@ -143,7 +148,8 @@ header_value(CURL *easy, const char *name)
 static void
 xfer_setup(struct xfer *x, const struct fetch_opts *o)
 {
-	CURL *e = curl_easy_init();
+	struct fetcher *f = x->f;
+	CURL *e = f && f->n_idle ? f->idle[--f->n_idle] : curl_easy_init();
 	long timeout = o->timeout > 0 ? o->timeout : FETCH_TIMEOUT_DEFAULT;
 	char *h;
 
@@ -263,11 +269,18 @@ opts_free(struct fetch_opts *o)
 	memset(o, 0, sizeof(*o));
 }
 
+/* x's easy handle must be out of the multi. */
 static void
 xfer_free(struct xfer *x)
 {
-	if (x->easy)
+	struct fetcher *f = x->f;
+
+	if (x->easy && f && f->n_idle < (size_t)f->max_parallel) {
+		curl_easy_reset(x->easy);
+		f->idle[f->n_idle++] = x->easy;
+	} else if (x->easy) {
 		curl_easy_cleanup(x->easy);
+	}
 	command_free(x->cmd);
 	curl_slist_free_all(x->headers);
 	fetch_result_free(&x->r);
@@ -575,6 +588,9 @@ fetcher_set_limits(struct fetcher *f, long max_parallel, long max_per_host)
 
 	f->max_parallel = max_parallel > 0 ? max_parallel : 1;
 	f->max_per_host = max_per_host > 0 ? max_per_host : 0;
+	while (f->n_idle > (size_t)f->max_parallel)
+		curl_easy_cleanup(f->idle[--f->n_idle]);
+	f->idle = xreallocarray(f->idle, (size_t)f->max_parallel, sizeof(*f->idle));
 	curl_multi_setopt(f->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, max_parallel);
 	curl_multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS, max_per_host);
 	for (b = 0; b < HOST_BUCKETS; b++)
@@ -614,6 +630,9 @@ fetcher_free(struct fetcher *f)
 			free(h);
 		}
 	}
+	while (f->n_idle > 0)
+		curl_easy_cleanup(f->idle[--f->n_idle]);
+	free(f->idle);
 	curl_multi_cleanup(f->multi);
 	event_free(f->timer);
 	free(f);
