@@ -186,6 +186,22 @@ eq(d3.wait_for(lambda: titles(d3, "j"), 10), ["Scripted one", "Scripted two"],
 eq(d3.stop(), 0, "it stops")
 d3.cleanup()
 
+# ---- a command that cannot start fails like one that ran ----
+d4 = Daemon()
+sub = os.path.join(d4.dir, "conf")
+os.mkdir(sub)
+d4.conf = os.path.join(sub, "feedd.conf")
+d4.write_config("[feed gone]\nplugin = lines\ninterval = 1s\nsource = exec:echo hi\n")
+ok(d4.start(), "a daemon whose config folder goes away")
+os.unlink(d4.conf)
+os.rmdir(sub)
+eq(d4.wait_for(lambda: health(d4)["gone"]["last_error"], 10),
+   "exec: cannot run /bin/sh in %s: No such file or directory" % sub,
+   "the command's folder is gone: the fetch fails, saying why")
+ok(d4.wait_for(lambda: health(d4)["gone"]["failures"] >= 2, 10), "and again, on the loop")
+eq(d4.stop(), 0, "it stops")
+d4.cleanup()
+
 # ---- feedd -n and feedd convert ----
 d.write_config("[feed e]\nplugin = textdump\nsource = exec:cat x\ninterval = 5\n",
                "min_interval = 1m\n")
