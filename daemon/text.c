@@ -1,6 +1,7 @@
 /* Text hygiene: everything feedd emits passes through here on its way to valid UTF-8 XML. */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <iconv.h>
 #include <string.h>
@@ -364,9 +365,51 @@ static const char *const utf8_names[] = {"utf-8", "utf8", "unicode-1-1-utf-8", N
 static const char *const cp1252_names[] = {"windows-1252", "cp1252", "iso-8859-1", "iso8859-1",
     "latin1", "l1", "us-ascii", "ascii", "x-cp1252", "iso_8859-1", NULL};
 
+/*
+ * The charset an HTML page names in a <meta> within its first 4 KiB (<meta charset=X> or
+ * http-equiv's content="text/html; charset=X"), as a browser's prescan finds it, copied into
+ * name; 0 if none.
+ */
+static int
+meta_charset(const char *s, size_t n, char *name, size_t size)
+{
+	const char *p = s, *end = s + (n < 4096 ? n : 4096);
+
+	while ((p = memchr(p, '<', (size_t)(end - p))) != NULL && end - p > 5) {
+		const char *tag = p + 1, *gt = memchr(tag, '>', (size_t)(end - tag));
+
+		p = tag;
+		if (gt == NULL)
+			return 0;
+		if (strncasecmp(tag, "meta", 4) != 0 || !(isspace((unsigned char)tag[4]) ||
+		                                           tag[4] == '/'))
+			continue;
+		for (const char *c = tag + 4; c + 7 < gt; c++) {
+			size_t k = 0;
+
+			if (strncasecmp(c, "charset", 7) != 0)
+				continue;
+			c += 7;
+			while (c < gt && (isspace((unsigned char)*c) || *c == '=' || *c == '"' ||
+			                     *c == '\''))
+				c++;
+			while (c + k < gt && k + 1 < size &&
+			       (isalnum((unsigned char)c[k]) || strchr("-_.:", c[k])))
+				k++;
+			if (k == 0)
+				break;
+			memcpy(name, c, k);
+			name[k] = '\0';
+			return 1;
+		}
+	}
+	return 0;
+}
+
 int
 text_decode(struct buf *out, const char *s, size_t n, const char *charset, const char **used)
 {
+	static _Thread_local char meta[40];
 	const unsigned char *p = (const unsigned char *)s;
 	const char *dummy;
 	int rc = 0;
@@ -416,6 +459,10 @@ text_decode(struct buf *out, const char *s, size_t n, const char *charset, const
 	if (utf8_valid(s, n)) {
 		*used = "UTF-8";
 		decode_utf8(out, p, n);
+	} else if (meta_charset(s, n, meta, sizeof(meta)) && !charset_is(meta, utf8_names) &&
+	           !charset_is(meta, cp1252_names) && strncasecmp(meta, "utf-16", 6) != 0 &&
+	           decode_iconv(out, s, n, meta) == 0) {
+		*used = meta;
 	} else {
 		*used = "windows-1252";
 		decode_cp1252(out, p, n);

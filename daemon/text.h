@@ -26,12 +26,13 @@ int text_is_clean(const char *s, size_t n);
 /*
  * Decodes fetched text to UTF-8 in out, in this order: a UTF-8 or UTF-16 BOM; else `charset`
  * (HTTP or configured) if it names a known charset (a declared UTF-8 that is not valid falls
- * through); else valid UTF-8; else Windows-1252.  The BOM is dropped; so are NUL, C0 controls
+ * through); else valid UTF-8; else the charset an HTML <meta> names in the first 4 KiB, if
+ * iconv knows it; else Windows-1252.  The BOM is dropped; so are NUL, C0 controls
  * other than tab, LF, CR, VT and FF, C1 controls, lone surrogates and bytes the charset does
  * not map, and U+FFFD (an upstream's mark of text already lost).  U+0085 (NEL) becomes a
  * space.  The result is valid UTF-8.  *used, if not NULL, is set to the name of the charset
  * applied: a static string, or `charset` itself when iconv decoded by it (so it lives as long
- * as `charset` does).
+ * as `charset` does), or the <meta>'s name in a per-thread buffer the next call reuses.
  * Returns 0, or -1 if `charset` is unknown (out is then still filled by the fallback rules).
  */
 int text_decode(struct buf *out, const char *s, size_t n, const char *charset, const char **used);

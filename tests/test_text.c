@@ -116,6 +116,35 @@ test_decode_bom_and_declared(void **state)
 }
 
 static void
+test_decode_meta_charset(void **state)
+{
+	/* "Sejm zagłosował: ż" in Windows-1250 (ł 0xb3, ż 0xbf; as Windows-1252 they would be
+	 * ³ and ¿), the charset named only by the page's <meta> */
+	static const char page[] = "<html><head><meta http-equiv=\"Content-Type\" "
+	    "content=\"text/html; charset=windows-1250\"></head><body>Sejm zag\xb3osowa\xb3: \xbf";
+	static const char page5[] = "<!doctype html><meta charset='ISO-8859-2'><p>\xbf\xf3\xb3w";
+	const char *used, *got;
+
+	(void)state;
+	got = decode(page, sizeof(page) - 1, NULL, &used);
+	assert_non_null(strstr(got, "Sejm zag\xc5\x82osowa\xc5\x82: \xc5\xbc"));
+	assert_string_equal(used, "windows-1250");
+	got = decode(page5, sizeof(page5) - 1, NULL, &used);
+	assert_non_null(strstr(got, "<p>\xc5\xbc\xc3\xb3\xc5\x82w")); /* żół */
+	/* valid UTF-8 stays UTF-8 whatever the meta says, and so does what the HTTP charset
+	 * or the charset option names */
+	assert_string_equal(decode("<meta charset=iso-8859-2>\xc5\xbc", 27, NULL, &used),
+	    "<meta charset=iso-8859-2>\xc5\xbc");
+	assert_string_equal(used, "UTF-8");
+	assert_string_equal(decode("<meta charset=iso-8859-2>\xbf", 26, "windows-1252", &used),
+	    "<meta charset=iso-8859-2>\xc2\xbf");
+	/* a meta naming what iconv does not know: Windows-1252 */
+	assert_string_equal(decode("<meta charset=x-no-such>\xbf", 25, NULL, &used),
+	    "<meta charset=x-no-such>\xc2\xbf");
+	assert_string_equal(used, "windows-1252");
+}
+
+static void
 test_decode_controls(void **state)
 {
 	(void)state;
@@ -134,6 +163,7 @@ main(void)
 	    cmocka_unit_test(test_clean),
 	    cmocka_unit_test(test_decode_cp1252),
 	    cmocka_unit_test(test_decode_bom_and_declared),
+	    cmocka_unit_test(test_decode_meta_charset),
 	    cmocka_unit_test(test_decode_controls),
 	};
 

@@ -44,9 +44,10 @@ extern "C" {
 enum {
 	/*
 	 * The plugin wants text: the host decodes the input to UTF-8 before segment() (the
-	 * `charset` option or HTTP charset first, then a UTF-8/UTF-16 BOM, then valid UTF-8, else
-	 * Windows-1252), drops the BOM, NUL and other C0 controls except tab, LF, CR, VT and FF, and
-	 * guarantees feedd_input.data is valid UTF-8 followed by a NUL byte.  Without this flag the
+	 * `charset` option or HTTP charset first, then a UTF-8/UTF-16 BOM, then valid UTF-8, then
+	 * an HTML <meta> charset in the first 4 KiB, else Windows-1252), drops the BOM, NUL and
+	 * other C0 controls except tab, LF, CR, VT and FF, and guarantees feedd_input.data is
+	 * valid UTF-8 followed by a NUL byte.  Without this flag the
 	 * plugin gets the bytes exactly as fetched (e.g. for XML, whose parser reads the encoding).
 	 */
 	FEEDD_PLUGIN_TEXT = 1u << 0,
