@@ -5,7 +5,8 @@
  * seen through a pidfd, which is readable once the leader is a zombie: the group is killed
  * then, before the zombie is reaped, while its number cannot be reused.  Nothing blocks:
  * the pipes are non-blocking and read by events, the pidfd is an event too (without pidfds,
- * a short timer asks waitid).  Only command_free, which kills, waits for the killed leader. */
+ * a short timer asks waitid).  A command freed while it runs is killed and kept as an orphan
+ * until its pidfd says it is gone; only command_reap_all, at exit, waits for the killed. */
 #include "config.h"
 
 #include <errno.h>
@@ -47,10 +48,15 @@ struct command {
 	int status; /* the leader's wait status */
 	int timed_out, too_big, read_errno;
 	int lost; /* the leader was reaped by someone else: how it ended is unknown */
+	int orphan; /* freed while running: killed, reaped on the loop, then destroyed */
+	struct command *next, *prev; /* in orphans */
 	struct fetch_result r;
 	fetch_done_cb done;
 	void *arg;
 };
+
+/* Freed while they ran, killed, their leaders not reaped yet. */
+static struct command *orphans;
 
 int
 command_is_source(const char *s)
@@ -199,11 +205,23 @@ finish(struct command *c)
 }
 
 /* Calls back once everything is over; the last thing done with c. */
+static void destroy(struct command *);
+
 static void
 check_done(struct command *c)
 {
 	if (c->pid != 0 || c->out != -1 || c->err != -1)
 		return;
+	if (c->orphan) {
+		if (c->prev)
+			c->prev->next = c->next;
+		else
+			orphans = c->next;
+		if (c->next)
+			c->next->prev = c->prev;
+		destroy(c);
+		return;
+	}
 	if (c->timer)
 		evtimer_del(c->timer);
 	finish(c);
@@ -396,18 +414,9 @@ command_start(struct event_base *base, const struct fetch_opts *o, fetch_done_cb
 	return c;
 }
 
-void
-command_free(struct command *c)
+static void
+destroy(struct command *c)
 {
-	int st;
-
-	if (c == NULL)
-		return;
-	if (c->pid > 0) {
-		kill_group(c);
-		while (waitpid(c->pid, &st, 0) == -1 && errno == EINTR)
-			; /* killed: it goes at once, unless the kernel holds it */
-	}
 	close_pipe(&c->out, &c->ev_out);
 	close_pipe(&c->err, &c->ev_err);
 	close_pipe(&c->pidfd, &c->ev_exit);
@@ -417,6 +426,44 @@ command_free(struct command *c)
 	free(c->last);
 	fetch_result_free(&c->r);
 	free(c);
+}
+
+/* A running command is killed, and reaped when its pidfd (or the poll) says it has exited:
+ * never waited for here, since a process the kernel holds (a hung NFS read) could take long. */
+void
+command_free(struct command *c)
+{
+	if (c == NULL)
+		return;
+	if (c->pid == 0) {
+		destroy(c);
+		return;
+	}
+	stop(c);
+	if (c->timer)
+		evtimer_del(c->timer);
+	c->orphan = 1;
+	c->prev = NULL;
+	c->next = orphans;
+	if (orphans)
+		orphans->prev = c;
+	orphans = c;
+}
+
+void
+command_reap_all(void)
+{
+	int st;
+
+	while (orphans) {
+		struct command *c = orphans;
+
+		orphans = c->next;
+		while (waitpid(c->pid, &st, 0) == -1 && errno == EINTR)
+			; /* killed: it goes at once, unless the kernel holds it */
+		c->pid = 0;
+		destroy(c);
+	}
 }
 
 struct run {

@@ -28,9 +28,13 @@ struct command;
  */
 struct command *command_start(struct event_base *, const struct fetch_opts *o,
     fetch_done_cb done, void *arg);
-/* Kills (SIGKILL) what still runs of the command's group, reaps it and frees the command,
- * without calling back. */
+/* Frees the command without calling back.  A running one is killed (SIGKILL to its group) and
+ * reaped later on the loop, as its exit is seen; the loop must then go on, or
+ * command_reap_all be called before the event_base is freed. */
 void command_free(struct command *);
+/* Waits for every killed command not reaped yet and frees it (at exit, before event_base_free;
+ * a killed process goes at once unless the kernel holds it). */
+void command_reap_all(void);
 /* A blocking run (for `feedd convert`) on a loop of its own.  Returns 0 if r->ok, else -1. */
 int command_run(const struct fetch_opts *o, struct fetch_result *r);
 

@@ -633,6 +633,7 @@ fetcher_free(struct fetcher *f)
 	while (f->n_idle > 0)
 		curl_easy_cleanup(f->idle[--f->n_idle]);
 	free(f->idle);
+	command_reap_all(); /* the commands just killed, before the event_base goes */
 	curl_multi_cleanup(f->multi);
 	event_free(f->timer);
 	free(f);

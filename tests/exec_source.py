@@ -37,6 +37,20 @@ def procs(marker):
     return found
 
 
+def zombies(d):
+    """The daemon's children that exited and were never reaped."""
+    found = []
+    for pid in os.listdir("/proc"):
+        try:
+            with open("/proc/%s/stat" % pid) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] == "Z" and int(fields[1]) == d.proc.pid:
+            found.append(int(pid))
+    return found
+
+
 def health(d):
     status, _, body = d.request("/healthz")
     return json.loads(body)["feeds"]
@@ -133,6 +147,7 @@ ok(d.wait_for(lambda: not procs("sleep 100"), 3), "no process of it outlives it 
 eq(d.wait_for(lambda: health(d)["big"]["last_error"], 20), "exec: output over 16 MiB",
    "output past 16 MiB is refused")
 ok(d.wait_for(lambda: not procs(MARK + "-yes"), 3), "and the command killed")
+eq(zombies(d), [], "no zombie is left by the commands that ran, failed or were killed")
 eq(health(d)["big"]["entries"], 0, "nothing served from it")
 
 # ---- a failing command: the last stderr line, the last good entries kept ----
@@ -155,6 +170,17 @@ d.write_config(FEEDS + "[feed stuck]\nplugin = textdump\ninterval = 1h\n"
                "source = exec:sleep 1003.%s\n" % MARK)
 d.signal(1)
 ok(d.wait_for(lambda: procs("sleep 1003"), 10), "a reload starts the new command")
+before = set(pid for pid, _ in procs("sleep 1003"))
+d.write_config(FEEDS + "[feed stuck]\nplugin = textdump\ninterval = 2h\n"
+               "source = exec:sleep 1003.%s\n" % MARK)
+d.signal(1)
+ok(d.wait_for(lambda: not before & set(pid for pid, _ in procs("sleep 1003")), 10),
+   "a reload that changes the feed kills its running command")
+ok(d.wait_for(lambda: not zombies(d), 5), "and reaps it: %r" % zombies(d))
+t = time.time()
+d.request("/healthz")
+ok(time.time() - t < 1.0, "the daemon serves on")
+ok(d.wait_for(lambda: procs("sleep 1003"), 10), "and the changed feed runs it again")
 eq(d.stop(), 0, "stops with a command running")
 ok(d.wait_for(lambda: not procs("sleep 1003"), 3), "and the command is gone with it")
 
