@@ -245,6 +245,7 @@ load_state(struct feed *f)
 		log_warnx("feed %s: %s", f->conf->name, msg);
 		return -1;
 	}
+	f->owed_saved = f->store.websub_owed;
 	if (rc == 0) {
 		apply_filter(f); /* the filter may have changed while feedd was stopped */
 		feed_publish(f);
@@ -517,6 +518,15 @@ feed_render(struct feed *f, int *known)
 	return moved;
 }
 
+/* The hub is to be told once the state is saved, and the state says so, for a restart to tell
+ * it if this run cannot. */
+static void
+owe_ping(struct feed *f)
+{
+	f->ping_due = 1;
+	f->store.websub_owed = f->env->websub_hub != NULL;
+}
+
 /* In a commit: the first bytes a feed ever serves are news too, as is any change. */
 void
 feed_prepare(struct feed *f)
@@ -524,7 +534,7 @@ feed_prepare(struct feed *f)
 	int known;
 
 	if (feed_render(f, &known) == 1)
-		f->ping_due = 1;
+		owe_ping(f);
 }
 
 void
@@ -536,7 +546,8 @@ feed_publish(struct feed *f)
 	/* outside a commit (a start, a reload): a new time is saved, then published again; the
 	 * bytes changed if the state knew others (a config title changed while feedd was down) */
 	if (f->pending[FORMAT_ATOM] == NULL && feed_render(f, &known) == 1) {
-		f->ping_due |= known;
+		if (known)
+			owe_ping(f);
 		f->env->dirty(f->env->arg, f);
 	}
 	if (f->pending[FORMAT_ATOM] == NULL)

@@ -59,6 +59,7 @@ struct feed {
 	struct feed *dirty_next;
 	int pinned;           /* state changed in a way only a save makes durable */
 	int ping_due;         /* the served bytes changed: the hub is told once they are saved */
+	int owed_saved;       /* store.websub_owed as the state file has it */
 	int state_unread;     /* the state file exists but could not be read: never saved over */
 	int kept;             /* scratch mark while a reload sorts feeds */
 	char *store_error;    /* why the last save failed, while it has not succeeded since */

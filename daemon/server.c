@@ -152,6 +152,10 @@ ping_hub(struct feedd *d, struct feed *f)
 	char *topics[FORMAT_N];
 	size_t i, n = 0;
 
+	if (d->cfg.websub_hub == NULL) {
+		f->store.websub_owed = 0; /* no hub, nothing owed */
+		return;
+	}
 	for (i = 0; i < FORMAT_N; i++)
 		if (formats[i].is_feed)
 			xasprintf(&topics[n++], "%s/feeds/%s%s", d->base_url, f->conf->name,
@@ -172,6 +176,7 @@ saved(struct feedd *d, struct feed *f)
 	}
 	f->dirty = 0;
 	f->pinned = 0;
+	f->owed_saved = f->store.websub_owed;
 	feed_publish(f);
 	if (f->ping_due) {
 		f->ping_due = 0;
@@ -370,6 +375,17 @@ http_base_url(void *arg)
 	return d->cfg.base_url;
 }
 
+/* The hub took f's ping: the state need not say it is owed (written at exit, or with the next
+ * change), unless a newer change waits for its save and its own ping. */
+static void
+websub_delivered(void *arg, const char *name)
+{
+	struct feed *f = feedd_find(arg, name, strlen(name));
+
+	if (f && !f->ping_due)
+		f->store.websub_owed = 0;
+}
+
 static void
 http_metrics(void *arg, struct buf *b)
 {
@@ -489,6 +505,10 @@ apply_config(struct feedd *d, struct config *cfg)
 
 			nv[i] = feed_new(&d->env, fc, plugins_find(d->plugins, fc->plugin));
 			log_info("feed %s: added (%s, every %lds)", fc->name, fc->url, fc->interval);
+			/* the last run saved a change the hub never took (a changed one pings
+			 * after its save) */
+			if (nv[i]->store.websub_owed && !nv[i]->ping_due)
+				ping_hub(d, nv[i]);
 		}
 	}
 	index_rebuild(d);
@@ -678,12 +698,16 @@ static void
 on_term(evutil_socket_t fd, short what, void *arg)
 {
 	struct feedd *d = arg;
+	size_t i;
 
 	(void)fd;
 	(void)what;
 	log_info("exiting on signal");
 	notify_send("STOPPING=1");
 	take_retries(d);
+	for (i = 0; i < d->n_feeds; i++) /* pings the hub took since the states were saved */
+		if (d->feeds[i]->store.websub_owed != d->feeds[i]->owed_saved)
+			feedd_mark_dirty(d, d->feeds[i]);
 	commit(-1, 0, d); /* pending states reach the disk first */
 	event_base_loopbreak(d->base);
 }
@@ -768,7 +792,7 @@ start(struct feedd *d, const char *conf_path)
 	http_set_max_connections(d->http, connection_cap(&cfg));
 	d->base_url = xstrdup(cfg.base_url ? cfg.base_url : http_origin(d->http));
 	d->fetcher = fetcher_new(d->base, cfg.max_parallel, cfg.max_per_host);
-	d->websub = websub_new(d->base, d->fetcher, cfg.websub_hub);
+	d->websub = websub_new(d->base, d->fetcher, cfg.websub_hub, websub_delivered, d);
 	d->env = (struct feed_env){d->base, d->fetcher, d->pool, NULL, d->base_url, 0, env_dirty,
 	    env_published, d, NULL};
 	apply_config(d, &cfg);

@@ -271,6 +271,8 @@ serialize(struct buf *b, const struct store *s)
 	put_meta_num(b, "body_hash", (int64_t)s->body_hash);
 	put_meta_num(b, "body_time", s->body_time);
 	put_meta_num(b, "http_status", s->http_status);
+	if (s->websub_owed) /* else nothing: states without WebSub stay as they were */
+		put_meta_num(b, "websub_owed", 1);
 	put_meta_num(b, "seq", (int64_t)s->seq);
 	put_meta(b, "order", STATE_ORDER);
 	for (i = 0; i < s->n; i++)
@@ -376,6 +378,7 @@ parse_meta(struct store *s, char **f, size_t n)
 	else if (strcmp(f[1], "body_hash") == 0) s->body_hash = (uint64_t)v;
 	else if (strcmp(f[1], "body_time") == 0) s->body_time = v;
 	else if (strcmp(f[1], "http_status") == 0) s->http_status = (long)v;
+	else if (strcmp(f[1], "websub_owed") == 0) s->websub_owed = v != 0;
 	else if (strcmp(f[1], "seq") == 0) s->seq = (uint64_t)v;
 	return 0; /* unknown keys are kept for newer versions' sake: ignored */
 }

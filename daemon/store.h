@@ -21,6 +21,7 @@ struct store {
 	int64_t last_change;  /* when the entries last changed */
 	uint64_t body_hash;   /* of the feed body served, and */
 	int64_t body_time;    /* when it last changed (Last-Modified); 0: not known */
+	int websub_owed;      /* the hub has not taken the ping for these bytes yet */
 	char *last_error;     /* or NULL */
 	long http_status;     /* 0: none */
 };

@@ -37,6 +37,8 @@ struct websub {
 	char *hub;
 	struct ping *pings[PING_BUCKETS];
 	uint64_t ok, error, dropped;
+	websub_delivered_cb *delivered;
+	void *arg;
 };
 
 static void ping_send(evutil_socket_t, short, void *);
@@ -145,6 +147,7 @@ posted(struct fetch_result *r, void *arg)
 		evtimer_add(p->timer, &now);
 		return;
 	}
+	w->delivered(w->arg, p->key);
 	ping_free(p);
 }
 
@@ -190,10 +193,13 @@ websub_publish(struct websub *w, const char *key, const char *const *topics, siz
 }
 
 struct websub *
-websub_new(struct event_base *base, struct fetcher *fetcher, const char *hub)
+websub_new(struct event_base *base, struct fetcher *fetcher, const char *hub,
+    websub_delivered_cb *delivered, void *arg)
 {
 	struct websub *w = xcalloc(1, sizeof(*w));
 
+	w->delivered = delivered;
+	w->arg = arg;
 	w->base = base;
 	w->fetcher = fetcher;
 	w->hub = hub ? xstrdup(hub) : NULL;

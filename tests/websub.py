@@ -1,8 +1,9 @@
 """WebSub: with websub_hub every feed format names the hub (Atom and RSS rel="hub" links, JSON
 Feed hubs), and once a feed's new bytes are saved feedd POSTs hub.mode=publish with hub.url = the
 public URL of each feed format to the hub.  Unchanged fetches, 304s and a restart ping nothing; a
-failing hub is retried with backoff; a change while a ping waits joins it; /metrics counts pings
-by result; SIGHUP applies a new hub; feedd -n refuses a hub without base_url, with FILE:LINE."""
+failing hub is retried with backoff; a change while a ping waits joins it; a ping still owed
+when feedd stops is sent after the restart; /metrics counts pings by result; SIGHUP applies a new
+hub; feedd -n refuses a hub without base_url, with FILE:LINE."""
 import hashlib
 import http.server
 import json
@@ -242,6 +243,25 @@ eq([p["names"] for p in since(k)], [["b"]], "one ping for the three changes")
 eq(len(since(n, status=202)), 1, "one success in all")
 p = since(k, status=202)
 ok(p and b"golf" in p[0]["state"].get("b", b""), "it came after the last change was saved")
+
+# ---- a ping the hub has not taken when feedd stops is sent after the restart ----
+time.sleep(0.5)
+n = len(posts)
+hub["fail_always"] = True
+with open(page, "a") as f:
+    f.write("hotel\n")
+ok(d.wait_for(lambda: since(n), 10), "the hub fails the ping for a change")
+eq(d.stop(), 0, "exits 0 with the ping owed")
+hub["fail_always"] = False
+n = len(posts)
+ok(d.start(), "restarted")
+ok(d.wait_for(lambda: since(n, status=202), 10), "the owed ping is sent after the restart")
+time.sleep(2)
+got = since(n)
+eq([(p["names"], p["status"]) for p in got], [(["b"], 202)], "once, for feed b alone")
+if got:
+    eq(sorted(got[0]["form"].get("hub.url", [])), urls("b"), "with b's URLs")
+    ok(b"hotel" in got[0]["served"].get("b", b""), "serving the change")
 
 # ---- a restart with nothing new pings nothing ----
 eq(d.stop(), 0, "exits 0")
