@@ -26,7 +26,7 @@ BASE = "http://pub.example"
 lock = threading.Lock()
 posts = []           # every POST the hub got: dict(path, time, ctype, form, status, ...)
 origin = {"body": b"one\ntwo\n", "answers": [], "fail": 0}
-hub = {"fail": 0, "fail_always": False}
+hub = {"fail": 0, "fail_always": False, "hold": None}  # hold: an Event the answer waits for
 d = Daemon()
 page = os.path.join(d.dir, "page.txt")
 
@@ -82,9 +82,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 hub["fail"] -= 1
             p["status"] = 503 if fail else 202
             posts.append(p)
+            hold = hub["hold"]
+        if hold is not None:
+            hold.wait(20)
         self.send_response(p["status"])
         self.send_header("Content-Length", "0")
         self.end_headers()
+        p["done"] = time.time()  # feedd has the answer: its backoff starts about now
 
     def log_message(self, *a):
         pass
@@ -215,7 +219,7 @@ time.sleep(0.3)
 got = since(n)
 eq([p["status"] for p in got], [503, 503, 202], "two failures, then one success")
 if len(got) == 3:
-    gaps = [got[1]["time"] - got[0]["time"], got[2]["time"] - got[1]["time"]]
+    gaps = [got[1]["time"] - got[0]["done"], got[2]["time"] - got[1]["done"]]
     ok(0.8 < gaps[0] < 1.8 and 1.8 < gaps[1] < 3.0, "retried after 1 s, then 2 s (%s)" % gaps)
     eq(got[2]["form"], got[0]["form"], "the retry says the same")
 m = d.request("/metrics")[2].decode()
@@ -243,6 +247,26 @@ eq([p["names"] for p in since(k)], [["b"]], "one ping for the three changes")
 eq(len(since(n, status=202)), 1, "one success in all")
 p = since(k, status=202)
 ok(p and b"golf" in p[0]["state"].get("b", b""), "it came after the last change was saved")
+
+# ---- a change while the POST is under way: one more ping once it succeeds ----
+time.sleep(0.5)
+n = len(posts)
+hub["hold"] = threading.Event()
+with open(page, "a") as f:
+    f.write("golf2\n")
+ok(d.wait_for(lambda: since(n), 10), "the hub has the POST and holds its answer")
+with open(page, "a") as f:
+    f.write("golf3\n")
+ok(d.wait_for(lambda: b"golf3" in d.feed("b")[2], 10), "the feed changes again meanwhile")
+time.sleep(0.3)
+hold, hub["hold"] = hub["hold"], None
+hold.set()
+ok(d.wait_for(lambda: len(since(n)) >= 2, 10), "a second ping follows the first")
+time.sleep(2)
+got = since(n)
+eq([(p["names"], p["status"]) for p in got], [(["b"], 202), (["b"], 202)], "two in all")
+ok(len(got) == 2 and b"golf3" in got[1]["served"].get("b", b"")
+   and b"golf3" not in got[0]["served"].get("b", b""), "the second after the second change")
 
 # ---- a ping the hub has not taken when feedd stops is sent after the restart ----
 time.sleep(0.5)
