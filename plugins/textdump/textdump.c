@@ -56,7 +56,9 @@
  *     "Advertisement", "Related", "Impressum"...), legal and cookie text (up to 80 words with
  *     "cookie", "©", "all rights reserved"...), and paragraphs of lynx's [n] link references
  *     (one per three words).  A short unfinished line that opens the comments ("Comments",
- *     "Leave a reply", "Kommentare") ends any run.
+ *     "Leave a reply", "Kommentare", but not "0 Comments", "Noch keine Kommentare") ends any
+ *     run, and the densest run after the first one is the article only when nothing before
+ *     it reaches 30 or it weighs over five times what does (the "opener" was a button).
  * 12. The page's article is one entry, first in the feed: its headline is the nearest short
  *     unfinished line (2 to headline_max_words words, not a list item) before the run, within
  *     20 paragraphs and past furniture; between them a paragraph of 10 words or more (a
@@ -1369,8 +1371,12 @@ static const char *const legal_phrases[] = {"cookie", "all rights reserved",
     "terms of service", "datenschutzerkl", "nutzungsbedingungen", "javascript", NULL};
 
 /* Rule 11's comment openers: the article ends before them. */
-static const char *const comment_phrases[] = {"comment", "kommentar", "reply", "antworten",
-    "leave a", "responses", "discussion", "diskussion", "leserbrief", NULL};
+static const char *const comment_phrases[] = {"comment", "kommentar", "reply", "leave a",
+    "responses", "discussion", "diskussion", "leserbrief", NULL};
+/* ... unless they say there are none yet: a counter beside the headline, not an opener */
+static const char *const no_comment_phrases[] = {"0 comment", "0 kommentar", "no comment",
+    "keine kommentar", "keine antwort", "aucun", "sin comentario", "nessun", "be the first",
+    "sei der erste", "sei die erste", "schreibe den ersten", NULL};
 
 /* Rule 12's social and subscription prompts, trimmed from the ends of the article. */
 static const char *const prompt_phrases[] = {"subscribe", "subscription", "newsletter",
@@ -1491,7 +1497,8 @@ para_weight(struct doc *d, const struct opts *o, size_t i, int repeated)
 
 	if (p->kind == P_CREDIT || p->kind == P_BYLINE || p->kind == P_DATE)
 		return 0;
-	if (w <= 6 && p->kind != P_COMPLETE && has_phrase(p->s, p->len, comment_phrases))
+	if (w <= 6 && p->kind != P_COMPLETE && has_phrase(p->s, p->len, comment_phrases) &&
+	    !has_phrase(p->s, p->len, no_comment_phrases))
 		return BARRIER;
 	if ((repeated && (w < 10 || p->kind != P_COMPLETE)) || (is_item(p->s, p->len) && w < 10 && p->kind != P_COMPLETE) ||
 	    (w <= 6 && p->kind != P_COMPLETE && has_phrase(p->s, p->len, ui_phrases)) ||
@@ -1535,8 +1542,9 @@ find_headline(const struct doc *d, const struct opts *o, size_t start)
 
 		if (p->weight == BARRIER)
 			break;
-		if (p->drop || p->kind == P_CREDIT || p->kind == P_BYLINE || p->kind == P_DATE)
-			continue;
+		if (p->drop || p->kind == P_CREDIT || p->kind == P_BYLINE || p->kind == P_DATE ||
+		    (p->words <= 6 && has_phrase(p->s, p->len, comment_phrases)))
+			continue; /* and a "0 Comments" counter */
 		if (p->kind == P_INCOMPLETE && p->words >= 2 &&
 		    p->words <= (size_t)o->headline_max_words && !is_item(p->s, p->len))
 			return (long)j;
@@ -1547,12 +1555,12 @@ find_headline(const struct doc *d, const struct opts *o, size_t start)
 /* Rule 10: the densest run, [*first, *last]: the run of paragraphs whose weights sum highest
  * (Kadane's scan, one pass), never across a comment opener.  Returns the sum. */
 static long
-densest_run(const struct doc *d, size_t *first, size_t *last)
+densest_run(const struct doc *d, size_t end, size_t *first, size_t *last)
 {
 	long best = 0, cur = 0;
 	size_t i, start = 0;
 
-	for (i = 0; i < d->n_paras; i++) {
+	for (i = 0; i < end; i++) {
 		long w = d->paras[i].weight;
 
 		if (w == BARRIER) {
@@ -1586,8 +1594,8 @@ page_article(const struct feedd_host *h, const struct opts *o, struct scratch *s
 {
 	struct article a = {0};
 	unsigned char *rep;
-	size_t i, first = 0, last = 0;
-	long hl;
+	size_t i, first = 0, last = 0, f2 = 0, l2 = 0;
+	long hl, before, all;
 	int rc;
 
 	if (!is_page(d, o))
@@ -1601,8 +1609,18 @@ page_article(const struct feedd_host *h, const struct opts *o, struct scratch *s
 	for (i = 0; i < d->n_paras; i++)
 		d->paras[i].weight = para_weight(d, o, i, rep[i]);
 	free(rep);
-	if (densest_run(d, &first, &last) < 30)
-		return 0; /* no article: only furniture and teasers */
+	for (i = 0; i < d->n_paras && d->paras[i].weight != BARRIER; i++)
+		;
+	/* what follows a comment opener is the comments, though denser, if an article came
+	 * before it, unless it outweighs that article five times (the opener was a button) */
+	before = i < d->n_paras ? densest_run(d, i, &first, &last) : 0;
+	all = densest_run(d, d->n_paras, &f2, &l2);
+	if (before < 30 || all > 5 * before) {
+		if (all < 30)
+			return 0; /* no article: only furniture and teasers */
+		first = f2;
+		last = l2;
+	}
 	while (last + 1 < d->n_paras && d->paras[last + 1].kind == P_COMPLETE &&
 	    !d->paras[last + 1].drop)
 		last++; /* a short last paragraph */
