@@ -97,7 +97,7 @@ POST = """<!doctype html><html><head><title>River ferry returns - Town Blog</tit
 <div class="post-date">Tuesday, 1 December 2026, 09:12</div>
 <p>After six years away the ferry is back on the river, and the town is glad of it.</p></div></div>
 <div class="row"><div class="col"><div class="prose">
-<p>%(body)s</p><p>%(body)s</p><p>%(body)s</p>
+<p>%(body)s</p><p>%(body)s</p><p>Read also: what the ferry's captain says</p><p>%(body)s</p>
 <h2>More on this</h2>
 <ul><li><a href="https://example.org/news/floods-return">Floods return to the valley</a></li>
 <li><a href="https://example.org/news/mayor-wins">The mayor wins a second term</a></li></ul>
@@ -124,6 +124,7 @@ if feed and feed["entries"]:
     ok(text.startswith("After six years away"), "post: the lead beside the headline first")
     ok("What happens next" in text, "post: a heading over text stays")
     ok("More on this" not in text, "post: a heading over nothing left goes")
+    ok("Read also" not in text, "post: a pointer to another story goes")
 else:
     ok(False, "post: has an article")
 

@@ -48,7 +48,8 @@
  *      most 11 paragraphs before the article's first one, it joins, and so does the prose
  *      between them as in H9 (a lead or standfirst the page keeps in its header).
  *  H10. Inside the article, boilerplate (H5, H6) is dropped, and so is a paragraph of which
- *      over half is link text; then, judged on the paragraphs left, a container (div,
+ *      over half is link text or that, unfinished, points to another story ("Read also:",
+ *      "Lesen Sie auch", textdump's rule 11); then, judged on the paragraphs left, a container (div,
  *      section, table, list, form, figure) inside the elements H9 took, with fewer than 10
  *      commas, whose link density is over 1/2, or over 1/5 when it is no list and has no
  *      article name, or whose text is under 25 characters and no heading; then headings
@@ -1103,7 +1104,9 @@ clean(struct page *pg)
 	for (i = 0; i < pg->n_blocks; i++) {
 		struct block *b = &pg->blocks[i];
 
-		if (b->keep && b->link_chars * 2 > b->chars)
+		if (b->keep && (b->link_chars * 2 > b->chars ||
+		                   (!ends_sentence(btext(pg, b), b->len) &&
+		                    is_related_pointer(btext(pg, b), b->len))))
 			b->keep = 0;
 		if (b->keep && (strncmp(btext(pg, b), "\xc2\xa9", 2) == 0 ||
 		                   strncasecmp(btext(pg, b), "copyright", 9) == 0))

@@ -54,8 +54,10 @@
  *     occur more than once (but complete ones of 10 words or more), unfinished list items
  *     under 10 words, short unfinished lines made of a UI label ("Share", "Sign in",
  *     "Advertisement", "Related", "Impressum"...), legal and cookie text (up to 80 words with
- *     "cookie", "©", "all rights reserved"...), and paragraphs of lynx's [n] link references
- *     (one per three words).  A short unfinished line that opens the comments ("Comments",
+ *     "cookie", "©", "all rights reserved"...), paragraphs of lynx's [n] link references
+ *     (one per three words), and unfinished lines that point to another story ("Read also:",
+ *     "Lesen Sie auch", "Lea también": these weigh -1 only, being inside articles as often as
+ *     around them).  A short unfinished line that opens the comments ("Comments",
  *     "Leave a reply", "Kommentare", but not "0 Comments", "Noch keine Kommentare") ends any
  *     run, and the densest run after the first one is the article only when nothing before
  *     it reaches 30 or it weighs over five times what does (the "opener" was a button).
@@ -1389,6 +1391,36 @@ is_prompt(const char *s, size_t n, size_t words)
 	return words < 40 && has_phrase(s, n, prompt_phrases);
 }
 
+/* Rule 11's pointers to other stories, when a line opens with them ("Read also: ..."). */
+static const char *const related_openers[] = {"read more", "read also", "also read",
+    "see also", "related:", "more on this", "lesen sie auch", "lesen sie mehr", "mehr zum thema",
+    "auch interessant", "lea tambi\303\251n", "lee tambi\303\251n", "lea m\303\241s", "lea:",
+    "te puede interesar", "lire aussi", "\303\240 lire aussi", "voir aussi", "leggi anche",
+    "leia tamb\303\251m", "leia mais", "lees ook", "czytaj tak\305\274e", "czytaj te\305\274",
+    "zobacz te\305\274", NULL};
+
+static int
+opens_with(const char *s, size_t n, const char *const *phrases)
+{
+	while (n > 0 && !isalnum((unsigned char)*s) && !((unsigned char)*s & 0x80)) {
+		s++; /* "• ", "» ", "[" */
+		n--;
+	}
+	for (size_t k = 0; phrases[k]; k++) {
+		size_t l = strlen(phrases[k]);
+
+		if (n >= l && strncasecmp(s, phrases[k], l) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int
+is_related_pointer(const char *s, size_t n)
+{
+	return opens_with(s, n, related_openers);
+}
+
 /* "[12]": a link reference as lynx writes it. */
 static size_t
 link_refs(const char *s, size_t n)
@@ -1505,6 +1537,10 @@ para_weight(struct doc *d, const struct opts *o, size_t i, int repeated)
 	    (w <= 80 && has_phrase(p->s, p->len, legal_phrases)) || link_refs(p->s, p->len) * 3 > w) {
 		p->drop = 1;
 		return -10 - (long)w;
+	}
+	if (p->kind != P_COMPLETE && is_related_pointer(p->s, p->len)) {
+		p->drop = 1; /* "Read also: ...", inside the article as often as around it */
+		return -1;
 	}
 	if (p->kind == P_COMPLETE)
 		return is_prose(d, p, 10) ? (long)w : is_prose(d, p, 4) ? 1 : -2;

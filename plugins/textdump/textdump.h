@@ -27,6 +27,9 @@ void make_id_key(struct str *k, const char *s, size_t n, long words);
  * "Publiziert: 01.12.2026" or "1 de diciembre de 2026" names (seconds since the epoch, UTC: the
  * line names no zone), or 0 if s[0..n) names no day. */
 int64_t dateline_time(const char *s, size_t n);
+/* Rule 11: does s[0..n) open with a pointer to another story ("Read also:", "Lesen Sie auch",
+ * "Lea también")? */
+int is_related_pointer(const char *s, size_t n);
 /* Rule 12: is s[0..n) of `words` words a social or subscription prompt ("Follow us on
  * Twitter", "Subscribe to read on")? */
 int is_prompt(const char *s, size_t n, size_t words);
