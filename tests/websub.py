@@ -26,7 +26,7 @@ BASE = "http://pub.example"
 lock = threading.Lock()
 posts = []           # every POST the hub got: dict(path, time, ctype, form, status, ...)
 origin = {"body": b"one\ntwo\n", "answers": [], "fail": 0}
-hub = {"fail": 0, "fail_always": False, "hold": None}  # hold: an Event the answer waits for
+hub = {"fail": 0, "fail_always": False, "hold": None, "retry_after": None}  # hold: an Event the answer waits for
 d = Daemon()
 page = os.path.join(d.dir, "page.txt")
 
@@ -83,9 +83,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             p["status"] = 503 if fail else 202
             posts.append(p)
             hold = hub["hold"]
+            retry_after = hub["retry_after"] if fail else None
         if hold is not None:
             hold.wait(20)
         self.send_response(p["status"])
+        if retry_after:
+            self.send_header("Retry-After", str(retry_after))
         self.send_header("Content-Length", "0")
         self.end_headers()
         p["done"] = time.time()  # feedd has the answer: its backoff starts about now
@@ -224,6 +227,19 @@ if len(got) == 3:
     eq(got[2]["form"], got[0]["form"], "the retry says the same")
 m = d.request("/metrics")[2].decode()
 eq((metric(m, "ok") - ok0, metric(m, "error") - err0), (1, 2), "/metrics: error +2, ok +1")
+
+# ---- a failing hub's Retry-After is honoured ----
+n = len(posts)
+hub["fail"], hub["retry_after"] = 1, 3
+with open(page, "a") as f:
+    f.write("delta2\n")
+ok(d.wait_for(lambda: since(n, status=202), 15), "a hub asking for 3 s gets the ping")
+hub["retry_after"] = None
+got = since(n)
+eq([p["status"] for p in got], [503, 202], "after one failure")
+if len(got) == 2:
+    gap = got[1]["time"] - got[0]["done"]
+    ok(2.9 < gap < 4.5, "retried after the 3 s the hub asked for, not 1 s (%.2f)" % gap)
 
 # ---- changes while a ping waits join it ----
 n = len(posts)
