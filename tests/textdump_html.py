@@ -128,6 +128,24 @@ if feed and feed["entries"]:
 else:
     ok(False, "post: has an article")
 
+# a name that takes the whole article away (an opinion piece's "commentary" names comments):
+# the article without the names, three times longer than what they leave, wins
+OPINION = """<!doctype html><html><head><title>Why the bridge matters</title></head><body>
+<div class="main"><div class="story commentary"><h1>Why the bridge matters</h1>
+<p>%(body)s</p><p>%(body)s</p><p>%(body)s</p><p>%(body)s</p></div>
+<div class="about"><p>%(about)s</p></div></div>
+<footer><p>%(legal)s</p></footer></body></html>
+""" % {"body": BODY, "about": "This blog is written by people of the town, for the people "
+       "of the town, about what happens on the river, in the harbour and in the old streets, "
+       "and it has been since the year the bridge was closed, which is a long time now. "
+       "Write to us with a story or a photograph, and we will read it.",
+       "legal": "Terms of use: what you read here is ours, and you may quote it. " * 12}
+p = convert(["-p", "textdump", write("opinion.html", OPINION)])
+feed = valid_feed(p.stdout, "opinion") if p.returncode == 0 else None
+ok(feed is not None and feed["entries"] and
+   plain(feed["entries"][0]["content"]).count("four million euros") == 8,
+   "opinion: the article whose class names comments, not the blurb beside it")
+
 # only navigation: an empty feed, no error
 NAV = ("<!doctype html><html><body><nav><ul>" +
        "".join("<li><a href='/s%d'>Section number %d of the site</a></li>" % (i, i)

@@ -59,8 +59,9 @@
  *      A paragraph opening with © or "Copyright" is dropped, and so is a dateline (H13)
  *      before the first prose paragraph; a <figcaption> is the entry's
  *      caption, beside its text.
- *  H11. If that leaves under 250 characters, H6 is set aside and H7 to H10 run again; the
- *      longer article wins.  A page with no paragraph to score (e.g. only navigation) has no
+ *  H11. H7 to H10 run again with H6 set aside; that article wins if the first left under
+ *      250 characters and it is longer, or if it is over three times as long (a name that
+ *      took the whole article away: "pane-taxomenu", "commentary", "hidden-xs").  A page with no paragraph to score (e.g. only navigation) has no
  *      article.
  *  H12. The headline is the article's first <h1> (then dropped from its text), else og:title,
  *      else the page's first <h1>, else <title> without a site name after " | ", " - ",
@@ -1213,8 +1214,6 @@ choose(struct page *pg)
 	int *keep;
 
 	a = select_article(pg, F_BP_TAG | F_BP_NAME | F_HIDDEN);
-	if (a >= 250)
-		return a;
 	if ((keep = malloc((pg->n_blocks + 1) * sizeof(int))) == NULL) {
 		pg->oom = 1;
 		return a;
@@ -1222,11 +1221,13 @@ choose(struct page *pg)
 	for (size_t i = 0; i < pg->n_blocks; i++)
 		keep[i] = pg->blocks[i].keep;
 	b = select_article(pg, F_BP_TAG | F_HIDDEN);
-	if (b <= a)
+	if (!(a < 250 ? b > a : b > 3 * a)) {
 		for (size_t i = 0; i < pg->n_blocks; i++)
 			pg->blocks[i].keep = keep[i];
+		b = a;
+	}
 	free(keep);
-	return b > a ? b : a;
+	return b;
 }
 
 /* ---- the entries (H12 to H14) ---- */
