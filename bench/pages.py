@@ -1,7 +1,7 @@
 """Scores textdump's main-text extraction on real pages, as trafilatura's evaluation does.
 
     python3 bench/pages.py [--from html|w3m|lynx] [--data DIR] [--jobs N] [--limit N]
-                           [--files LIST] [--show] [--speed ROUNDS]
+                           [--files LIST] [--half even|odd] [--show] [--speed ROUNDS]
 
 For every page of the set (evaldata.json: URL -> {"file", "with": [...], "without": [...]}),
 feedd's textdump is run on the page's HTML (--from html) or on a text browser's dump of it
@@ -14,7 +14,9 @@ are white-space folded too, since the text is).
 Without --data the set is unpacked from ../shared/data/pages/trafilatura-eval.tar.xz (beside
 the repository, or beside its worktree's parent; $FEEDD_PAGES_ARCHIVE overrides) into a
 temporary directory.  --files names a file of page file names (one a
-line) to score only those, e.g. the sample in tests/data/pages.
+line) to score only those, e.g. the sample in tests/data/pages.  --half even (or odd) scores
+only the pages at even (odd) positions of the set, sorted by URL: rules are looked for on one
+half and checked on the other, so that they are not tuned to single pages.
 """
 import argparse
 import html
@@ -241,6 +243,8 @@ def main():
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--limit", type=int, default=0, help="score only the first N pages")
     ap.add_argument("--files", help="a file of page file names to score")
+    ap.add_argument("--half", choices=["even", "odd"],
+                    help="only the pages at even or odd positions of the set")
     ap.add_argument("--show", action="store_true", help="one line per page")
     ap.add_argument("--json", action="store_true", help="the figures as JSON")
     ap.add_argument("--speed", type=int, metavar="ROUNDS",
@@ -255,6 +259,8 @@ def main():
         data = unpack(tmp)
     try:
         pages = load_set(data, a.files)
+        if a.half:
+            pages = pages[0 if a.half == "even" else 1::2]
         if a.limit:
             pages = pages[:a.limit]
         if a.speed:
