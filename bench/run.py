@@ -1,5 +1,5 @@
 """feedd's benchmarks, run on demand (make bench, or python3 bench/run.py [serve|textdump|news|
-rss|scale|http|idle]...).  Each figure is the median of several runs with the ratio to a
+rss|scale|http|idle|roundtrip|latency]...).  Each figure is the median of several runs with the ratio to a
 reference measured in the same run, since the machine is shared and noisy; every time has the
 peak RSS and the page faults of the same runs beside it, since on a VM memory touched is time
 spent."""
@@ -246,9 +246,29 @@ def run_daemon_until(feeds, port, done, limit=120, state=None):
                 pass
             time.sleep(0.25)
     finally:
+        own = peak_rss(d.pid)  # the daemon's own: wait4's would count reaped workers too
+        kids = children_rss(d.pid)
         d.send_signal(signal.SIGTERM)
         _, _, ru = os.wait4(d.pid, 0)
-    return done_at, ru.ru_maxrss / 1024, ru.ru_minflt + ru.ru_majflt, ru.ru_utime + ru.ru_stime
+    print("#   daemon process peak RSS %d MiB; its %d workers' peak RSS %s MiB" %
+          (own, len(kids), "+".join(str(k) for k in kids) or "0"), flush=True)
+    return done_at, own, ru.ru_minflt + ru.ru_majflt, ru.ru_utime + ru.ru_stime
+
+
+def children_rss(pid):
+    """Peak RSS (MiB) of each live child of pid."""
+    out = []
+    for p in os.listdir("/proc"):
+        if not p.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % p) as f:
+                st = f.read()
+            if int(st[st.rindex(")") + 2:].split()[1]) == pid:
+                out.append(peak_rss(int(p)))
+        except (OSError, ValueError):
+            pass
+    return out
 
 
 def all_served(n):
@@ -257,8 +277,8 @@ def all_served(n):
 
 def fmt_round(what, r):
     t, rss, faults, cpu = r
-    return "%s %s (daemon CPU %.1f s, peak RSS %.0f MiB, %d page faults)" % (
-        what, "%.1f s" % t if t else "NOT within the limit", cpu, rss, faults)
+    return ("%s %s (CPU %.1f s, workers included; daemon process peak RSS %.0f MiB, "
+            "%d page faults)" % (what, "%.1f s" % t if t else "NOT within the limit", cpu, rss, faults))
 
 
 def bench_scale(n=10000):
@@ -274,6 +294,88 @@ def bench_scale(n=10000):
         feeds.append("[feed f%d]\nplugin = textdump\nsource = %s\ninterval = 1h\n" % (i, p))
     r = run_daemon_until("".join(feeds), free_port(), all_served(n))
     return "scale (%d feeds, file sources): %s" % (n, fmt_round("all served after", r))
+
+
+def bench_roundtrip():
+    """A job through a worker (sent, converted, every entry read back and checked, as the
+    daemon does) beside the same plugin call in-process, by bench/jobbench."""
+    jb = os.path.join(BUILD, "bench", "jobbench")
+    if subprocess.run(["make", "-C", BUILD, "bench/jobbench"], capture_output=True).returncode:
+        return "roundtrip: skipped (bench/jobbench does not build)"
+    big = os.path.join(TMP, "dump15.txt")
+    gen("dump", big, 15 * 1000 * 1000)
+    sample = os.environ.get("BENCH_SAMPLE", "/work/shared/data/dumps/news-page-dump.txt")
+    if not os.path.exists(sample):
+        sample = SAMPLE
+    plugins = os.environ.get("FEEDD_PLUGIN_DIR", os.path.join(BUILD, "plugins", ".libs"))
+    out = []
+    news = os.path.join(TMP, "news15.txt")
+    gen("news", news, 15 * 1000 * 1000)
+    for what, path, rounds in (("the sample dump", sample, 201), ("15 MB of teasers", big, 7),
+                               ("15 MB of news articles", news, 7)):
+        r = subprocess.run([jb, plugins, "textdump", path, str(rounds)], capture_output=True,
+                           text=True, check=True).stdout.split()
+        inproc, worker = float(r[1]), float(r[3])
+        out.append("%s (%d bytes, %s entries): in-process %.3f ms, through a worker %.3f ms, "
+                   "round trip +%.3f ms (%.0f%% of the plugin call)"
+                   % (what, os.path.getsize(path), r[5], inproc, worker, worker - inproc,
+                      (worker - inproc) / inproc * 100))
+    conv = measure([FEEDD, "convert", "-p", "textdump", sample], rounds=11)
+    os.unlink(big)
+    os.unlink(news)
+    return ("roundtrip (median): " + "; ".join(out) + "; a whole `feedd convert` of the sample "
+            "%.1f ms" % (conv.elapsed * 1000))
+
+
+def latency_run(feeds, port, seconds):
+    """Latencies (ms, sorted) of GET /feeds/small.atom one after another for seconds."""
+    d = start_feedd(feeds, port)
+    lat = []
+    try:
+        wait_http("http://127.0.0.1:%d/feeds/small.atom" % port)
+        wait_http("http://127.0.0.1:%d/feeds/small.atom" % port)
+        if "[feed big]" in feeds:
+            wait_http("http://127.0.0.1:%d/feeds/big.atom" % port, 120)
+        cpu0, t0 = own_cpu(d.pid), time.time()
+        end = time.time() + seconds
+        while time.time() < end:
+            t = time.perf_counter()
+            with urllib.request.urlopen("http://127.0.0.1:%d/feeds/small.atom" % port,
+                                        timeout=30) as r:
+                r.read()
+            lat.append((time.perf_counter() - t) * 1000)
+            time.sleep(0.005)
+        cpu = (own_cpu(d.pid) - cpu0) / (time.time() - t0) * 1000
+    finally:
+        d.send_signal(signal.SIGTERM)
+        d.wait()
+    return sorted(lat), cpu
+
+
+def own_cpu(pid):
+    """CPU seconds of pid's own threads (its workers' are not counted)."""
+    with open("/proc/%d/stat" % pid) as f:
+        st = f.read()
+    fields = st[st.rindex(")") + 2:].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def bench_latency(seconds=15):
+    """A small feed's latency, idle and while a 15 MB textdump source (news text) converts (a
+    file source is converted at every fetch: every second here)."""
+    big = os.path.join(TMP, "big15.txt")
+    gen("news", big, 15 * 1000 * 1000)  # articles: the heavier kind for textdump
+    small = "[feed small]\nplugin = textdump\nsource = %s\ninterval = 1h\n" % SAMPLE
+    busy = small + "[feed big]\nplugin = textdump\nsource = %s\ninterval = 1s\n" % big
+    out = []
+    for what, feeds in (("idle", small), ("while the 15 MB source converts every second", busy)):
+        lat, cpu = latency_run(feeds, free_port(), seconds)
+        out.append("%s: %d requests, p50 %.1f ms, p99 %.1f ms, worst %.1f ms, the daemon "
+                   "process busy %.0f ms a second"
+                   % (what, len(lat), lat[len(lat) // 2], lat[len(lat) * 99 // 100], lat[-1],
+                      cpu))
+    os.unlink(big)
+    return "latency (small feed): " + "; ".join(out)
 
 
 def start_nginx(root, port, types="application/rss+xml xml;"):
@@ -363,7 +465,8 @@ def bench_idle():
 
 
 def main():
-    which = sys.argv[1:] or ["serve", "textdump", "news", "rss", "scale", "http", "idle"]
+    which = sys.argv[1:] or ["serve", "textdump", "news", "rss", "scale", "http", "idle",
+                             "roundtrip", "latency"]
     print("machine: " + machine())
     print("feedd: " + subprocess.run([FEEDD, "--version"], capture_output=True,
                                      text=True).stdout.strip())

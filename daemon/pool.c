@@ -26,7 +26,7 @@
 #define BACKOFF_MIN_MS 100     /* a worker that dies young is replaced after this, doubling */
 #define BACKOFF_MAX_MS 10000   /* up to this: a crash-looping worker cannot spin the CPU */
 #define YOUNG_MS 1000
-#define READS_PER_WAKEUP 4     /* of 256 KiB: a long answer takes turns with the clients */
+#define READS_PER_WAKEUP 1     /* of 256 KiB: a long answer takes turns with the clients */
 
 /* How a job ended, for /metrics. */
 enum cause { C_OK, C_ERROR, C_SIGNAL, C_SYSCALL, C_MEMORY, C_EXIT, C_TIMEOUT, C_MALFORMED, C_N };

@@ -274,6 +274,8 @@ run_job(const struct plugin_set *set, struct wire_rd *r)
 
 		if (j.said[0]) /* the error if rc says it failed, else a warning */
 			send_line(WIRE_ERROR, j.said);
+		else if (src.warning) /* what open() said, as the daemon logged it in-process */
+			send_line(WIRE_ERROR, src.warning);
 		source_close(&src);
 		send_done(rc != 0);
 	}

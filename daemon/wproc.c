@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -48,6 +49,8 @@ child(int chan, pid_t parent, const char *exe, char *const argv[])
 	int null, sig;
 
 	setsid();
+	/* a conversion waits for the CPU, never a client: the daemon serves at its own priority */
+	setpriority(PRIO_PROCESS, 0, getpriority(PRIO_PROCESS, 0) + WPROC_NICE);
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 || getppid() != parent)
 		_exit(127);
 	if (chan == WORKER_CHANNEL_FD) {

@@ -13,6 +13,7 @@
 #define WPROC_TIMEOUT_DEFAULT 30                    /* plugin_timeout, seconds */
 #define WPROC_MEMORY_DEFAULT (1024LL * 1024 * 1024) /* plugin_memory, bytes */
 #define WPROC_ENTRIES_MAX 100000   /* a job's entries at most (max_entries' own limit) */
+#define WPROC_NICE 10 /* a worker's niceness above the daemon's */
 #define WPROC_START_TIMEOUT 30 /* seconds a worker has to describe its plugins */
 #define WPROC_ANSWER_MAX (256u * 1024 * 1024) /* a job's answer at most, in bytes */
 

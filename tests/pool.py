@@ -6,6 +6,7 @@ daemon process."""
 import json
 import os
 import shutil
+import signal
 import socket
 import tempfile
 import threading
@@ -162,6 +163,28 @@ if lat_all:
           % (len(lat_all), lat_all[len(lat_all) // 2][0] * 1000,
              lat_all[len(lat_all) * 99 // 100][0] * 1000, lat_all[-1][0] * 1000))
 ok("plugin evil: killed by SIGSEGV" in d.logtext(), "the log has the one-line cause")
+
+# SIGHUP applies workers and plugin_memory: more start at once, surplus idle ones end, and a
+# new memory limit restarts each one
+conf = open(d.conf).read()
+for want, memory in ((3, "256M"), (1, "256M"), (1, "128M")):
+    key = "evil:after-%d-%s" % (want, memory)
+    with open(bad_src, "w") as f:
+        f.write("good %s\n" % key)
+    with open(d.conf, "w") as f:
+        f.write(conf.replace("workers = %d" % WORKERS, "workers = %d" % want)
+                .replace("plugin_memory = 256M", "plugin_memory = " + memory))
+    d.signal(signal.SIGHUP)
+    ok(d.wait_for(lambda: len(workers()) == want and
+                  all(pp == pid for _, pp, _ in workers()), 15),
+       "reload: workers = %d, plugin_memory = %s: %d workers (%r)" % (want, memory, want,
+                                                                   workers()))
+    if memory == "128M":
+        ok(d.wait_for(lambda: all(open("/proc/%d/cmdline" % w).read().split("\0")[3] ==
+                                  str(128 << 20) for w, _, _ in workers()), 15),
+           "reload: a new plugin_memory restarts the worker with it")
+    ok(d.wait_for(lambda: key.encode() in bad_body(), 20),
+       "reload: with %d workers the feeds still convert" % want)
 eq(d.stop(), 0, "SIGTERM exits 0")
 ok(d.wait_for(lambda: workers() == [], 10), "no worker outlives the daemon: %r" % workers())
 d.cleanup()
