@@ -242,14 +242,15 @@ sandbox_enter(int chan, uint64_t memory, char *err, size_t errlen)
 		snprintf(err, errlen, "close_range: %s", strerror(errno));
 		return -1;
 	}
+#ifdef SANDBOX_NO_AS
+	/* before RLIMIT_NPROC 0 too: its thread would not start for a user other than root */
+	if (__lsan_do_leak_check)
+		__lsan_do_leak_check();
+#endif
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1 || handlers() == -1 || limits(memory) == -1) {
 		snprintf(err, errlen, "limits: %s", strerror(errno));
 		return -1;
 	}
-#ifdef SANDBOX_NO_AS
-	if (__lsan_do_leak_check)
-		__lsan_do_leak_check();
-#endif
 	if ((rc = filter()) < 0) {
 		snprintf(err, errlen, "seccomp: %s", strerror(-rc));
 		return -1;
