@@ -62,8 +62,9 @@
  *     run, and the densest run after the first one is the article only when nothing before
  *     it reaches 30 or it weighs over five times what does (the "opener" was a button).
  * 12. The page's article is one entry, first in the feed: its headline is the nearest short
- *     unfinished line (2 to headline_max_words words, not a list item) before the run, within
- *     20 paragraphs and past furniture; between them a paragraph of 10 words or more (a
+ *     unfinished line (4 to headline_max_words words, not a list item) before the run, within
+ *     20 paragraphs and past furniture, else the nearest of 2 or 3 words (next to the text,
+ *     such a line is as often a photographer's or an author's name); between them a paragraph of 10 words or more (a
  *     standfirst) is text, a byline the author, a line naming a day its published date and
  *     a credit the caption; inside the run, furniture and unfinished lines are dropped but
  *     subheadings (short lines before prose) stay.  Social and subscription prompts (under 40 words: "Follow us on Twitter",
@@ -1572,6 +1573,7 @@ static long
 find_headline(const struct doc *d, const struct opts *o, size_t start)
 {
 	size_t j, seen = 0;
+	long two = -1; /* the nearest of two or three words: a name, a credit, a kicker */
 
 	for (j = start; j-- > 0 && seen < 20; seen++) {
 		const struct para *p = &d->paras[j];
@@ -1582,10 +1584,14 @@ find_headline(const struct doc *d, const struct opts *o, size_t start)
 		    (p->words <= 6 && has_phrase(p->s, p->len, comment_phrases)))
 			continue; /* and a "0 Comments" counter */
 		if (p->kind == P_INCOMPLETE && p->words >= 2 &&
-		    p->words <= (size_t)o->headline_max_words && !is_item(p->s, p->len))
-			return (long)j;
+		    p->words <= (size_t)o->headline_max_words && !is_item(p->s, p->len)) {
+			if (p->words >= 4)
+				return (long)j;
+			if (two < 0)
+				two = (long)j;
+		}
 	}
-	return -1;
+	return two;
 }
 
 /* Rule 10: the densest run, [*first, *last]: the run of paragraphs whose weights sum highest
