@@ -164,6 +164,42 @@ if lat_all:
              lat_all[len(lat_all) * 99 // 100][0] * 1000, lat_all[-1][0] * 1000))
 ok("plugin evil: killed by SIGSEGV" in d.logtext(), "the log has the one-line cause")
 
+# a worker that cannot start (plugin_dir now writable by others, which a worker refuses) is
+# retried after a growing delay, never in a tight loop; the good feed is served meanwhile and
+# the pool recovers once the folder is fixed
+
+
+def metric(name):
+    for l in d.request("/metrics")[2].decode().splitlines():
+        if l.startswith(name + " "):
+            return int(l.split()[-1])
+    return None
+
+
+def own_cpu():
+    with open("/proc/%d/stat" % pid) as f:
+        st = f.read()
+    fields = st[st.rindex(")") + 2:].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+os.chmod(plugins, 0o777)
+with open(bad_src, "w") as f:
+    f.write("segv\n")  # kills a worker; its replacement cannot start
+ok(d.wait_for(lambda: metric("feedd_workers") < WORKERS, 20), "crash loop: a worker is gone")
+starts, cpu = metric("feedd_worker_starts_total"), own_cpu()
+time.sleep(4)
+starts, cpu = metric("feedd_worker_starts_total") - starts, own_cpu() - cpu
+ok(starts <= 2 * 8, "crash loop: %d worker starts in 4 s (at most 16: a growing delay)" % starts)
+ok(cpu < 1.0, "crash loop: the daemon used %.2f s of CPU in 4 s" % cpu)
+ok(d.feed("good")[0] == 200 and d.proc.poll() is None, "crash loop: the good feed is served")
+os.chmod(plugins, 0o755)
+with open(bad_src, "w") as f:
+    f.write("good evil:recovered\n")
+ok(d.wait_for(lambda: metric("feedd_workers") == WORKERS, 30),
+   "crash loop: %d workers again once the folder is fixed" % WORKERS)
+ok(d.wait_for(lambda: b"evil:recovered" in bad_body(), 30), "crash loop: the feed converts again")
+
 # SIGHUP applies workers and plugin_memory: more start at once, surplus idle ones end, and a
 # new memory limit restarts each one
 conf = open(d.conf).read()
