@@ -48,8 +48,10 @@
  *     unfinished prose paragraph (a teaser, mostly) a quarter of it, a short complete one +1
  *     (4 words or more, prose) or -2, a short unfinished line -1, other unfinished text minus
  *     its words, credits, bylines and datelines nothing.  The densest run is the run whose
- *     weights sum highest (one pass); it is the page's article if they sum to 30 or more, and
- *     it grows over the complete paragraphs right after it.
+ *     weights sum highest (one pass); it is the page's article if they sum to 30 or more,
+ *     unless a run before it sums to 30 and half as much (the article comes before a
+ *     disclaimer or an "about us" that outweighs it), and it grows over the complete
+ *     paragraphs right after it.
  * 11. On a page, furniture is dropped and never makes an entry or a paragraph: paragraphs that
  *     occur more than once (but complete ones of 10 words or more), unfinished list items
  *     under 10 words, short unfinished lines made of a UI label ("Share", "Sign in",
@@ -1637,7 +1639,7 @@ page_article(const struct feedd_host *h, const struct opts *o, struct scratch *s
 	struct article a = {0};
 	unsigned char *rep;
 	size_t i, first = 0, last = 0, f2 = 0, l2 = 0;
-	long hl, before, all;
+	long hl, before, all, early;
 	int rc;
 
 	if (!is_page(d, o))
@@ -1662,6 +1664,14 @@ page_article(const struct feedd_host *h, const struct opts *o, struct scratch *s
 			return 0; /* no article: only furniture and teasers */
 		first = f2;
 		last = l2;
+		/* a page's article comes before the text that follows it (a disclaimer, an
+		 * "about us", comments without an opener): a run before the densest one that
+		 * weighs half as much is the article */
+		early = densest_run(d, first, &f2, &l2);
+		if (early >= 30 && early * 2 >= all) {
+			first = f2;
+			last = l2;
+		}
 	}
 	while (last + 1 < d->n_paras && d->paras[last + 1].kind == P_COMPLETE &&
 	    !d->paras[last + 1].drop)
