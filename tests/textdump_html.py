@@ -94,6 +94,7 @@ POST = """<!doctype html><html><head><title>River ferry returns - Town Blog</tit
 <body class="single single-post no-sidebar has-cookie-banner"><div class="site">
 <article class="category-newsletter-tips tag-ferries status-publish">
 <div class="row"><div class="col"><h1>River ferry returns</h1>
+<ul class="share-buttons">%(share)s</ul>
 <div class="post-date">Tuesday, 1 December 2026, 09:12</div>
 <p>After six years away the ferry is back on the river, and the town is glad of it.</p></div></div>
 <div class="row"><div class="col"><div class="prose">
@@ -105,7 +106,9 @@ POST = """<!doctype html><html><head><title>River ferry returns - Town Blog</tit
 </article>
 <div class="about"><p>%(about)s</p></div></div>
 <footer><p>%(legal)s</p></footer></body></html>
-""" % {"body": BODY, "about": "This blog is written by people of the town, for the "
+""" % {"body": BODY, "share": "".join("<li><a href='/share/%d'>Share %d</a></li>" % (i, i)
+                                     for i in range(14)),
+       "about": "This blog is written by people of the town, for the "
        "people of the town, about what happens on the river, in the harbour and in the old "
        "streets, and it has been since the year the bridge was closed, which is a long time. "
        "Write to us if you have a story, a photograph or a complaint, and we will read it.",

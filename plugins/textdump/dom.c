@@ -44,9 +44,10 @@
  *      the same class gets a fifth of its score as bonus), or when they are a paragraph of
  *      over 80 characters with link density under 1/4, or one without links that ends a
  *      sentence.
- *  H9b. The article starts at its headline: when the nearest h1 outside boilerplate comes at
- *      most 11 paragraphs before the article's first one, it joins, and so does the prose
- *      between them as in H9 (a lead or standfirst the page keeps in its header).
+ *  H9b. The article starts at its headline: when the nearest h1 (else h2) outside
+ *      boilerplate comes at most 12 paragraphs before the article's first one (boilerplate
+ *      between, such as share buttons, not counted), it joins, and so does the prose between
+ *      them as in H9 (a lead or standfirst the page keeps in its header).
  *  H10. Inside the article, boilerplate (H5, H6) is dropped, and so is a paragraph of which
  *      over half is link text or that, unfinished, points to another story ("Read also:",
  *      "Lesen Sie auch", textdump's rule 11); then, judged on the paragraphs left, a container (div,
@@ -1050,22 +1051,30 @@ take_siblings(struct page *pg, long t, unsigned mask)
 static void
 take_lead(struct page *pg, unsigned mask)
 {
-	size_t first, i, h;
+	size_t first, i, seen = 0;
+	long h = -1, h2 = -1;
 
 	for (first = 0; first < pg->n_blocks && !pg->blocks[first].keep; first++)
 		;
 	if (first == pg->n_blocks)
 		return;
-	for (h = first; h > 0 && first - h < 12; h--) {
-		const struct block *b = &pg->blocks[h - 1];
+	for (i = first; i > 0 && seen < 12 && h < 0; i--) {
+		const struct block *b = &pg->blocks[i - 1];
 
-		if (b->heading == 1 && !(b->flags & mask))
-			break;
+		if (b->flags & mask)
+			continue; /* share buttons and menus between do not count */
+		seen++;
+		if (b->heading == 1)
+			h = (long)i - 1;
+		else if (b->heading == 2 && h2 < 0)
+			h2 = (long)i - 1;
 	}
-	if (h == 0 || first - h >= 12 || pg->blocks[h - 1].heading != 1)
+	if (h < 0)
+		h = h2; /* a page whose headline is an h2 */
+	if (h < 0)
 		return;
-	pg->blocks[h - 1].keep = 1;
-	for (i = h; i < first; i++) {
+	pg->blocks[h].keep = 1;
+	for (i = (size_t)h + 1; i < first; i++) {
 		struct block *b = &pg->blocks[i];
 
 		if (!(b->flags & mask) && !b->heading && lone_prose(pg, b))
@@ -1430,12 +1439,17 @@ near_date(const struct page *pg, const struct block *first)
 	size_t at = (size_t)(first - pg->blocks), i, lo;
 	int64_t t;
 
+	size_t seen = 0;
+
 	if (pg->h1 >= 0 && (size_t)pg->h1 < at)
 		at = (size_t)pg->h1;
 	lo = at > 3 ? at - 3 : 0;
-	for (i = lo; i < pg->n_blocks && i < at + 8; i++) {
+	/* boilerplate between (share buttons) does not count toward the few, though a date
+	 * may sit in it ("post-meta") */
+	for (i = lo; i < pg->n_blocks && seen < 11; i++) {
 		const struct block *b = &pg->blocks[i];
 
+		seen += !(b->flags & (F_BP_TAG | F_BP_NAME | F_HIDDEN));
 		if (!b->heading && b->chars <= 80 && (t = dateline_time(btext(pg, b), b->len)) != 0)
 			return t;
 	}
