@@ -49,7 +49,8 @@ child(int chan, pid_t parent, const char *exe, char *const argv[])
 	int null, sig;
 
 	setsid();
-	/* a conversion waits for the CPU, never a client: the daemon serves at its own priority */
+	/* a conversion waits for the CPU, never a client: the daemon serves at its own priority
+	 * (the systemd unit's filter refuses setpriority with EPERM: there workers keep it) */
 	setpriority(PRIO_PROCESS, 0, getpriority(PRIO_PROCESS, 0) + WPROC_NICE);
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 || getppid() != parent)
 		_exit(127);
