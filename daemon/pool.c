@@ -394,8 +394,8 @@ on_read(evutil_socket_t fd, short what, void *arg)
 		started(s, rc == -1);
 	} else if (s->state == BUSY) {
 		answered(s, rc == -1);
-	} else if (s->state == IDLE) {
-		if (rc != -1)
+	} else if (s->state == IDLE && rc != 0) { /* 0: a wakeup with nothing to read */
+		if (rc == 1)
 			log_warnx("pool: worker %ld spoke out of turn; killed", (long)s->w.pid);
 		slot_kill(s);
 	}
