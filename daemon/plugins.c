@@ -222,6 +222,32 @@ free_described(const struct feedd_plugin *cp)
 	free(p);
 }
 
+static int
+str_same(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a && b && strcmp(a, b) == 0);
+}
+
+int
+plugins_equal(const struct plugin_set *a, const struct plugin_set *b)
+{
+	size_t i, k;
+
+	if (a->n != b->n)
+		return 0;
+	for (i = 0; i < a->n; i++) {
+		const struct feedd_plugin *x = a->v[i].p, *y = b->v[i].p;
+
+		if (!str_same(x->name, y->name) || !str_same(x->version, y->version) ||
+		    x->flags != y->flags || (x->options == NULL) != (y->options == NULL))
+			return 0;
+		for (k = 0; x->options && (x->options[k] || y->options[k]); k++)
+			if (!str_same(x->options[k], y->options[k]))
+				return 0;
+	}
+	return 1;
+}
+
 const struct plugin *
 plugins_find(const struct plugin_set *set, const char *name)
 {

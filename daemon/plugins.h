@@ -57,6 +57,9 @@ int plugins_load_dir(struct plugin_set *, const char *dir);
 int plugins_add_described(struct plugin_set *, const char *name, const char *version,
     const char *description, uint32_t flags, char **options, size_t n_options);
 const struct plugin *plugins_find(const struct plugin_set *, const char *name);
+/* Non-zero if a and b hold the same plugins in the same order: names, versions, flags and
+ * option lists (what a reload compares a rescan of plugin_dir with). */
+int plugins_equal(const struct plugin_set *a, const struct plugin_set *b);
 /* The names of the plugins in set, "feed, html, lines", or "none", into out; returns out. */
 char *plugins_names(const struct plugin_set *, char *out, size_t outlen);
 void plugins_free(struct plugin_set *);

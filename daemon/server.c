@@ -661,10 +661,53 @@ reload_server(struct feedd *d, struct config *cfg, int *republish, int *export)
 	reload_limits(d, cfg);
 }
 
+/*
+ * A reload looks at plugin_dir again: a worker describes what it holds now (blocking, as the
+ * configuration check's worker does), and if that differs from the running plugins (one added,
+ * removed, or of another version, flags or options) a new pool of workers takes over: d->pool
+ * and d->plugins are the new ones, the old pool is returned, to be freed once the feeds have
+ * left it (or put back if the reload is refused).  NULL when nothing changed.
+ */
+static struct pool *
+rescan_plugins(struct feedd *d)
+{
+	const char *dir = plugins_default_dir(d->cfg.plugin_dir);
+	struct plugin_set set = {0};
+	struct pool_limits lim;
+	struct pool *np, *old;
+	struct wproc w;
+	char err[512], names[512];
+	int same;
+
+	if (wproc_start(&w, dir, d->cfg.plugin_memory, WPROC_TIMEOUT_DEFAULT, &set, err,
+	        sizeof(err)) == -1) {
+		log_warnx("reload: cannot read plugin_dir %s again (%s); the running plugins stay",
+		    dir, err);
+		return NULL;
+	}
+	wproc_close(&w);
+	same = plugins_equal(&set, d->plugins);
+	plugins_free(&set);
+	if (same)
+		return NULL;
+	pool_limits_of(&d->cfg, &lim);
+	if ((np = pool_new(d->base, dir, &lim, err, sizeof(err))) == NULL) {
+		log_warnx("reload: %s; the running plugins stay", err);
+		return NULL;
+	}
+	old = d->pool;
+	d->pool = np;
+	d->plugins = pool_plugins(np);
+	log_info("reload: plugin_dir %s changed; plugins now %s", dir,
+	    plugins_names(d->plugins, names, sizeof(names)));
+	return old;
+}
+
 static void
 on_hup(evutil_socket_t fd, short what, void *arg)
 {
 	struct feedd *d = arg;
+	struct pool *old_pool;
 	struct config cfg;
 	char *path = xstrdup(d->cfg.path);
 
@@ -672,14 +715,25 @@ on_hup(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	notify_send("RELOADING=1");
 	log_info("reloading %s", path);
+	old_pool = rescan_plugins(d);
 	if (load_config(d, path, &cfg, 0) == -1) {
 		log_warnx("reload refused; the running configuration stays");
+		if (old_pool) { /* and the running plugins */
+			pool_free(d->pool);
+			d->pool = old_pool;
+			d->plugins = pool_plugins(d->pool);
+		}
 	} else {
 		int republish, export;
 		size_t i;
 
 		reload_server(d, &cfg, &republish, &export);
+		/* with new plugins every feed is reopened, its job cancelled in the old pool */
 		apply_config(d, &cfg);
+		if (old_pool) {
+			d->env.pool = d->pool;
+			pool_free(old_pool);
+		}
 		for (i = 0; i < d->n_feeds; i++) {
 			struct feed *f = d->feeds[i];
 
