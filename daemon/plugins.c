@@ -11,8 +11,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../plugins/common/common.h"
 #include "log.h"
 #include "plugins.h"
+#include "url.h"
 #include "xmalloc.h"
 
 /* The descriptor of ABI 1 as first published, up to close: every plugin has these fields.
@@ -99,6 +101,20 @@ check_mode(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+static void
+free_string(char *s)
+{
+	free(s);
+}
+
+/* What every loaded plugin is offered (feedd_plugin.bind): the parsers the bundled ones use. */
+static const struct feedd_services services = {
+	sizeof(struct feedd_services),
+	pc_parse_date,
+	url_resolve,
+	free_string,
+};
+
 int
 plugin_load(const char *path, struct plugin *out, char *err, size_t errlen)
 {
@@ -124,6 +140,8 @@ plugin_load(const char *path, struct plugin *out, char *err, size_t errlen)
 	out->path = xstrdup(path);
 	out->handle = h;
 	out->p = p;
+	if (PLUGIN_HAS(p, bind) && p->bind)
+		p->bind(&services);
 	return 0;
 }
 

@@ -147,9 +147,10 @@ test_dir(void **state)
 
 	(void)state;
 	snprintf(dir, sizeof(dir), "%s/tests/plugins/.libs", b ? b : ".");
-	/* good, bigsize, evil, badabi, badsize, badoption, notaplugin, linkplugin: good, bigsize,
-	 * evil and linkplugin load, the rest are skipped */
-	assert_int_equal(plugins_load_dir(&set, dir), 4);
+	/* good, bigsize, evil, badabi, badsize, badoption, notaplugin, linkplugin, svcplugin:
+	 * good, bigsize, evil, linkplugin and svcplugin load, the rest are skipped */
+	assert_int_equal(plugins_load_dir(&set, dir), 5);
+	assert_non_null(plugins_find(&set, "svc"));
 	assert_non_null(plugins_find(&set, "testplugin"));
 	assert_non_null(plugins_find(&set, "bigsize"));
 	assert_non_null(plugins_find(&set, "evil"));
@@ -174,7 +175,9 @@ test_check(void **state)
 	assert_int_equal(plugin_check(&p, "x.so", err, sizeof(err)), 0);
 	p.size = sizeof(p) + 4096; /* newer: fine */
 	assert_int_equal(plugin_check(&p, "x.so", err, sizeof(err)), 0);
-	p.size = sizeof(p) - sizeof(void *); /* no close field: older than any ABI 1 plugin */
+	p.size = offsetof(struct feedd_plugin, bind); /* ABI 1 as first published: fine */
+	assert_int_equal(plugin_check(&p, "x.so", err, sizeof(err)), 0);
+	p.size = offsetof(struct feedd_plugin, close); /* no close field: older than any ABI 1 */
 	assert_int_equal(plugin_check(&p, "x.so", err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "at least"));
 }

@@ -15,9 +15,9 @@
  * or changing the other structs (which have no size), does.
  *
  * A plugin is pure: it is handed bytes and gives entries back through host->emit.  It does no
- * network I/O, runs no event loop, keeps no global state, never prints and never exits; it
- * reports problems through host->error.  That makes every plugin testable on a file with
- * `feedd convert -p NAME FILE`.
+ * network I/O, runs no event loop, keeps no global state (but the host's services table, see
+ * bind), never prints and never exits; it reports problems through host->error.  That makes
+ * every plugin testable on a file with `feedd convert -p NAME FILE`.
  *
  * Threading: the host calls a plugin's functions from one thread at a time, but may hold several
  * open states of the same plugin (one per feed) at once.
@@ -114,6 +114,25 @@ struct feedd_input {
 };
 
 /*
+ * What the host offers every plugin through feedd_plugin.bind: its own parsers, so that a
+ * plugin out of the tree reads dates and links as the bundled ones do.  It only grows at its
+ * end; `size` says how much of it the host has: a member is there when
+ * size >= offsetof(struct feedd_services, member) + sizeof(member).
+ */
+struct feedd_services {
+	uint32_t size; /* sizeof(struct feedd_services) as the host was built */
+	/* Seconds since the epoch (UTC) of a date as feeds and pages write them: RFC 822 / 1123
+	 * ("Tue, 01 Dec 2026 08:39:31 GMT", obsolete zones too), RFC 3339 / ISO 8601
+	 * ("2026-12-01T08:39:31+01:00", "2026-12-01"); 0 if text is none of these. */
+	int64_t (*parse_date)(const char *text);
+	/* href resolved against base (RFC 3986, leading and trailing space ignored), in memory
+	 * the plugin frees with free_string; NULL if href is NULL.  No scheme is screened here:
+	 * the host screens every link a plugin hands over anyway. */
+	char *(*resolve_url)(const char *href, const char *base);
+	void (*free_string)(char *s);
+};
+
+/*
  * Services the host lends a plugin.  `ctx` is opaque and is passed back to each function.
  */
 struct feedd_host {
@@ -164,6 +183,18 @@ struct feedd_plugin {
 	int (*segment)(void *state, const struct feedd_host *host, const struct feedd_input *in);
 	/* Frees what open() allocated.  Optional. */
 	void (*close)(void *state);
+
+	/* ---- added after ABI 1 was published (see Growth) ---- */
+
+	/*
+	 * Called once when the host loads the plugin, before any open(), with the services it
+	 * offers every plugin (struct feedd_services).  The table is the host's, constant, and
+	 * lives as long as the plugin is loaded: keeping the pointer in a static variable is the
+	 * one piece of global state a plugin may have.  A host from before this field never calls
+	 * it, so a plugin that uses the services must work without them (the pointer stays NULL)
+	 * and test `size` before using a member.  Optional.
+	 */
+	void (*bind)(const struct feedd_services *services);
 };
 
 /*
