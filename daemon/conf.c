@@ -205,6 +205,19 @@ set_long(struct parse *p, const char *key, const char *v, long min, long max, lo
 	return 1;
 }
 
+static int
+set_duration(struct parse *p, const char *key, const char *v, long *out)
+{
+	long n = config_parse_duration(v);
+
+	if (n < 0) {
+		perr(p, "%s: bad duration '%s' (want e.g. 90, 30s, 15m, 2h, 1d)", key, v);
+		return 0;
+	}
+	*out = n;
+	return 1;
+}
+
 static void
 set_str(char **dst, const char *v)
 {
@@ -310,17 +323,11 @@ server_key(struct parse *p, const char *k, const char *v)
 	} else if (strcmp(k, "max_connections") == 0) {
 		return set_long(p, k, v, 1, 1000000, &c->max_connections);
 	} else if (strcmp(k, "min_interval") == 0) {
-		if ((c->min_interval = config_parse_duration(v)) < 0) {
-			perr(p, "%s: bad duration '%s' (want e.g. 90, 30s, 15m, 2h, 1d)", k, v);
-			return 0;
-		}
+		return set_duration(p, k, v, &c->min_interval);
 	} else if (strcmp(k, "workers") == 0) {
 		return set_long(p, k, v, 1, CONFIG_WORKERS_MAX, &c->workers);
 	} else if (strcmp(k, "plugin_timeout") == 0) {
-		if ((c->plugin_timeout = config_parse_duration(v)) < 0) {
-			perr(p, "plugin_timeout: want a duration such as 30s or 2m, not '%s'", v);
-			return 0;
-		}
+		return set_duration(p, k, v, &c->plugin_timeout);
 	} else if (strcmp(k, "plugin_memory") == 0) {
 		if ((c->plugin_memory = config_parse_size(v)) < CONFIG_PLUGIN_MEMORY_MIN) {
 			perr(p, "plugin_memory: want a size of 64M or more, such as 256M or 1G, not '%s'",
@@ -346,16 +353,11 @@ feed_key(struct parse *p, const char *k, const char *v)
 	} else if (strcmp(k, "source") == 0) {
 		set_str(&f->source, v);
 		f->source_line = p->line;
-	} else if (strcmp(k, "interval") == 0 || strcmp(k, "timeout") == 0) {
-		if ((n = config_parse_duration(v)) < 0) {
-			perr(p, "%s: bad duration '%s' (want e.g. 90, 30s, 15m, 2h, 1d)", k, v);
-			return 0;
-		}
-		if (k[0] == 'i') {
-			f->interval = n;
-			f->interval_line = p->line;
-		} else
-			f->timeout = n;
+	} else if (strcmp(k, "interval") == 0) {
+		f->interval_line = p->line;
+		return set_duration(p, k, v, &f->interval);
+	} else if (strcmp(k, "timeout") == 0) {
+		return set_duration(p, k, v, &f->timeout);
 	} else if (strcmp(k, "title") == 0) {
 		set_str(&f->title, v);
 	} else if (strcmp(k, "author") == 0) {
