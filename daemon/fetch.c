@@ -183,12 +183,12 @@ xfer_setup(struct xfer *x, const struct fetch_opts *o)
 		    "Content-Type: application/x-www-form-urlencoded");
 		x->headers = curl_slist_append(x->headers, "Expect:"); /* no 100-continue wait */
 	}
-	if (o->etag) {
+	if (o->etag && !o->form) { /* a POST is never conditional (fetch.h) */
 		xasprintf(&h, "If-None-Match: %s", o->etag);
 		x->headers = curl_slist_append(x->headers, h);
 		free(h);
 	}
-	if (o->last_modified) {
+	if (o->last_modified && !o->form) {
 		xasprintf(&h, "If-Modified-Since: %s", o->last_modified);
 		x->headers = curl_slist_append(x->headers, h);
 		free(h);
