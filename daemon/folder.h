@@ -21,8 +21,8 @@ int folder_make(const char *what, const char *dir, mode_t mode, char *err, size_
 /*
  * Takes dir/FOLDER_LOCK_NAME for this process (an exclusive flock, its pid written in it), so
  * that a second daemon on the same state_dir refuses to start.  Returns the descriptor to keep
- * open (close-on-exec; the lock goes with the process), or -1 with the reason in err: "DIR is
- * used by another feedd (pid N)" when it is held.
+ * open (close-on-exec; the lock goes with the process), or -1 with the reason in err:
+ * "state_dir DIR is used by another feedd (pid N)" when it is held.
  */
 int folder_lock(const char *dir, char *err, size_t errlen);
 #define FOLDER_LOCK_NAME ".feedd.lock"

@@ -19,7 +19,6 @@
 #include "wproc.h"
 #include "xmalloc.h"
 
-#define FIRST_READY_TIMEOUT 30 /* seconds the first worker has to describe its plugins */
 #define READY_TIMEOUT 10       /* and every later one to say it is ready */
 #define EXIT_GRACE_MS 2000     /* a worker whose channel closed has this long to exit */
 #define REAP_POLL_MS 20        /* how often a dying one is looked at besides SIGCHLD */
@@ -511,7 +510,7 @@ pool_new(struct event_base *base, const char *plugin_dir, const struct pool_limi
 	p->checker.fd = -1;
 	s = slot_new(p);
 	clock_gettime(CLOCK_MONOTONIC, &s->born);
-	if (wproc_start(&s->w, plugin_dir, lim->memory, FIRST_READY_TIMEOUT, &p->plugins, err,
+	if (wproc_start(&s->w, plugin_dir, lim->memory, WPROC_START_TIMEOUT, &p->plugins, err,
 	        errlen) == -1) {
 		pool_free(p);
 		return NULL;

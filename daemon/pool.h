@@ -27,7 +27,7 @@ struct pool_limits {
 typedef void (*pool_done_fn)(struct harvest *h, int rc, void *arg);
 
 /*
- * Starts the workers: the first one blocking (at most timeout seconds, or 30) until it has
+ * Starts the workers: the first one blocking (at most WPROC_START_TIMEOUT seconds) until it has
  * described its plugins, which become the daemon's list (pool_plugins), the others in the
  * background.  Returns NULL with the reason in err if the first cannot start.
  */

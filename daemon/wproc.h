@@ -25,7 +25,8 @@ struct wproc {
 	                worker said them already */
 };
 
-/* Forks and execs `feedd worker` on a new channel.  Returns 0, or -1 with err. */
+/* Forks and execs `feedd worker` on a new channel.  w->quiet, set by the caller, is kept;
+ * the rest of *w is reset.  Returns 0, or -1 with err. */
 int wproc_spawn(struct wproc *, const char *plugin_dir, long long memory, char *err,
     size_t errlen);
 /*

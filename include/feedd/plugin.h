@@ -126,8 +126,9 @@ struct feedd_services {
 	 * ("2026-12-01T08:39:31+01:00", "2026-12-01"); 0 if text is none of these. */
 	int64_t (*parse_date)(const char *text);
 	/* href resolved against base (RFC 3986, leading and trailing space ignored), in memory
-	 * the plugin frees with free_string; NULL if href is NULL.  No scheme is screened here:
-	 * the host screens every link a plugin hands over anyway. */
+	 * the plugin frees with free_string; NULL if href is NULL, empty or blank, or cannot be
+	 * resolved.  No scheme is screened here: the host screens every link a plugin hands
+	 * over anyway. */
 	char *(*resolve_url)(const char *href, const char *base);
 	void (*free_string)(char *s);
 };
