@@ -12,8 +12,8 @@
 
 #include "common.h"
 
-static int64_t
-days_from_civil(int64_t y, unsigned m, unsigned d)
+int64_t
+pc_days_from_civil(int64_t y, unsigned m, unsigned d)
 {
 	/* Howard Hinnant's algorithm: days since 1970-01-01 for a proleptic Gregorian date */
 	y -= m <= 2;
@@ -31,7 +31,7 @@ mk(int y, int mo, int d, int h, int mi, int s, int off_min)
 	if (y < 1900 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 24 ||
 	    mi < 0 || mi > 59 || s < 0 || s > 60)
 		return 0;
-	return days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + s -
+	return pc_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + s -
 	       (int64_t)off_min * 60;
 }
 

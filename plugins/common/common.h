@@ -14,6 +14,8 @@
  * epoch (UTC), or 0 if s is not a date.
  */
 int64_t pc_parse_date(const char *s);
+/* Days from 1970-01-01 to y-m-d, proleptic Gregorian (m 1 to 12, d 1 to 31). */
+int64_t pc_days_from_civil(int64_t y, unsigned m, unsigned d);
 
 /* A growable string; every append can fail (then oom is set and appends stop). */
 struct pc_buf {

@@ -85,6 +85,7 @@
 
 #include <feedd/plugin.h>
 
+#include "../common/common.h"
 #include "dom.h"
 #include "textdump.h"
 
@@ -624,19 +625,6 @@ is_dateline(const char *s, size_t n)
 	return digit && (month || iso || clock);
 }
 
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-}
-
 /* The month a word names (English, German, French, Spanish, Italian, Portuguese and Dutch
  * names and their abbreviations, a final '.' ignored), 1 to 12, or 0. */
 static int
@@ -748,7 +736,7 @@ dateline_time(const char *s, size_t n)
 		hh += 12;
 	if (am && hh == 12)
 		hh = 0;
-	return (days_from_civil(y, m, d) * 24 + hh) * 3600 + (int64_t)mm * 60;
+	return (pc_days_from_civil(y, (unsigned)m, (unsigned)d) * 24 + hh) * 3600 + (int64_t)mm * 60;
 }
 
 /* Words in folded text: one more than its spaces, counted eight bytes at a time. */
