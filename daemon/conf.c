@@ -22,6 +22,7 @@
 #include "conf.h"
 #include "command.h"
 #include "sourceurl.h"
+#include "str.h"
 #include "fetch.h"
 #include "folder.h"
 #include "text.h"
@@ -772,12 +773,6 @@ config_free(struct config *c)
 	free(c->export_dir);
 	free(c->websub_hub);
 	memset(c, 0, sizeof(*c));
-}
-
-static int
-streq(const char *a, const char *b)
-{
-	return (a == NULL && b == NULL) || (a && b && strcmp(a, b) == 0);
 }
 
 int

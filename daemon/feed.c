@@ -14,6 +14,7 @@
 #include "fetch.h"
 #include "format.h"
 #include "response.h"
+#include "str.h"
 #include "log.h"
 #include "pool.h"
 #include "url.h"
@@ -78,7 +79,7 @@ fail(struct feed *f, const char *msg, long status, long retry_after)
 static int
 swap_str(char **dst, char *fresh)
 {
-	int changed = !((*dst == NULL && fresh == NULL) || (*dst && fresh && strcmp(*dst, fresh) == 0));
+	int changed = !streq(*dst, fresh);
 
 	free(*dst);
 	*dst = fresh;

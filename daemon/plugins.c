@@ -14,6 +14,7 @@
 #include "../plugins/common/common.h"
 #include "log.h"
 #include "plugins.h"
+#include "str.h"
 #include "url.h"
 #include "xmalloc.h"
 
@@ -240,12 +241,6 @@ free_described(const struct feedd_plugin *cp)
 	free(p);
 }
 
-static int
-str_same(const char *a, const char *b)
-{
-	return (a == NULL && b == NULL) || (a && b && strcmp(a, b) == 0);
-}
-
 int
 plugins_equal(const struct plugin_set *a, const struct plugin_set *b)
 {
@@ -256,11 +251,11 @@ plugins_equal(const struct plugin_set *a, const struct plugin_set *b)
 	for (i = 0; i < a->n; i++) {
 		const struct feedd_plugin *x = a->v[i].p, *y = b->v[i].p;
 
-		if (!str_same(x->name, y->name) || !str_same(x->version, y->version) ||
+		if (!streq(x->name, y->name) || !streq(x->version, y->version) ||
 		    x->flags != y->flags || (x->options == NULL) != (y->options == NULL))
 			return 0;
 		for (k = 0; x->options && (x->options[k] || y->options[k]); k++)
-			if (!str_same(x->options[k], y->options[k]))
+			if (!streq(x->options[k], y->options[k]))
 				return 0;
 	}
 	return 1;

@@ -27,6 +27,7 @@
 #include "pool.h"
 #include "server.h"
 #include "store.h"
+#include "str.h"
 #include "wproc.h"
 #include "websub.h"
 #include "xmalloc.h"
@@ -535,12 +536,6 @@ connection_cap(const struct config *c)
 			    c->max_connections, (unsigned long long)rl.rlim_cur, n);
 	}
 	return n;
-}
-
-static int
-streq(const char *a, const char *b)
-{
-	return (a == NULL && b == NULL) || (a && b && strcmp(a, b) == 0);
 }
 
 /* A [server] key SIGHUP cannot apply: one line says so, and the running value stays. */

@@ -12,6 +12,7 @@
 
 #include "fetch.h"
 #include "log.h"
+#include "str.h"
 #include "websub.h"
 #include "xmalloc.h"
 
@@ -209,7 +210,7 @@ websub_new(struct event_base *base, struct fetcher *fetcher, const char *hub,
 int
 websub_set_hub(struct websub *w, const char *hub)
 {
-	if ((hub == NULL && w->hub == NULL) || (hub && w->hub && strcmp(hub, w->hub) == 0))
+	if (streq(hub, w->hub))
 		return 0;
 	drop_all(w);
 	free(w->hub);
