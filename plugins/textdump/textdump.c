@@ -69,7 +69,8 @@
  *     such a line is as often a photographer's or an author's name); between them a paragraph of 10 words or more (a
  *     standfirst) is text, a byline the author, a line naming a day its published date and
  *     a credit the caption; inside the run, furniture and unfinished lines are dropped but
- *     subheadings (short lines before prose) stay.  Social and subscription prompts (under 40 words: "Follow us on Twitter",
+ *     subheadings (short lines before prose: a complete paragraph, or a long unfinished one
+ *     whose last sentence lost its full stop) stay.  Social and subscription prompts (under 40 words: "Follow us on Twitter",
  *     "Subscribe to read on") at its end are dropped.  A page has one article: the rest of
  *     it gives only teasers (rule 7).
  */
@@ -1615,6 +1616,21 @@ densest_run(const struct doc *d, size_t end, size_t *first, size_t *last)
 	return best;
 }
 
+/* Rule 12: a subheading inside the run: a headline (rule 5), or a short unfinished line before
+ * unfinished prose (a section whose last sentence lost its full stop to a link or a note). */
+static int
+heads_prose(const struct doc *d, const struct opts *o, size_t i)
+{
+	size_t j;
+
+	if (is_headline(d, o, i))
+		return 1;
+	for (j = i + 1; j < d->n_paras && d->paras[j].weight == 0; j++)
+		;
+	return j < d->n_paras && d->paras[j].kind == P_INCOMPLETE && d->paras[j].weight > 0 &&
+	       !d->paras[j].drop;
+}
+
 /*
  * Rules 10 to 12 on a page: furniture is dropped; the densest run of prose, its headline and
  * what lies between (a standfirst, subheadings, the byline) is one article, emitted first;
@@ -1682,7 +1698,7 @@ page_article(const struct feedd_host *h, const struct opts *o, struct scratch *s
 			a.byline = (long)i;
 		else if ((long)i != hl && p->weight < 0 && p->kind != P_COMPLETE &&
 		         !(p->kind == P_INCOMPLETE &&
-		         p->weight == -1 && i > first && is_headline(d, o, i)))
+		         p->weight == -1 && i > first && heads_prose(d, o, i)))
 			p->drop = 1; /* furniture in the run; subheadings stay */
 		else if (i < first && p->words < 10)
 			p->drop = 1;

@@ -157,6 +157,14 @@ add("page-navigation-only", "\n\n".join(["The Harbour Gazette", "\n".join(MENU),
                                           "\n".join(MENU), "Contact us"]) + "\n", [],
     note="a page of only navigation: no entry, no error")
 
+UNFINISHED = teaser("Fishermen", 40) + " (see the map)"
+add("page-subheading-unfinished", "\n\n".join(
+    ["The Harbour Gazette", "\n".join(MENU), "Sign in", "Harbour pier to be rebuilt"] +
+    HARBOUR[:3] + ["What the fishermen say", UNFINISHED] + HARBOUR[3:] + ["\n".join(MENU)]) +
+    "\n", [art(HARBOUR[:3] + ["What the fishermen say", UNFINISHED] + HARBOUR[3:],
+                "Harbour pier to be rebuilt")],
+    note="a subheading before a long paragraph whose last sentence has no full stop stays")
+
 # --- encodings
 body = "\n".join(SAMPLE_LINES)
 add("utf8-bom", "\ufeff" + body, SAMPLE_EXPECT)
