@@ -51,7 +51,9 @@
  *     weights sum highest (one pass); it is the page's article if they sum to 30 or more,
  *     unless a run before it sums to 30 and half as much (the article comes before a
  *     disclaimer or an "about us" that outweighs it), and it grows over the complete
- *     paragraphs right after it.
+ *     paragraphs right after it, and back over prose of 10 words or more before it when only
+ *     furniture, short unfinished lines, credits, bylines and datelines lie between (fewer than
+ *     12 of them: a lead over a table of contents or a row of share buttons).
  * 11. On a page, furniture is dropped and never makes an entry or a paragraph: paragraphs that
  *     occur more than once (but complete ones of 10 words or more), unfinished list items
  *     under 10 words, short unfinished lines made of a UI label ("Share", "Sign in",
@@ -1585,6 +1587,31 @@ find_headline(const struct doc *d, const struct opts *o, size_t start)
 	return two;
 }
 
+/* Rule 10: the run's lead: prose before it with only furniture, short unfinished lines,
+ * credits, bylines and datelines between (an introduction over a table of contents or a row of
+ * share buttons); returns the run's new first paragraph. */
+static size_t
+lead_before(const struct doc *d, size_t first)
+{
+	size_t j, gap = 0;
+
+	for (j = first; j-- > 0 && gap < 12;) {
+		const struct para *p = &d->paras[j];
+
+		if (p->weight == BARRIER)
+			break;
+		if (p->kind == P_COMPLETE && p->weight >= 10 && !p->drop) {
+			first = j;
+			gap = 0;
+		} else if (p->drop || p->weight == 0 || (p->kind == P_INCOMPLETE && p->weight == -1)) {
+			gap++;
+		} else {
+			break;
+		}
+	}
+	return first;
+}
+
 /* Rule 10: the densest run, [*first, *last]: the run of paragraphs whose weights sum highest
  * (Kadane's scan, one pass), never across a comment opener.  Returns the sum. */
 static long
@@ -1682,6 +1709,7 @@ page_article(const struct feedd_host *h, const struct opts *o, struct scratch *s
 		last++; /* a short last paragraph */
 	while (last > first && is_prompt(d->paras[last].s, d->paras[last].len, d->paras[last].words))
 		d->paras[last--].drop = 1; /* "Follow us on Twitter", "Subscribe to read on" */
+	first = lead_before(d, first);
 	hl = find_headline(d, o, first);
 	a.first = hl >= 0 ? (size_t)hl : first;
 	a.end = last + 1;

@@ -165,6 +165,18 @@ add("page-subheading-unfinished", "\n\n".join(
                 "Harbour pier to be rebuilt")],
     note="a subheading before a long paragraph whose last sentence has no full stop stays")
 
+LEAD_PARA = ("After ten years of argument the town has decided what to do with its old pier, "
+             "and the fishermen are pleased with the plan.")
+add("page-lead-contents", "\n\n".join(
+    ["The Harbour Gazette", "\n".join(MENU), "Sign in", "Harbour pier to be rebuilt",
+     LEAD_PARA, "Contents", "\n".join(["  1. What the vote means for the town",
+                                       "  2. When the works start", "  3. The fishermen"]),
+     "What the vote means for the town"] + HARBOUR[:3] + ["\n".join(MENU)]) + "\n",
+    [art([LEAD_PARA, "What the vote means for the town"] + HARBOUR[:3],
+         "Harbour pier to be rebuilt")],
+    note="a lead over a table of contents: the article starts at the lead, and its first "
+         "subheading is no headline")
+
 # --- encodings
 body = "\n".join(SAMPLE_LINES)
 add("utf8-bom", "\ufeff" + body, SAMPLE_EXPECT)
