@@ -6,7 +6,11 @@
  * 7.88 walks them): with 10,000 feeds queued inside curl that walk was a quarter of the
  * daemon's time.  Each host has its own queue; hosts with work and a free slot take turns.
  * An exec: source's command (command.c) is a transfer here too, without an easy handle: it
- * takes a slot of max_parallel, and the commands share one queue with no per-host cap. */
+ * takes a slot of max_parallel, and the commands share one queue with no per-host cap.
+ *
+ * A file: transfer is not a socket libcurl can wait on: it reads the whole file in one call
+ * (a 15 MB source held the loop for 15-40 ms, and a FIFO with no writer for ever), so it runs
+ * in one of the fetcher's reader threads, with an easy handle of its own, outside the multi. */
 #include "config.h"
 
 #include <ctype.h>
@@ -21,6 +25,7 @@
 #include "command.h"
 #include "fetch.h"
 #include "log.h"
+#include "offload.h"
 #include "xmalloc.h"
 
 struct host;
@@ -35,6 +40,9 @@ struct xfer {
 	struct fetch_result r;
 	size_t max_body;
 	int too_big;
+	int in_thread;       /* a file: transfer, being read by a reader thread */
+	int cancelled;       /* while in_thread: freed once the thread is done with it */
+	CURLcode code;       /* what the reader thread's curl_easy_perform said */
 	char errbuf[CURL_ERROR_SIZE];
 	struct fetcher *f;
 	fetch_done_cb cb;
@@ -69,7 +77,10 @@ struct fetcher {
 	 * the kernel as glibc gave the heap's top back and took it again each time. */
 	CURL **idle;
 	size_t n_idle;
+	struct offload *reader; /* the threads that read file: sources */
 };
+
+#define READER_THREADS 2
 
 int
 fetch_is_url(const char *s)
@@ -421,6 +432,8 @@ running_unlink(struct fetcher *f, struct xfer *x)
 }
 
 static void admit(struct fetcher *);
+static void file_read(void *);
+static void file_read_done(void *);
 
 /* A command is over: called back by it, as the last thing it does. */
 static void
@@ -431,6 +444,34 @@ command_done(struct fetch_result *r, void *arg)
 
 	x->r = *r;
 	memset(r, 0, sizeof(*r));
+	running_unlink(f, x);
+	x->cb(&x->r, x->arg);
+	xfer_free(x);
+	admit(f);
+}
+
+/* On a reader thread: the easy handle and x->r are the thread's until file_read_done. */
+static void
+file_read(void *arg)
+{
+	struct xfer *x = arg;
+
+	x->code = curl_easy_perform(x->easy);
+}
+
+/* On the loop: as check_multi_info for a transfer of the multi. */
+static void
+file_read_done(void *arg)
+{
+	struct xfer *x = arg;
+	struct fetcher *f = x->f;
+
+	x->in_thread = 0;
+	if (x->cancelled) { /* already out of the running list */
+		xfer_free(x);
+		return;
+	}
+	xfer_finish(x, x->code);
 	running_unlink(f, x);
 	x->cb(&x->r, x->arg);
 	xfer_free(x);
@@ -457,6 +498,10 @@ admit(struct fetcher *f)
 		h->running++;
 		if (command_is_source(x->o.url)) {
 			x->cmd = command_start(f->base, &x->o, command_done, x);
+		} else if (strncmp(h->key, "file:", 5) == 0) {
+			xfer_setup(x, &x->o);
+			x->in_thread = 1;
+			offload_submit(f->reader, file_read, file_read_done, x);
 		} else {
 			xfer_setup(x, &x->o);
 			if (curl_multi_add_handle(f->multi, x->easy) != CURLM_OK)
@@ -571,6 +616,7 @@ fetcher_new(struct event_base *base, long max_parallel, long max_per_host)
 	if ((f->multi = curl_multi_init()) == NULL)
 		fatalx("fetch: curl_multi_init failed");
 	f->timer = evtimer_new(base, timer_cb, f);
+	f->reader = offload_new(base, READER_THREADS, "read");
 	curl_multi_setopt(f->multi, CURLMOPT_SOCKETFUNCTION, multi_sock_cb);
 	curl_multi_setopt(f->multi, CURLMOPT_SOCKETDATA, f);
 	curl_multi_setopt(f->multi, CURLMOPT_TIMERFUNCTION, multi_timer_cb);
@@ -613,10 +659,16 @@ fetcher_free(struct fetcher *f)
 
 	for (x = f->xfers; x; x = next) {
 		next = x->next;
+		if (x->in_thread) {
+			x->cancelled = 1; /* freed by file_read_done, below */
+			continue;
+		}
 		if (x->easy)
 			curl_multi_remove_handle(f->multi, x->easy);
 		xfer_free(x);
 	}
+	f->xfers = NULL;
+	offload_free(f->reader); /* waits for the files being read */
 	for (b = 0; b < HOST_BUCKETS; b++) {
 		struct host *h, *hn;
 
@@ -687,10 +739,14 @@ fetch_cancel(struct fetcher *f, uint64_t id)
 	for (x = f->xfers; x; x = x->next) {
 		if (x->id != id)
 			continue;
-		if (x->easy)
-			curl_multi_remove_handle(f->multi, x->easy);
 		running_unlink(f, x);
-		xfer_free(x);
+		if (x->in_thread) {
+			x->cancelled = 1; /* its thread still reads: file_read_done frees it */
+		} else {
+			if (x->easy)
+				curl_multi_remove_handle(f->multi, x->easy);
+			xfer_free(x);
+		}
 		admit(f);
 		return;
 	}

@@ -1,0 +1,194 @@
+/* Worker threads for the loop: a locked queue of jobs, a done list handed back through an
+ * eventfd.  The loop never waits on them but in offload_wait (exit, final save). */
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "log.h"
+#include "offload.h"
+#include "xmalloc.h"
+
+struct ojob {
+	offload_work_fn *work;
+	offload_done_fn *done;
+	void *arg;
+	struct ojob *next;
+};
+
+struct offload {
+	struct event_base *base;
+	char *name;
+	pthread_mutex_t mu;
+	pthread_cond_t more, finished; /* a job queued; a job's work returned */
+	struct ojob *head, **tail;     /* waiting for a thread */
+	struct ojob *done;             /* work returned, done not run yet (any order) */
+	int stop;
+	int efd;                       /* readable while done is not empty */
+	struct event *ev;
+	pthread_t *threads;
+	int n_threads;
+	unsigned pending;              /* submitted, done not run: the loop's count */
+};
+
+static void *
+thread_main(void *arg)
+{
+	struct offload *o = arg;
+	struct ojob *j;
+	uint64_t one = 1;
+
+	pthread_mutex_lock(&o->mu);
+	for (;;) {
+		while (o->head == NULL && !o->stop)
+			pthread_cond_wait(&o->more, &o->mu);
+		if ((j = o->head) == NULL)
+			break; /* stopping, and nothing left */
+		if ((o->head = j->next) == NULL)
+			o->tail = &o->head;
+		pthread_mutex_unlock(&o->mu);
+		j->work(j->arg);
+		pthread_mutex_lock(&o->mu);
+		j->next = o->done;
+		o->done = j;
+		if (j->next == NULL) /* the loop is told once per batch */
+			while (write(o->efd, &one, sizeof(one)) == -1 && errno == EINTR)
+				;
+		pthread_cond_broadcast(&o->finished);
+	}
+	pthread_mutex_unlock(&o->mu);
+	return NULL;
+}
+
+/* Runs the done callbacks of every finished job; they may submit more. */
+static void
+reap(struct offload *o)
+{
+	struct ojob *list, *j;
+	uint64_t n;
+
+	pthread_mutex_lock(&o->mu);
+	list = o->done;
+	o->done = NULL;
+	if (read(o->efd, &n, sizeof(n)) == -1 && errno != EAGAIN)
+		log_warn("offload %s: eventfd", o->name);
+	pthread_mutex_unlock(&o->mu);
+	while ((j = list) != NULL) {
+		list = j->next;
+		o->pending--;
+		j->done(j->arg);
+		free(j);
+	}
+}
+
+static void
+on_done(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	reap(arg);
+}
+
+struct offload *
+offload_new(struct event_base *base, int threads, const char *name)
+{
+	struct offload *o = xcalloc(1, sizeof(*o));
+	sigset_t all, old;
+	char tname[16];
+	int i;
+
+	o->base = base;
+	o->name = xstrdup(name);
+	o->tail = &o->head;
+	pthread_mutex_init(&o->mu, NULL);
+	pthread_cond_init(&o->more, NULL);
+	pthread_cond_init(&o->finished, NULL);
+	if ((o->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) == -1)
+		fatal("offload %s: eventfd", name);
+	o->ev = event_new(base, o->efd, EV_READ | EV_PERSIST, on_done, o);
+	event_add(o->ev, NULL);
+	o->n_threads = threads > 0 ? threads : 1;
+	o->threads = xcalloc((size_t)o->n_threads, sizeof(*o->threads));
+	/* signals are the loop's (libevent's handlers, SIGCHLD for the workers) */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	snprintf(tname, sizeof(tname), "feedd-%s", name);
+	for (i = 0; i < o->n_threads; i++) {
+		int rc = pthread_create(&o->threads[i], NULL, thread_main, o);
+
+		if (rc != 0) {
+			errno = rc;
+			fatal("offload %s: pthread_create", name);
+		}
+		pthread_setname_np(o->threads[i], tname);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return o;
+}
+
+void
+offload_submit(struct offload *o, offload_work_fn *work, offload_done_fn *done, void *arg)
+{
+	struct ojob *j = xcalloc(1, sizeof(*j));
+
+	j->work = work;
+	j->done = done;
+	j->arg = arg;
+	o->pending++;
+	pthread_mutex_lock(&o->mu);
+	*o->tail = j;
+	o->tail = &j->next;
+	pthread_cond_signal(&o->more);
+	pthread_mutex_unlock(&o->mu);
+}
+
+unsigned
+offload_pending(const struct offload *o)
+{
+	return o->pending;
+}
+
+void
+offload_wait(struct offload *o)
+{
+	while (o->pending > 0) {
+		pthread_mutex_lock(&o->mu);
+		while (o->done == NULL)
+			pthread_cond_wait(&o->finished, &o->mu);
+		pthread_mutex_unlock(&o->mu);
+		reap(o);
+	}
+}
+
+void
+offload_free(struct offload *o)
+{
+	int i;
+
+	if (o == NULL)
+		return;
+	offload_wait(o);
+	pthread_mutex_lock(&o->mu);
+	o->stop = 1;
+	pthread_cond_broadcast(&o->more);
+	pthread_mutex_unlock(&o->mu);
+	for (i = 0; i < o->n_threads; i++)
+		pthread_join(o->threads[i], NULL);
+	event_free(o->ev);
+	close(o->efd);
+	pthread_cond_destroy(&o->more);
+	pthread_cond_destroy(&o->finished);
+	pthread_mutex_destroy(&o->mu);
+	free(o->threads);
+	free(o->name);
+	free(o);
+}

@@ -1,0 +1,27 @@
+/* Threads beside the event loop, for the work that may take longer than a loop pass. */
+#ifndef FEEDD_OFFLOAD_H
+#define FEEDD_OFFLOAD_H
+
+struct event_base;
+struct offload;
+
+/* Runs on a thread of the offload; it must touch only what its argument gives it. */
+typedef void offload_work_fn(void *arg);
+/* Runs on the loop, once the job's work has returned. */
+typedef void offload_done_fn(void *arg);
+
+/*
+ * Starts threads (at least one) that take jobs first come, first served; name is for the log
+ * and the threads' names ("feedd-NAME").  The loop hears of finished jobs through one eventfd.
+ */
+struct offload *offload_new(struct event_base *, int threads, const char *name);
+/* Queues work(arg) for a thread, then done(arg) on the loop.  Never blocks. */
+void offload_submit(struct offload *, offload_work_fn *work, offload_done_fn *done, void *arg);
+/* Jobs submitted whose done has not run yet. */
+unsigned offload_pending(const struct offload *);
+/* Blocks the loop until every job submitted has run its done (for an exit or a final save). */
+void offload_wait(struct offload *);
+/* Waits for every job (offload_wait), then ends the threads. */
+void offload_free(struct offload *);
+
+#endif

@@ -1,0 +1,85 @@
+"""The loop never waits on slow I/O: a file source that blocks (a FIFO with no writer: open()
+waits for one) and a state save that blocks (its temporary file is a FIFO: open() waits for a
+reader) hold a thread beside the loop, never the loop: /healthz and another feed keep
+answering at once, and each feed goes on once its I/O does.  A structural check, not a timing
+one: on a loop that does the I/O itself, the requests get no answer at all."""
+import http.client
+import os
+import threading
+import time
+
+from daemonlib import Daemon
+from testlib import SAMPLE, done, eq, ok
+
+
+def quick(d, path):
+    """status of path, or None if the daemon does not answer within 3 s."""
+    try:
+        c = http.client.HTTPConnection("127.0.0.1", d.port, timeout=3)
+        c.request("GET", path)
+        s = c.getresponse().status
+        c.close()
+        return s
+    except OSError:
+        return None
+
+
+def answers_throughout(d, seconds, what):
+    end, n, bad = time.time() + seconds, 0, 0
+    while time.time() < end:
+        for path in ("/healthz", "/feeds/small.atom"):
+            s = quick(d, path)
+            n += 1
+            bad += s is None or (path != "/healthz" and s != 200)
+        time.sleep(0.05)
+    eq(bad, 0, "%s: every one of %d requests answered at once" % (what, n))
+
+
+def entries(d, name):
+    s, _, body = d.feed(name)
+    return body.count(b"<entry>") if s == 200 else -1
+
+
+class Writer(threading.Thread):
+    """Opens the FIFO for writing whenever someone reads it, once released."""
+
+    def __init__(self, path, data):
+        super().__init__(daemon=True)
+        self.path, self.data, self.go, self.stop = path, data, threading.Event(), False
+
+    def run(self):
+        self.go.wait()
+        while not self.stop:
+            try:
+                fd = os.open(self.path, os.O_WRONLY | os.O_NONBLOCK)
+            except OSError:  # ENXIO: no reader yet
+                time.sleep(0.02)
+                continue
+            os.set_blocking(fd, True)
+            try:
+                os.write(fd, self.data)
+            except OSError:
+                pass
+            os.close(fd)
+
+
+# ---- a file source that blocks in open() ----
+d = Daemon()
+os.makedirs(d.dir, exist_ok=True)
+fifo = os.path.join(d.dir, "source.fifo")
+os.mkfifo(fifo)
+w = Writer(fifo, b"alpha\nbravo\ncharlie\n")
+w.start()
+d.write_config("[feed small]\nplugin = textdump\nsource = %s\ninterval = 1h\n"
+               "[feed slow]\nplugin = lines\nsource = %s\ninterval = 1s\n" % (SAMPLE, fifo))
+ok(d.start(), "daemon ready")
+ok(d.wait_for(lambda: entries(d, "small") > 0, 15), "the small feed is served")
+time.sleep(1)  # the FIFO's fetch has started (the first fetches spread over a few ms here)
+eq(quick(d, "/feeds/slow.atom"), 503, "the feed whose source blocks has nothing yet")
+answers_throughout(d, 2, "while a file source blocks in open()")
+w.go.set()
+ok(d.wait_for(lambda: entries(d, "slow") == 3, 15), "the blocked source is served once written")
+w.stop = True
+d.cleanup()
+
+done()
