@@ -504,7 +504,7 @@ feed_render(struct feed *f, int *known)
 	if (render(f, f->formats_wanted | 1u << FORMAT_ATOM, f->pending_updated, f->pending) == -1)
 		return -1;
 	atom = f->pending[FORMAT_ATOM];
-	h = hash_bytes(atom->body, atom->len);
+	h = atom->hash;
 	if (s->body_time == 0 || h != s->body_hash) {
 		if (s->body_time == 0) /* a state from before this was kept: the date served then */
 			s->body_time = f->pending_updated < now ? f->pending_updated : now;

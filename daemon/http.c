@@ -158,7 +158,7 @@ serve_feed(struct http *h, struct evhttp_request *req, struct feed *f, int forma
 		return;
 	}
 	ae = evhttp_find_header(in, "Accept-Encoding");
-	gz = r->gz && hdr_accepts_gzip(ae);
+	gz = r->gzlen > 0 && hdr_accepts_gzip(ae);
 	etag = gz ? r->gzetag : r->etag;
 	/* everything here was formatted when the response was built, not per request */
 	evhttp_add_header(out, "ETag", etag);

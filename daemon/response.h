@@ -8,22 +8,30 @@
 #include "buf.h"
 
 struct evbuffer_file_segment;
+struct span;
 
-/* Response memfds open at once, at most (see file_segment in response.c). */
-#define RESPONSE_SEGMENTS_MAX 256
+/* Response files open at once, at most (see the body file in response.c). */
+#define RESPONSE_FILES_MAX 8
+/* A body (or its gzip) of this many bytes or more lives in the response file, not the heap. */
+#define RESPONSE_FILE_MIN 2048
 
 /*
- * A large body also lives in a memfd, so that every request sends it with sendfile(2) from
- * one shared file segment: no copy per request, and none through user space
- * (RESPONSE_SEGMENTS_MAX bounds them).  A request in flight holds a reference.
+ * A body of RESPONSE_FILE_MIN bytes or more is kept in a file without a name (in the folder
+ * response_set_dir names, else a memfd), page-aligned, and every request sends it from there
+ * with sendfile(2): the heap holds none of it, and on disk its pages are page cache the kernel
+ * may drop.  A smaller one is kept in the heap, exactly its size, and sent by reference.  A
+ * request in flight holds a reference to the segment, so a body's pages are given back only
+ * once the last request sending it is done.
  */
 struct response {
 	int refs;
-	char *body; /* the document */
+	char *body; /* the document, or NULL when it is in the file (seg) */
 	size_t len;
-	char *gz; /* gzip of body, or NULL if it would not be smaller */
-	size_t gzlen;
-	struct evbuffer_file_segment *seg, *gzseg; /* or NULL: then sent by reference */
+	char *gz; /* gzip of body, or NULL: in the file (gzseg), or none (gzlen 0) */
+	size_t gzlen; /* 0: no gzip copy, since it would not be smaller */
+	struct evbuffer_file_segment *seg, *gzseg; /* in the file, or NULL: sent by reference */
+	struct span *span, *gzspan; /* where in the file, while seg and gzseg live */
+	uint64_t hash;          /* of body: its ETag */
 	char etag[24];          /* "\"<16 hex>\"", of body */
 	char gzetag[24];        /* of gz: a representation of its own */
 	char last_modified[40]; /* IMF-fixdate */
@@ -34,8 +42,15 @@ struct response {
 	const char *content_type; /* a constant; set by whoever made the response */
 };
 
+/* The folder for the response file (the state folder; copied); NULL: a memfd. */
+void response_set_dir(const char *dir);
 /* Takes body's memory.  refs starts at 1. */
 struct response *response_new(struct buf *body, int64_t mtime, long max_age);
+/* Appends the body (gz 0) or its gzip (gz 1) to out, from the heap or the file; 0, or -1
+ * with errno. */
+int response_bytes(const struct response *, int gz, struct buf *out);
+/* Bytes the response files hold for bodies not yet given back (page-rounded), for tests. */
+size_t response_file_bytes(void);
 /* Sets the time Last-Modified says. */
 void response_set_mtime(struct response *, int64_t mtime);
 void response_ref(struct response *);
