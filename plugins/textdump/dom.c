@@ -985,14 +985,6 @@ top_candidate(struct page *pg)
 	return t;
 }
 
-static int
-ends_sentence(const char *s, size_t n)
-{
-	while (n > 0 && strchr("\"')]", s[n - 1]))
-		n--;
-	return n > 0 && (s[n - 1] == '.' || s[n - 1] == '!' || s[n - 1] == '?');
-}
-
 static void
 keep_el(struct page *pg, const struct el *e, unsigned mask)
 {
@@ -1010,7 +1002,7 @@ lone_prose(const struct page *pg, const struct block *b)
 	double ld = b->chars ? (double)b->link_chars / (double)b->chars : 0;
 
 	return (b->chars > 80 && ld < 0.25) ||
-	       (b->link_chars == 0 && ends_sentence(btext(pg, b), b->len));
+	       (b->link_chars == 0 && ends_complete(btext(pg, b), b->len));
 }
 
 /* H9 */
@@ -1115,7 +1107,7 @@ clean(struct page *pg)
 		struct block *b = &pg->blocks[i];
 
 		if (b->keep && (b->link_chars * 2 > b->chars ||
-		                   (!ends_sentence(btext(pg, b), b->len) &&
+		                   (!ends_complete(btext(pg, b), b->len) &&
 		                    is_related_pointer(btext(pg, b), b->len))))
 			b->keep = 0;
 		if (b->keep && (strncmp(btext(pg, b), "\xc2\xa9", 2) == 0 ||

@@ -332,8 +332,7 @@ closer_before(const char *s, size_t n)
 	return 0;
 }
 
-/* Ends in . ? ! or … (or "..."), possibly followed by closing quotes or brackets. */
-static int
+int
 ends_complete(const char *s, size_t n)
 {
 	size_t l;

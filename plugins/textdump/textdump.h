@@ -18,6 +18,9 @@ void str_adds(struct str *, const char *);
 void str_add_html(struct str *, const char *s, size_t n);
 void str_reset(struct str *);
 
+/* Rule 4: does s[0..n) end a sentence: in . ? ! … 。 ！ or ？, possibly followed by closing
+ * quotes or brackets (” ’ » › " ' ) ])? */
+int ends_complete(const char *s, size_t n);
 /* Rule 8's fallback: the first sentence of s[0..n), cut at a word boundary past max bytes. */
 void derive_title(struct str *t, const char *s, size_t n, size_t max);
 /* Rule 9: the id key of a text, its first `words` words lower-cased without punctuation. */
