@@ -1449,14 +1449,13 @@ near_date(const struct page *pg, const struct block *first)
 }
 
 static int
-article_emit(struct page *pg, const struct feedd_host *h, const struct feedd_input *in,
+article_emit(struct page *pg, const struct feedd_host *h, const char *base, const char *link,
     long title_max, long id_words)
 {
 	struct str title = {0}, html = {0}, key = {0}, caption = {0};
 	struct feedd_entry e = {0};
 	const struct block *first = NULL;
-	char *link, *author = NULL, *ld_author = NULL;
-	const char *base = page_base(pg, in);
+	char *author = NULL, *ld_author = NULL;
 	size_t i;
 	int rc = 0;
 
@@ -1489,7 +1488,6 @@ article_emit(struct page *pg, const struct feedd_host *h, const struct feedd_inp
 		derive_title(&title, btext(pg, first), first->len, (size_t)title_max);
 	make_id_key(&key, btext(pg, first), first->len, id_words);
 	read_jsonld(pg, &ld_author);
-	link = pc_resolve(pg->m.canonical ? pg->m.canonical : pg->m.og_url, base);
 	author = clean_author(pg->m.author ? strdup(pg->m.author)
 	                     : ld_author ? strdup(ld_author)
 	                     : pg->m.rel_author ? strdup(pg->m.rel_author)
@@ -1516,7 +1514,6 @@ article_emit(struct page *pg, const struct feedd_host *h, const struct feedd_inp
 	free(html.p);
 	free(key.p);
 	free(caption.p);
-	free(link);
 	free(author);
 	free(ld_author);
 	return rc;
@@ -1600,11 +1597,9 @@ page_scheme(const char *href)
 }
 
 static int
-emit_teasers(struct page *pg, const struct feedd_host *h, const struct feedd_input *in,
+emit_teasers(struct page *pg, const struct feedd_host *h, const char *base, const char *article,
     long title_max, long id_words)
 {
-	const char *base = page_base(pg, in);
-	char *article = pc_resolve(pg->m.canonical ? pg->m.canonical : pg->m.og_url, base);
 	int rc = 0;
 
 	for (size_t i = 0; i < pg->n_links && rc == 0; i++) {
@@ -1635,7 +1630,6 @@ emit_teasers(struct page *pg, const struct feedd_host *h, const struct feedd_inp
 		rc = emit_teaser(h, url, text, l->len, title_max, id_words);
 		l->len = (size_t)-1; /* emitted: its URL is taken */
 	}
-	free(article);
 	return rc;
 }
 
@@ -1714,7 +1708,7 @@ page_free(struct page *pg)
 }
 
 static void
-feed_info(struct page *pg, const struct feedd_host *h, const struct feedd_input *in)
+feed_info(struct page *pg, const struct feedd_host *h, const char *base)
 {
 	struct feedd_feed_info fi = {0};
 	struct str t = {0};
@@ -1724,7 +1718,7 @@ feed_info(struct page *pg, const struct feedd_host *h, const struct feedd_input 
 	else if (pg->m.title)
 		add_folded(&t, pg->m.title);
 	fi.title = t.len ? t.p : NULL;
-	fi.link = page_base(pg, in);
+	fi.link = base;
 	h->feed_info(h->ctx, &fi);
 	free(t.p);
 }
@@ -1770,11 +1764,16 @@ dom_segment(const struct feedd_host *h, const struct feedd_input *in, long title
 		h->error(h->ctx, "textdump: out of memory");
 		rc = -1;
 	} else {
-		feed_info(&pg, h, in);
-		rc = article_emit(&pg, h, in, title_max, id_words);
+		/* H13: the page's base and the article's link, for the article and its teasers */
+		const char *base = page_base(&pg, in);
+		char *link = pc_resolve(pg.m.canonical ? pg.m.canonical : pg.m.og_url, base);
+
+		feed_info(&pg, h, base);
+		rc = article_emit(&pg, h, base, link, title_max, id_words);
 		if (rc == 0)
-			rc = emit_teasers(&pg, h, in, title_max, id_words);
+			rc = emit_teasers(&pg, h, base, link, title_max, id_words);
 		rc = rc == -2 ? -1 : 0;
+		free(link);
 	}
 	page_free(&pg);
 	xmlFreeDoc(doc);
