@@ -342,6 +342,8 @@ struct block {
 	int item;
 	int caption;
 	int keep;
+	int dated;    /* date is known: H10 and H13 read a paragraph's dateline once */
+	int64_t date; /* the dateline's time, 0 for none */
 };
 
 struct link {
@@ -1096,6 +1098,17 @@ clean_drops(const struct page *pg, const struct el *e)
 	       (e->scored && e->score + e->name_weight < 0);
 }
 
+/* The time a short paragraph's dateline names (H10, H13), or 0; read once per paragraph. */
+static int64_t
+block_date(const struct page *pg, struct block *b)
+{
+	if (!b->dated) {
+		b->date = b->chars <= 80 ? dateline_time(btext(pg, b), b->len) : 0;
+		b->dated = 1;
+	}
+	return b->date;
+}
+
 /* H10: the paragraphs of the article, then the containers inside it. */
 static void
 clean(struct page *pg)
@@ -1154,7 +1167,7 @@ clean(struct page *pg)
 			continue;
 		if (lone_prose(pg, b))
 			break;
-		if (b->chars <= 80 && dateline_time(btext(pg, b), b->len))
+		if (block_date(pg, b) != 0)
 			b->keep = 0;
 	}
 	/* social and subscription prompts at its end */
@@ -1426,7 +1439,7 @@ page_base(const struct page *pg, const struct feedd_input *in)
 /* H13's last resort: a dateline ("Tuesday, December 1, 2026 09:12") among the few paragraphs
  * around the article's opening (its headline, or its first paragraph). */
 static int64_t
-near_date(const struct page *pg, const struct block *first)
+near_date(struct page *pg, const struct block *first)
 {
 	size_t at = (size_t)(first - pg->blocks), i, lo;
 	int64_t t;
@@ -1439,10 +1452,10 @@ near_date(const struct page *pg, const struct block *first)
 	/* boilerplate between (share buttons) does not count toward the few, though a date
 	 * may sit in it ("post-meta") */
 	for (i = lo; i < pg->n_blocks && seen < 11; i++) {
-		const struct block *b = &pg->blocks[i];
+		struct block *b = &pg->blocks[i];
 
 		seen += !(b->flags & (F_BP_TAG | F_BP_NAME | F_HIDDEN));
-		if (!b->heading && b->chars <= 80 && (t = dateline_time(btext(pg, b), b->len)) != 0)
+		if (!b->heading && (t = block_date(pg, b)) != 0)
 			return t;
 	}
 	return 0;
