@@ -10,12 +10,13 @@
 
 const struct format formats[FORMAT_N] = {
 	{"atom", ".atom", "application/atom+xml", "application/atom+xml; charset=utf-8", "Atom",
-	    1, atom_write_to},
+	    1, atom_write_to, &atom_parts},
 	{"rss", ".rss", "application/rss+xml", "application/rss+xml; charset=utf-8", "RSS", 1,
-	    rss_write},
+	    rss_write, &rss_parts},
 	{"json", ".json", "application/feed+json", "application/feed+json; charset=utf-8",
-	    "JSON Feed", 1, jsonfeed_write},
-	{"html", ".html", "text/html", "text/html; charset=utf-8", "Web page", 0, htmlview_write},
+	    "JSON Feed", 1, jsonfeed_write, NULL},
+	{"html", ".html", "text/html", "text/html; charset=utf-8", "Web page", 0, htmlview_write,
+	    &htmlview_parts},
 };
 
 const struct format *
@@ -144,6 +145,29 @@ format_flush(format_out *out, void *ctx, struct buf *b)
 
 	buf_reset(b);
 	return r < 0 ? -1 : 0;
+}
+
+int
+format_write_parts(const struct format_parts *p, format_out *out, void *ctx,
+    const struct atom_feed *f, struct entry *const *v, size_t n)
+{
+	struct buf b = BUF_INIT, scratch = BUF_INIT;
+	size_t i;
+	int rc = -1;
+
+	p->head(&b, f);
+	for (i = 0; i < n; i++) {
+		/* an entry goes on in one piece: it is mostly short elements */
+		p->entry(&b, &scratch, f, v[i]);
+		if (b.len >= 4096 && format_flush(out, ctx, &b) == -1)
+			goto fail;
+	}
+	p->tail(&b, f, n);
+	rc = format_flush(out, ctx, &b);
+fail:
+	buf_free(&b);
+	buf_free(&scratch);
+	return rc;
 }
 
 int

@@ -16,6 +16,19 @@ typedef int format_out(void *ctx, const char *p, int n);
 typedef int format_writer(format_out *out, void *ctx, const struct atom_feed *f,
     struct entry *const *v, size_t n);
 
+/*
+ * A document in three parts: head (all before the first entry), one entry at a time, and tail
+ * (n is how many entries there were).  A format that has them is written by
+ * format_write_parts, and `feedd convert` spools its entries before it knows the head (the
+ * feed's title and newest date are known only once the last entry is in).
+ */
+struct format_parts {
+	void (*head)(struct buf *, const struct atom_feed *);
+	void (*entry)(struct buf *, struct buf *scratch, const struct atom_feed *,
+	    const struct entry *);
+	void (*tail)(struct buf *, const struct atom_feed *, size_t n);
+};
+
 struct format {
 	const char *name;    /* for `convert -f`: "atom" */
 	const char *ext;     /* served as /feeds/NAME.ext: ".atom" */
@@ -24,6 +37,7 @@ struct format {
 	const char *label;   /* for people: "Atom" */
 	int is_feed;         /* a feed readers subscribe to (else a page to read) */
 	format_writer *write;
+	const struct format_parts *parts; /* or NULL: written only whole (JSON Feed) */
 };
 
 /* Every format; formats[FORMAT_ATOM] is the one OPML and `convert` default to.  Adding a
@@ -40,6 +54,11 @@ int format_by_path(const char *path, size_t len, size_t *stem_len);
 
 /* The writers. */
 format_writer atom_write_to, rss_write, jsonfeed_write, htmlview_write;
+extern const struct format_parts atom_parts, rss_parts, htmlview_parts;
+/* head, the entries v[0..n) each handed to out as it is made, tail: the format_writer of a
+ * format with parts. */
+int format_write_parts(const struct format_parts *, format_out *out, void *ctx,
+    const struct atom_feed *f, struct entry *const *v, size_t n);
 
 /* Helpers the writers share. */
 /* XML text content (escapes <, >, & and CR); s is clean UTF-8. */

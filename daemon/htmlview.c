@@ -148,33 +148,41 @@ article(struct buf *b, struct buf *scratch, const struct atom_feed *f, const str
 	ADD(b, "</article>\n");
 }
 
+/* The links are relative: the feed's own name and an extension. */
+static const char *
+feed_name(const struct atom_feed *f)
+{
+	if (f->feed_base == NULL)
+		return NULL;
+	return strrchr(f->feed_base, '/') ? strrchr(f->feed_base, '/') + 1 : f->feed_base;
+}
+
+static void
+page_head(struct buf *b, const struct atom_feed *f)
+{
+	const char *name = feed_name(f);
+
+	head(b, f, name);
+	if (name)
+		subscribe(b, name);
+	ADD(b, "</header>\n<main>\n");
+}
+
+static void
+page_tail(struct buf *b, const struct atom_feed *f, size_t n)
+{
+	(void)f;
+	if (n == 0)
+		ADD(b, "<p>No entries yet.</p>\n");
+	ADD(b, "</main>\n<footer><p class=\"meta\">Made by feedd " PACKAGE_VERSION
+	       "</p></footer>\n</body></html>\n");
+}
+
+const struct format_parts htmlview_parts = {page_head, article, page_tail};
+
 int
 htmlview_write(format_out *out, void *ctx, const struct atom_feed *f, struct entry *const *v,
     size_t n)
 {
-	struct buf b = BUF_INIT, scratch = BUF_INIT;
-	const char *name = NULL;
-	size_t i;
-	int rc = -1;
-
-	if (f->feed_base) /* the links are relative: the feed's own name and an extension */
-		name = strrchr(f->feed_base, '/') ? strrchr(f->feed_base, '/') + 1 : f->feed_base;
-	head(&b, f, name);
-	if (name)
-		subscribe(&b, name);
-	ADD(&b, "</header>\n<main>\n");
-	if (n == 0)
-		ADD(&b, "<p>No entries yet.</p>\n");
-	for (i = 0; i < n; i++) {
-		article(&b, &scratch, f, v[i]);
-		if (format_flush(out, ctx, &b) == -1)
-			goto fail;
-	}
-	ADD(&b, "</main>\n<footer><p class=\"meta\">Made by feedd " PACKAGE_VERSION
-	        "</p></footer>\n</body></html>\n");
-	rc = format_flush(out, ctx, &b);
-fail:
-	buf_free(&b);
-	buf_free(&scratch);
-	return rc;
+	return format_write_parts(&htmlview_parts, out, ctx, f, v, n);
 }

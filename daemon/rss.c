@@ -118,28 +118,29 @@ channel_head(struct buf *b, const struct atom_feed *f)
 		atom_link(b, "hub", NULL, f->hub_url);
 }
 
+static void
+rss_head(struct buf *b, const struct atom_feed *f)
+{
+	ADD(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	       "<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\""
+	       " xmlns:content=\"http://purl.org/rss/1.0/modules/content/\""
+	       " xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><channel>");
+	channel_head(b, f);
+}
+
+static void
+rss_tail(struct buf *b, const struct atom_feed *f, size_t n)
+{
+	(void)f;
+	(void)n;
+	ADD(b, "</channel></rss>\n");
+}
+
+const struct format_parts rss_parts = {rss_head, item, rss_tail};
+
 int
 rss_write(format_out *out, void *ctx, const struct atom_feed *f, struct entry *const *v,
     size_t n)
 {
-	struct buf b = BUF_INIT, scratch = BUF_INIT;
-	size_t i;
-	int rc = -1;
-
-	ADD(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	        "<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\""
-	        " xmlns:content=\"http://purl.org/rss/1.0/modules/content/\""
-	        " xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><channel>");
-	channel_head(&b, f);
-	for (i = 0; i < n; i++) {
-		item(&b, &scratch, f, v[i]);
-		if (format_flush(out, ctx, &b) == -1)
-			goto fail;
-	}
-	ADD(&b, "</channel></rss>\n");
-	rc = format_flush(out, ctx, &b);
-fail:
-	buf_free(&b);
-	buf_free(&scratch);
-	return rc;
+	return format_write_parts(&rss_parts, out, ctx, f, v, n);
 }
