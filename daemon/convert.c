@@ -1,5 +1,7 @@
 /* `feedd convert -p PLUGIN [-s KEY=VALUE]... [-i|-x REGEX]... [SOURCE]`: stateless, for scripts
- * and tests. */
+ * and tests.  Entries are written as they come into a spool (a temporary file past the first
+ * SPOOL_CHUNK bytes), since the feed's head, which comes first, is known only at the end (its
+ * title may come last, its date is the newest entry's); a file is read through a mapping. */
 #include "config.h"
 
 #include <errno.h>
@@ -10,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,6 +31,8 @@
 #include "wproc.h"
 #include "url.h"
 #include "xmalloc.h"
+
+#define SPOOL_CHUNK (256 * 1024) /* the entries' bytes kept in memory, and written at once */
 
 void
 convert_stamp(struct entry **v, size_t n, int64_t seen)
@@ -124,9 +130,33 @@ parse_args(int argc, char **argv, struct convert_args *a)
 	a->source = optind < argc ? argv[optind] : "-";
 }
 
-/* Reads the source: stdin, a path, or a URL.  Returns 0 or -1 with an error printed. */
+/* A source file mapped, read-only, with a NUL byte after it as struct input wants: the file's
+ * last page ends in zeros, and an anonymous page follows one that it fills.  No copy, and its
+ * pages are the page cache's.  Returns 0, or -1 (errno set) for the caller to read it. */
 static int
-load_source(const char *source, struct fetch_result *r, char **url)
+map_file(int fd, size_t len, struct fetch_result *r, void **map, size_t *maplen)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), total = (len + 1 + page - 1) / page * page;
+	void *p;
+
+	p = mmap(NULL, total, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return -1;
+	if (mmap(p, len, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, fd, 0) == MAP_FAILED) {
+		munmap(p, total);
+		return -1;
+	}
+	*map = p;
+	*maplen = total;
+	r->body.data = p; /* borrowed: the caller takes it back before fetch_result_free */
+	r->body.len = len;
+	return 0;
+}
+
+/* Reads the source: stdin, a path (mapped, into *map), or a URL.  Returns 0 or -1 with an
+ * error printed. */
+static int
+load_source(const char *source, struct fetch_result *r, char **url, void **map, size_t *maplen)
 {
 	struct stat st;
 	int fd;
@@ -158,7 +188,9 @@ load_source(const char *source, struct fetch_result *r, char **url)
 		return 0;
 	}
 	if ((fd = open(source, O_RDONLY | O_CLOEXEC)) == -1 || fstat(fd, &st) == -1 ||
-	    S_ISDIR(st.st_mode) || buf_read_fd(&r->body, fd) == -1) {
+	    S_ISDIR(st.st_mode) || ((!S_ISREG(st.st_mode) || st.st_size == 0 ||
+	    map_file(fd, (size_t)st.st_size, r, map, maplen) == -1) &&
+	    buf_read_fd(&r->body, fd) == -1)) {
 		fprintf(stderr, "feedd convert: %s: %s\n", source,
 		    fd != -1 && S_ISDIR(st.st_mode) ? "is a directory" : strerror(errno));
 		if (fd != -1)
@@ -177,32 +209,160 @@ stdout_write(void *ctx, const char *p, int n)
 	return fwrite(p, 1, (size_t)n, stdout) == (size_t)n ? n : -1;
 }
 
+/* What the entries need of the feed: where an entry without a link or content links to. */
+static void
+feed_base(struct atom_feed *f, const char *url)
+{
+	memset(f, 0, sizeof(*f));
+	f->entry_base = url_clickable(url) ? url : NULL;
+}
+
+/* The rest, known once the plugin is done: id into id[], label is the source's. */
+static void
+feed_head(struct atom_feed *f, const struct harvest *h, const char *url, const char *label,
+    char id[ENTRY_ID_LEN + 1], int64_t updated)
+{
+	atom_feed_id(url, id);
+	f->id = id;
+	f->title = h->feed_title ? h->feed_title : label;
+	f->subtitle = h->feed_subtitle;
+	f->author = h->feed_author ? h->feed_author : label;
+	f->alt_url = h->feed_link ? h->feed_link : f->entry_base;
+	f->updated = updated;
+}
+
+/* A format with no parts (JSON Feed) is written from every entry held. */
 static int
 write_feed(const struct format *fmt, const struct harvest *h, const char *url, int64_t seen)
 {
 	char id[ENTRY_ID_LEN + 1];
 	char *label = sourceurl_label(url);
-	struct atom_feed f = {0};
-	int rc = -1, web = url_clickable(url);
+	struct atom_feed f;
+	int rc = -1;
 
-	atom_feed_id(url, id);
-	f.id = id;
-	f.title = h->feed_title ? h->feed_title : label;
-	f.subtitle = h->feed_subtitle;
-	f.author = h->feed_author ? h->feed_author : label;
-	f.alt_url = h->feed_link ? h->feed_link : web ? url : NULL;
-	f.entry_base = web ? url : NULL;
-	f.updated = seen;
+	feed_base(&f, url);
 	for (size_t i = 0; i < h->n; i++)
-		if (h->v[i]->updated > f.updated)
-			f.updated = h->v[i]->updated;
-	/* streamed: a large feed is never held twice in memory */
+		if (h->v[i]->updated > seen)
+			seen = h->v[i]->updated;
+	feed_head(&f, h, url, label, id, seen);
 	if (fmt->write(stdout_write, NULL, &f, h->v, h->n) == -1 || fflush(stdout) != 0)
 		fprintf(stderr, "feedd convert: cannot write the feed: %s\n", strerror(errno));
 	else
 		rc = 0;
 	free(label);
 	return rc;
+}
+
+/* The entries written so far, in the format's entry form, while the plugin runs. */
+struct spool {
+	const struct format_parts *parts;
+	struct atom_feed f;
+	struct buf b, scratch; /* b: what is not in file yet */
+	FILE *file;            /* a temporary file, once b has grown past SPOOL_CHUNK */
+	int64_t seen, newest;
+	int error;             /* an errno the spool met, or 0 */
+};
+
+static void
+spool_init(struct spool *s, const struct format *fmt, const char *url, int64_t seen)
+{
+	memset(s, 0, sizeof(*s));
+	s->parts = fmt->parts;
+	feed_base(&s->f, url);
+	s->seen = s->newest = seen;
+}
+
+static int
+spool_flush(struct spool *s)
+{
+	if (s->error == 0 && s->file == NULL && (s->file = tmpfile()) == NULL)
+		s->error = errno ? errno : EIO;
+	if (s->error == 0 && fwrite(s->b.data, 1, s->b.len, s->file) != s->b.len)
+		s->error = errno ? errno : EIO;
+	buf_reset(&s->b);
+	return s->error ? -1 : 0;
+}
+
+/* harvest.sink: the entry stamped as convert_stamp would, written, and freed. */
+static int
+spool_entry(void *ctx, struct entry *e)
+{
+	struct spool *s = ctx;
+
+	entry_stamp(e, s->seen - (int64_t)e->seq);
+	if (e->updated > s->newest)
+		s->newest = e->updated;
+	s->parts->entry(&s->b, &s->scratch, &s->f, e);
+	entry_free(e);
+	if (s->b.len >= SPOOL_CHUNK)
+		return spool_flush(s);
+	return s->error ? -1 : 0;
+}
+
+/* The spool's file onto stdout (flushed), by sendfile where stdout takes it. */
+static int
+copy_out(FILE *file)
+{
+	char chunk[65536];
+	off_t off = 0, end;
+	ssize_t n;
+	int fd = fileno(file);
+
+	if (fflush(file) != 0 || (end = lseek(fd, 0, SEEK_END)) == -1 || fflush(stdout) != 0)
+		return -1;
+	while (off < end && (n = sendfile(STDOUT_FILENO, fd, &off, (size_t)(end - off))) > 0)
+		;
+	if (off < end && n == -1 && errno != EINVAL && errno != ENOSYS)
+		return -1;
+	while (off < end) { /* a stdout sendfile refuses (one opened to append, say) */
+		if ((n = pread(fd, chunk, sizeof(chunk), off)) <= 0 ||
+		    fwrite(chunk, 1, (size_t)n, stdout) != (size_t)n)
+			return -1;
+		off += n;
+	}
+	return 0;
+}
+
+/* The head, the spooled entries, the tail. */
+static int
+spool_finish(struct spool *s, const struct harvest *h, const char *url)
+{
+	char id[ENTRY_ID_LEN + 1], *label = sourceurl_label(url);
+	struct buf head = BUF_INIT;
+	int rc = -1;
+
+	if (s->file && s->b.len)
+		spool_flush(s);
+	if (s->error) {
+		fprintf(stderr, "feedd convert: cannot spool the entries: %s\n", strerror(s->error));
+		goto done;
+	}
+	feed_head(&s->f, h, url, label, id, s->newest);
+	s->parts->head(&head, &s->f);
+	if (fwrite(head.data, 1, head.len, stdout) != head.len ||
+	    (s->file ? copy_out(s->file) : fwrite(s->b.data, 1, s->b.len, stdout) != s->b.len))
+		goto fail;
+	buf_reset(&head);
+	s->parts->tail(&head, &s->f, h->n);
+	if (fwrite(head.data, 1, head.len, stdout) != head.len || fflush(stdout) != 0)
+		goto fail;
+	rc = 0;
+	goto done;
+fail:
+	fprintf(stderr, "feedd convert: cannot write the feed: %s\n", strerror(errno));
+done:
+	buf_free(&head);
+	free(label);
+	return rc;
+}
+
+static void
+spool_free(struct spool *s)
+{
+	if (s->file)
+		fclose(s->file);
+	buf_free(&s->b);
+	buf_free(&s->scratch);
 }
 
 /* Loads the plugins here, or starts a worker that loads them (-w).  Returns 0 or -1. */
@@ -272,29 +432,48 @@ convert_main(int argc, char **argv)
 	const struct plugin *pl;
 	struct fetch_result r;
 	struct harvest h = {0};
+	struct spool sp = {0};
 	char *url = NULL;
+	void *map = NULL;
+	size_t maplen = 0;
 	int rc = 1;
 
 	parse_args(argc, argv, &a);
 	log_init(a.verbose, "feedd convert");
-	curl_global_init(CURL_GLOBAL_DEFAULT);
+	/* only for a URL: libcurl's TLS and SSH set-up touches some 4 MB of their libraries */
+	if (fetch_is_url(a.source))
+		curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (find_plugin(&a, &set, &w, &pl) == -1)
 		goto done;
 	source_qualify_bare(&a.opts, pl);
 	h.filter = &a.filter;
-	if (load_source(a.source, &r, &url) == 0) {
+	if (load_source(a.source, &r, &url, &map, &maplen) == 0) {
 		struct input in = {r.body.data ? r.body.data : "", r.body.len, url, r.content_type,
 		    r.charset};
 
+		if (a.format->parts) {
+			spool_init(&sp, a.format, url, r.mtime);
+			h.sink = spool_entry;
+			h.sink_ctx = &sp;
+		}
 		if (run_plugin(&a, pl, &w, &in, &h) == -1) {
 			fprintf(stderr, "feedd convert: %s: %s\n", a.source, h.error);
+		} else if (a.format->parts) {
+			report(&h, pl);
+			rc = spool_finish(&sp, &h, url) == 0 ? 0 : 1;
 		} else {
 			report(&h, pl);
 			convert_stamp(h.v, h.n, r.mtime);
 			rc = write_feed(a.format, &h, url, r.mtime) == 0 ? 0 : 1;
 		}
 	}
+	if (map) {
+		munmap(map, maplen);
+		r.body.data = NULL;
+		r.body.len = 0;
+	}
 	fetch_result_free(&r);
+	spool_free(&sp);
 done:
 	wproc_close(&w);
 	harvest_free(&h);
@@ -302,6 +481,7 @@ done:
 	optlist_free(&a.opts);
 	filter_free(&a.filter);
 	plugins_free(&set);
-	curl_global_cleanup();
+	if (fetch_is_url(a.source))
+		curl_global_cleanup();
 	return rc;
 }

@@ -422,3 +422,68 @@ idset_free(struct idset *s)
 	s->slots = NULL;
 	s->cap = s->n = 0;
 }
+
+static int
+hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : 0;
+}
+
+/* The uuid's 16 bytes: never all zero, as its version nibble is 5 (an empty slot is). */
+static void
+id_bytes(const char *id, unsigned char out[16])
+{
+	const char *p = id + 9;
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		if (*p == '-')
+			p++;
+		out[i] = (unsigned char)(hexval(p[0]) << 4 | hexval(p[1]));
+		p += 2;
+	}
+}
+
+static int
+key_put(struct idkeys *s, const unsigned char k[16])
+{
+	static const unsigned char empty[16];
+	size_t i, mask = s->cap - 1;
+	uint64_t h;
+
+	memcpy(&h, k, 8); /* SHA-1 bytes: as good a hash as any */
+	for (i = h & mask; memcmp(s->slots[i], empty, 16) != 0; i = (i + 1) & mask)
+		if (memcmp(s->slots[i], k, 16) == 0)
+			return 0;
+	memcpy(s->slots[i], k, 16);
+	s->n++;
+	return 1;
+}
+
+int
+idkeys_add(struct idkeys *s, const char *id)
+{
+	unsigned char k[16];
+	size_t i;
+
+	if ((s->n + 1) * 2 > s->cap) {
+		struct idkeys g = {NULL, s->cap ? s->cap * 2 : 64, 0};
+
+		g.slots = xcalloc(g.cap, sizeof(*g.slots));
+		for (i = 0; i < s->cap; i++)
+			if (memcmp(s->slots[i], (unsigned char[16]){0}, 16) != 0)
+				key_put(&g, s->slots[i]);
+		free(s->slots);
+		*s = g;
+	}
+	id_bytes(id, k);
+	return key_put(s, k);
+}
+
+void
+idkeys_free(struct idkeys *s)
+{
+	free(s->slots);
+	s->slots = NULL;
+	s->cap = s->n = 0;
+}

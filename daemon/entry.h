@@ -93,4 +93,14 @@ int idset_add(struct idset *, struct entry *e);
 struct entry *idset_find(const struct idset *, const char *id);
 void idset_free(struct idset *);
 
+/* Ids alone (the 16 bytes of each urn:uuid), for a harvest whose entries go on as they come
+ * (harvest.sink): 32 bytes an id at most, the entries themselves gone. */
+struct idkeys {
+	unsigned char (*slots)[16];
+	size_t cap, n;
+};
+/* Adds id (an entry's, entry_make_id's form); returns 1 if it was new, 0 if present. */
+int idkeys_add(struct idkeys *, const char *id);
+void idkeys_free(struct idkeys *);
+
 #endif

@@ -69,12 +69,13 @@ harvest_free(struct harvest *h)
 {
 	size_t i;
 
-	for (i = 0; i < h->n; i++)
+	for (i = 0; h->v && i < h->n; i++) /* a sink's harvest counts, but holds none */
 		entry_free(h->v[i]);
 	free(h->v);
-	for (i = 0; i < h->n_excluded; i++)
+	for (i = 0; h->excluded && i < h->n_excluded; i++)
 		entry_free(h->excluded[i]);
 	free(h->excluded);
+	idkeys_free(&h->keys);
 	free(h->feed_title);
 	free(h->feed_link);
 	free(h->feed_author);
@@ -106,11 +107,20 @@ host_option(void *ctx, const char *key)
 static void
 exclude(struct harvest *out, struct idset *ids, struct entry *e)
 {
-	struct entry *stub = entry_new();
+	struct entry *stub;
 
-	memcpy(stub->id, e->id, sizeof(stub->id));
 	log_debug("source: entry %zu (%s) excluded by the feed's filter",
 	    out->n + out->n_excluded + out->dropped + 1, e->title);
+	if (out->sink) { /* only the id is kept, and only to tell a repeat */
+		if (!idkeys_add(&out->keys, e->id))
+			out->dropped++;
+		else
+			out->n_excluded++;
+		entry_free(e);
+		return;
+	}
+	stub = entry_new();
+	memcpy(stub->id, e->id, sizeof(stub->id));
 	entry_free(e);
 	if (!idset_add(ids, stub)) {
 		out->dropped++;
@@ -147,11 +157,11 @@ harvest_emit(struct harvest *out, struct idset *ids, const struct feedd_entry *p
 		exclude(out, ids, e);
 		return 0;
 	}
-	if (out->n == out->cap) {
+	if (out->n == out->cap && out->sink == NULL) {
 		out->cap = out->cap ? out->cap * 2 : 32;
 		out->v = xreallocarray(out->v, out->cap, sizeof(*out->v));
 	}
-	if (!idset_add(ids, e)) {
+	if (out->sink ? !idkeys_add(&out->keys, e->id) : !idset_add(ids, e)) {
 		log_debug("source: entry %zu (%s) dropped: its id key repeats an earlier entry's",
 		    out->n + out->n_excluded + out->dropped + 1, e->title);
 		out->dropped++;
@@ -159,6 +169,10 @@ harvest_emit(struct harvest *out, struct idset *ids, const struct feedd_entry *p
 		return 0;
 	}
 	e->seq = out->n;
+	if (out->sink) {
+		out->n++;
+		return out->sink(out->sink_ctx, e);
+	}
 	out->v[out->n++] = e;
 	return 0;
 }

@@ -39,6 +39,13 @@ struct harvest {
 	struct entry **excluded; /* what the filter dropped, only their ids kept (a store drops
 	                            an entry it held that has changed so as to be dropped) */
 	size_t n_excluded, cap_excluded;
+	/* If set, each entry kept goes to sink as it comes, which owns it from then on, instead
+	 * of into v (which stays empty; n still counts them, and e->seq is its place), and only
+	 * the ids seen stay, in keys (excluded stays empty too): one entry in memory at a time.
+	 * sink returns 0, or -1 to take no more (harvest_emit returns -1). */
+	int (*sink)(void *ctx, struct entry *e);
+	void *sink_ctx;
+	struct idkeys keys;
 };
 
 void harvest_free(struct harvest *);

@@ -1,6 +1,7 @@
 /* A plugin that misbehaves as its input's first line says, for the containment tests:
  * "good", "segv", "loop", "memory", "exit", "fork", "connect PORT", "file PATH", "garbage",
- * "flood".  Built without sanitizers, so that its faults are the kernel's to report. */
+ * "flood", "many N" (N entries of 4 KiB of text each, and the first once more: a
+ * plugin that stops when asked, with more than any host should hold at once).  Built without sanitizers, so that its faults are the kernel's to report. */
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -83,6 +84,30 @@ garbage(void)
 		(void)!write(fd, junk, sizeof(junk));
 }
 
+/* N distinct entries of 4 KiB of text, then the first again (a duplicate, to be dropped). */
+static int
+many(const struct feedd_host *h, long n)
+{
+	static char text[4097];
+	struct feedd_entry e = {0};
+	char key[32], link[64];
+	long i;
+
+	memset(text, 'w', sizeof(text) - 1);
+	for (i = 0; i < 4096; i += 64)
+		text[i] = ' ';
+	e.summary = text;
+	for (i = 0; i <= n; i++) {
+		snprintf(key, sizeof(key), "evil:%ld", i < n ? i : 0);
+		snprintf(link, sizeof(link), "https://example.org/%ld", i < n ? i : 0);
+		e.id_key = e.title = key;
+		e.link = link;
+		if (h->emit(h->ctx, &e) != 0)
+			break;
+	}
+	return 0;
+}
+
 static int
 segment(void *state, const struct feedd_host *h, const struct feedd_input *in)
 {
@@ -112,6 +137,8 @@ segment(void *state, const struct feedd_host *h, const struct feedd_input *in)
 		creates(arg);
 	} else if (strcmp(mode, "garbage") == 0) {
 		garbage();
+	} else if (strcmp(mode, "many") == 0) {
+		return many(h, atol(arg));
 	} else if (strcmp(mode, "flood") == 0) {
 		char key[32];
 
