@@ -105,6 +105,13 @@ timer_in(struct slot *s, long ms)
 	evtimer_add(s->timer, &tv);
 }
 
+/* The delay before the next start of a worker that died young or could not start. */
+static int
+backoff_next(int ms)
+{
+	return ms == 0 ? BACKOFF_MIN_MS : ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : ms * 2;
+}
+
 static void
 job_free(struct job *j)
 {
@@ -174,9 +181,7 @@ reaped(struct slot *s)
 	s->state = DOWN;
 	if (!s->planned) {
 		p->deaths++;
-		s->backoff_ms = ms_since(&s->born) >= YOUNG_MS ? 0 : s->backoff_ms ?
-		    (s->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : s->backoff_ms * 2) :
-		    BACKOFF_MIN_MS;
+		s->backoff_ms = ms_since(&s->born) >= YOUNG_MS ? 0 : backoff_next(s->backoff_ms);
 	}
 	if (j) {
 		s->job = NULL;
@@ -468,9 +473,7 @@ slot_spawn(struct slot *s)
 	if (wproc_spawn(&s->w, p->dir, p->lim.memory, err, sizeof(err)) == -1) {
 		log_warnx("pool: %s", err);
 		s->state = DOWN;
-		s->backoff_ms = s->backoff_ms ? s->backoff_ms * 2 : BACKOFF_MIN_MS;
-		if (s->backoff_ms > BACKOFF_MAX_MS)
-			s->backoff_ms = BACKOFF_MAX_MS;
+		s->backoff_ms = backoff_next(s->backoff_ms);
 		timer_in(s, s->backoff_ms);
 		return;
 	}
