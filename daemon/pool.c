@@ -631,8 +631,7 @@ pool_cancel(struct pool *p, uint64_t id)
 		if (j->id == id) {
 			if ((*jp = j->next) == NULL)
 				p->tail = jp;
-			answer_free(&j->a);
-			job_free(j);
+			job_free(j); /* a queued job's answer was never begun (start_job does that) */
 			return;
 		}
 	for (i = 0; i < p->n; i++)
