@@ -635,8 +635,12 @@ pool_cancel(struct pool *p, uint64_t id)
 			return;
 		}
 	for (i = 0; i < p->n; i++)
-		if (p->v[i]->job && p->v[i]->job->id == id)
-			p->v[i]->job->done = NULL;
+		if ((j = p->v[i]->job) != NULL && j->id == id) {
+			/* its worker's answer is still read, for nobody: not through the filter,
+			 * which was lent until now (the caller may free it, as a reload does) */
+			j->done = NULL;
+			j->h.filter = NULL;
+		}
 }
 
 int

@@ -1,7 +1,9 @@
 /* A plugin that misbehaves as its input's first line says, for the containment tests:
  * "good", "segv", "loop", "memory", "exit", "fork", "connect PORT", "file PATH", "garbage",
  * "flood", "many N" (N entries of 4 KiB of text each, and the first once more: a
- * plugin that stops when asked, with more than any host should hold at once).  Built without sanitizers, so that its faults are the kernel's to report. */
+ * plugin that stops when asked, with more than any host should hold at once), "late SECONDS"
+ * (answers only after spinning that long).  Built without sanitizers, so that its faults are
+ * the kernel's to report. */
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -10,6 +12,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <feedd/plugin.h>
@@ -139,6 +142,18 @@ segment(void *state, const struct feedd_host *h, const struct feedd_input *in)
 		garbage();
 	} else if (strcmp(mode, "many") == 0) {
 		return many(h, atol(arg));
+	} else if (strcmp(mode, "late") == 0) {
+		/* spins (time() makes no system call), then sends more than one piece of answer */
+		time_t end = time(NULL) + atoi(arg);
+		char key[32];
+
+		while (time(NULL) < end)
+			;
+		for (i = 0; i < 10000; i++) {
+			snprintf(key, sizeof(key), "evil:late-%ld", i);
+			emit_one(h, key);
+		}
+		return 0;
 	} else if (strcmp(mode, "flood") == 0) {
 		char key[32];
 
