@@ -253,8 +253,34 @@ clamp_date(int64_t t)
 	return t == 0 ? 0 : t < ENTRY_TIME_MIN ? ENTRY_TIME_MIN : t > ENTRY_TIME_MAX ? ENTRY_TIME_MAX : t;
 }
 
+/* entry_screen_links without the hash: each caller hashes once, when the entry is whole. */
+static void
+screen_links(struct entry *e, const char *base)
+{
+	char *u;
+	size_t i, n = 0;
+
+	u = e->link ? url_link(e->link, base) : NULL;
+	free(e->link);
+	e->link = u;
+	for (i = 0; i < e->n_enclosures; i++) {
+		struct enclosure en = e->enclosures[i];
+
+		u = url_link(en.url, base);
+		free(en.url);
+		if (u == NULL) {
+			free(en.type);
+			continue;
+		}
+		en.url = u;
+		e->enclosures[n++] = en;
+	}
+	e->n_enclosures = n;
+}
+
 struct entry *
-entry_from_plugin(const struct feedd_entry *pe, int safe_html, const char **why)
+entry_from_plugin(const struct feedd_entry *pe, int safe_html, const char *base,
+    const char **why)
 {
 	struct entry *e;
 	size_t i, n;
@@ -317,6 +343,7 @@ entry_from_plugin(const struct feedd_entry *pe, int safe_html, const char **why)
 	e->src_published = clamp_date(pe->published);
 	e->src_updated = clamp_date(pe->updated);
 	e->truncated = pe->truncated != 0;
+	screen_links(e, base);
 	entry_rehash(e);
 	return e;
 }
@@ -324,25 +351,7 @@ entry_from_plugin(const struct feedd_entry *pe, int safe_html, const char **why)
 void
 entry_screen_links(struct entry *e, const char *base)
 {
-	char *u;
-	size_t i, n = 0;
-
-	u = e->link ? url_link(e->link, base) : NULL;
-	free(e->link);
-	e->link = u;
-	for (i = 0; i < e->n_enclosures; i++) {
-		struct enclosure en = e->enclosures[i];
-
-		u = url_link(en.url, base);
-		free(en.url);
-		if (u == NULL) {
-			free(en.type);
-			continue;
-		}
-		en.url = u;
-		e->enclosures[n++] = en;
-	}
-	e->n_enclosures = n;
+	screen_links(e, base);
 	entry_rehash(e);
 }
 

@@ -48,11 +48,13 @@ struct entry {
 };
 
 /*
- * Copies a plugin's entry.  Returns NULL (and sets *why to a static reason) if it is unusable
- * (no id key).  safe_html: the content came from a FEEDD_PLUGIN_SAFE_HTML plugin, and is kept
- * as it is if sanitize_is_plain agrees (else it is sanitized like any other).
+ * Copies a plugin's entry, its links screened as entry_screen_links does against base (the
+ * source URL, or NULL), and hashes it.  Returns NULL (and sets *why to a static reason) if it
+ * is unusable (no id key).  safe_html: the content came from a FEEDD_PLUGIN_SAFE_HTML plugin,
+ * and is kept as it is if sanitize_is_plain agrees (else it is sanitized like any other).
  */
-struct entry *entry_from_plugin(const struct feedd_entry *, int safe_html, const char **why);
+struct entry *entry_from_plugin(const struct feedd_entry *, int safe_html, const char *base,
+    const char **why);
 /* Resolves the entry's link and enclosures against base (the source URL, or NULL) and drops
  * those that are then not http or https (url_clickable); rehashes. */
 void entry_screen_links(struct entry *, const char *base);

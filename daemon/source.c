@@ -143,7 +143,7 @@ harvest_emit(struct harvest *out, struct idset *ids, const struct feedd_entry *p
 
 	if (out->max && out->n >= out->max)
 		return -1;
-	if ((e = entry_from_plugin(pe, safe_html, &why)) == NULL) {
+	if ((e = entry_from_plugin(pe, safe_html, out->base, &why)) == NULL) {
 		char *title = entry_strdup_clean(pe->title);
 
 		log_debug("source: entry %zu (%s) dropped: it is an %s",
@@ -152,7 +152,6 @@ harvest_emit(struct harvest *out, struct idset *ids, const struct feedd_entry *p
 		out->dropped++;
 		return 0;
 	}
-	entry_screen_links(e, out->base);
 	if (!filter_keeps(out->filter, e)) {
 		exclude(out, ids, e);
 		return 0;

@@ -30,7 +30,7 @@ mk(const char *key, const char *title, const char *summary, const char *content)
 	pe.title = title;
 	pe.summary = summary;
 	pe.content = content;
-	return entry_from_plugin(&pe, 0, &why);
+	return entry_from_plugin(&pe, 0, NULL, &why);
 }
 
 /* Writes a one-entry feed and checks libxml2 parses it back. */
@@ -320,7 +320,7 @@ test_authors(void **state)
 	pe.title = "t";
 	pe.summary = "s";
 	pe.author = "Ana Ruiz <ana@example.org>\n\n<solo@example.org>\nPlain Name\nBad <@>\n<x@>";
-	e = entry_from_plugin(&pe, 0, &why);
+	e = entry_from_plugin(&pe, 0, NULL, &why);
 	x = write_one(e);
 	assert_non_null(strstr(x, "<author><name>Ana Ruiz</name><email>ana@example.org</email>"
 	                          "</author><author><name>solo@example.org</name><email>"

@@ -29,7 +29,7 @@ mk(const char *key, const char *summary, const char *content, int truncated)
 	pe.summary = summary;
 	pe.content = content;
 	pe.truncated = truncated;
-	return entry_from_plugin(&pe, 1, &why);
+	return entry_from_plugin(&pe, 1, NULL, &why);
 }
 
 static void
@@ -179,7 +179,7 @@ test_long_content_reads_back(void **state)
 	pe.id_key = "long";
 	pe.title = "long";
 	pe.content = html;
-	e = entry_from_plugin(&pe, 0, &why);
+	e = entry_from_plugin(&pe, 0, NULL, &why);
 	free(html);
 	assert_non_null(e);
 	assert_true(strlen(e->content) <= ENTRY_TEXT_MAX);

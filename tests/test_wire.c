@@ -147,14 +147,14 @@ test_safe_html_checked(void **state)
 	(void)state;
 	pe.id_key = "k";
 	pe.content = "<p>fine</p><script>alert(1)</script><img src=x onerror=alert(2)>";
-	e = entry_from_plugin(&pe, 1, &why);
+	e = entry_from_plugin(&pe, 1, NULL, &why);
 	assert_non_null(e);
 	assert_null(strstr(e->content, "script"));
 	assert_null(strstr(e->content, "onerror"));
 	assert_non_null(strstr(e->content, "fine"));
 	entry_free(e);
 	pe.content = "<p>kept &amp; as it is</p>";
-	e = entry_from_plugin(&pe, 1, &why);
+	e = entry_from_plugin(&pe, 1, NULL, &why);
 	assert_string_equal(e->content, "<p>kept &amp; as it is</p>");
 	entry_free(e);
 }
