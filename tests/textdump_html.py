@@ -131,6 +131,24 @@ if feed and feed["entries"]:
 else:
     ok(False, "post: has an article")
 
+# labels and cookie text inside the article's container go (textdump's rule 11); a line that
+# only holds a label's letters inside a word ("suche" in "Besucher") stays
+LABELS = """<!doctype html><html><head><title>Old mill reopens</title></head><body>
+<article><h1>Old mill reopens</h1><p>%(body)s</p><p>Anzeige</p><p>%(body)s</p>
+<p>This site uses cookies to count its readers, as the law allows it to do.</p>
+<p>Liebe Besucher und Leser</p><p>%(body)s</p></article></body></html>
+""" % {"body": BODY}
+p = convert(["-p", "textdump", write("labels.html", LABELS)])
+feed = valid_feed(p.stdout, "labels")
+if feed and feed["entries"]:
+    text = plain(feed["entries"][0]["content"])
+    ok(text.count("four million euros") == 6, "labels: the article's paragraphs stay")
+    ok("Anzeige" not in text, "labels: an ad label inside the article goes")
+    ok("cookies" not in text, "labels: cookie text inside the article goes")
+    ok("Liebe Besucher" in text, "labels: a line with no label word stays")
+else:
+    ok(False, "labels: has an article")
+
 # a name that takes the whole article away (an opinion piece's "commentary" names comments):
 # the article without the names, three times longer than what they leave, wins
 OPINION = """<!doctype html><html><head><title>Why the bridge matters</title></head><body>

@@ -57,9 +57,11 @@
  *      with nothing kept after them before the next heading of their level or above (the
  *      "Related stories" over a list taken out); then, at its end, social and subscription
  *      prompts of under 40 words (rule 12 of textdump.c: "Follow us", "Subscribe").
- *      A paragraph opening with © or "Copyright" is dropped, and so is a dateline (H13)
- *      before the first prose paragraph; a <figcaption> is the entry's
- *      caption, beside its text.
+ *      A paragraph opening with © or "Copyright" is dropped, and so is legal or cookie text of
+ *      up to 80 words, a short unfinished UI label that is no heading (textdump's rule 11:
+ *      "Teilen", "Mehr Themen", "Anzeige"; here the label must start a word, so "suche" in
+ *      "Besucher" is none) and a dateline (H13) before the first prose paragraph; a
+ *      <figcaption> is the entry's caption, beside its text.
  *  H11. H7 to H10 run again with H6 set aside; that article wins if the first left under
  *      250 characters and it is longer, or if it is over three times as long (a name that
  *      took the whole article away: "pane-taxomenu", "commentary", "hidden-xs").  A page with no paragraph to score (e.g. only navigation) has no
@@ -1109,6 +1111,17 @@ block_date(const struct page *pg, struct block *b)
 	return b->date;
 }
 
+static size_t
+block_words(const struct page *pg, const struct block *b)
+{
+	const char *s = btext(pg, b);
+	size_t i, w = 0;
+
+	for (i = 0; i < b->len; i++)
+		w += s[i] != ' ' && s[i] != '\n' && (i == 0 || s[i - 1] == ' ' || s[i - 1] == '\n');
+	return w;
+}
+
 /* H10: the paragraphs of the article, then the containers inside it. */
 static void
 clean(struct page *pg)
@@ -1125,6 +1138,9 @@ clean(struct page *pg)
 			b->keep = 0;
 		if (b->keep && (strncmp(btext(pg, b), "\xc2\xa9", 2) == 0 ||
 		                   strncasecmp(btext(pg, b), "copyright", 9) == 0))
+			b->keep = 0;
+		if (b->keep && ((!b->heading && is_ui_label(btext(pg, b), b->len, block_words(pg, b))) ||
+		                   is_legal(btext(pg, b), b->len, block_words(pg, b))))
 			b->keep = 0;
 	}
 	for (i = 0; i < pg->n_blocks; i++) {

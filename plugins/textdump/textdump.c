@@ -1384,6 +1384,35 @@ is_prompt(const char *s, size_t n, size_t words)
 	return words < 40 && has_phrase(s, n, prompt_phrases);
 }
 
+/* Does a word of s[0..n) start with one of the lower-case phrases, in any case? */
+static int
+has_word_phrase(const char *s, size_t n, const char *const *phrases)
+{
+	size_t i, k;
+
+	for (k = 0; phrases[k]; k++) {
+		size_t l = strlen(phrases[k]);
+
+		for (i = 0; i + l <= n; i++)
+			if ((i == 0 || !(isalnum((unsigned char)s[i - 1]) || ((unsigned char)s[i - 1] & 0x80))) &&
+			    strncasecmp(s + i, phrases[k], l) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+int
+is_ui_label(const char *s, size_t n, size_t words)
+{
+	return words <= 6 && !ends_complete(s, n) && has_word_phrase(s, n, ui_phrases);
+}
+
+int
+is_legal(const char *s, size_t n, size_t words)
+{
+	return words <= 80 && has_phrase(s, n, legal_phrases);
+}
+
 /* Rule 11's pointers to other stories, when a line opens with them ("Read also: ..."). */
 static const char *const related_openers[] = {"read more", "read also", "also read",
     "see also", "related:", "more on this", "lesen sie auch", "lesen sie mehr", "mehr zum thema",

@@ -33,6 +33,11 @@ int64_t dateline_time(const char *s, size_t n);
 /* Rule 11: does s[0..n) open with a pointer to another story ("Read also:", "Lesen Sie auch",
  * "Lea también")? */
 int is_related_pointer(const char *s, size_t n);
+/* H10: is s[0..n) of `words` words a short unfinished line made of one of rule 11's UI labels
+ * ("Share", "Sign in", "Advertisement", "Related"), the label starting one of its words? */
+int is_ui_label(const char *s, size_t n, size_t words);
+/* Rule 11: is it legal or cookie text ("cookie", "©", "all rights reserved": up to 80 words)? */
+int is_legal(const char *s, size_t n, size_t words);
 /* Rule 12: is s[0..n) of `words` words a social or subscription prompt ("Follow us on
  * Twitter", "Subscribe to read on")? */
 int is_prompt(const char *s, size_t n, size_t words);
