@@ -272,10 +272,25 @@ spool_init(struct spool *s, const struct format *fmt, const char *url, int64_t s
 	s->seen = s->newest = seen;
 }
 
+/* Memory the kernel keeps (shmem: no file system's journal or write-back to pay, and not this
+ * process's RSS), else a temporary file. */
+static FILE *
+spool_file(void)
+{
+	int fd = memfd_create("feedd-convert-spool", MFD_CLOEXEC);
+	FILE *f;
+
+	if (fd == -1)
+		return tmpfile();
+	if ((f = fdopen(fd, "w+")) == NULL)
+		close(fd);
+	return f;
+}
+
 static int
 spool_flush(struct spool *s)
 {
-	if (s->error == 0 && s->file == NULL && (s->file = tmpfile()) == NULL)
+	if (s->error == 0 && s->file == NULL && (s->file = spool_file()) == NULL)
 		s->error = errno ? errno : EIO;
 	if (s->error == 0 && fwrite(s->b.data, 1, s->b.len, s->file) != s->b.len)
 		s->error = errno ? errno : EIO;

@@ -438,7 +438,7 @@ hexval(char c)
 	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : 0;
 }
 
-/* The uuid's 16 bytes: never all zero, as its version nibble is 5 (an empty slot is). */
+/* The uuid's 16 bytes. */
 static void
 id_bytes(const char *id, unsigned char out[16])
 {
@@ -453,46 +453,50 @@ id_bytes(const char *id, unsigned char out[16])
 	}
 }
 
-static int
-key_put(struct idkeys *s, const unsigned char k[16])
+static size_t
+key_home(const unsigned char k[16], size_t mask)
 {
-	static const unsigned char empty[16];
-	size_t i, mask = s->cap - 1;
 	uint64_t h;
 
 	memcpy(&h, k, 8); /* SHA-1 bytes: as good a hash as any */
-	for (i = h & mask; memcmp(s->slots[i], empty, 16) != 0; i = (i + 1) & mask)
-		if (memcmp(s->slots[i], k, 16) == 0)
-			return 0;
-	memcpy(s->slots[i], k, 16);
-	s->n++;
-	return 1;
+	return (size_t)h & mask;
 }
 
 int
 idkeys_add(struct idkeys *s, const char *id)
 {
 	unsigned char k[16];
-	size_t i;
+	size_t i, mask;
 
 	if ((s->n + 1) * 2 > s->cap) {
-		struct idkeys g = {NULL, s->cap ? s->cap * 2 : 64, 0};
-
-		g.slots = xcalloc(g.cap, sizeof(*g.slots));
-		for (i = 0; i < s->cap; i++)
-			if (memcmp(s->slots[i], (unsigned char[16]){0}, 16) != 0)
-				key_put(&g, s->slots[i]);
 		free(s->slots);
-		*s = g;
+		s->cap = s->cap ? s->cap * 2 : 64;
+		s->slots = xcalloc(s->cap, sizeof(*s->slots));
+		mask = s->cap - 1;
+		for (size_t j = 0; j < s->n; j++) {
+			for (i = key_home(s->keys[j], mask); s->slots[i]; i = (i + 1) & mask)
+				;
+			s->slots[i] = (uint32_t)j + 1;
+		}
 	}
 	id_bytes(id, k);
-	return key_put(s, k);
+	mask = s->cap - 1;
+	for (i = key_home(k, mask); s->slots[i]; i = (i + 1) & mask)
+		if (memcmp(s->keys[s->slots[i] - 1], k, 16) == 0)
+			return 0;
+	if (s->n == s->cap_keys) {
+		s->cap_keys = s->cap_keys ? s->cap_keys * 2 : 32;
+		s->keys = xreallocarray(s->keys, s->cap_keys, sizeof(*s->keys));
+	}
+	memcpy(s->keys[s->n], k, 16);
+	s->slots[i] = (uint32_t)++s->n;
+	return 1;
 }
 
 void
 idkeys_free(struct idkeys *s)
 {
+	free(s->keys);
 	free(s->slots);
-	s->slots = NULL;
-	s->cap = s->n = 0;
+	memset(s, 0, sizeof(*s));
 }

@@ -96,10 +96,13 @@ struct entry *idset_find(const struct idset *, const char *id);
 void idset_free(struct idset *);
 
 /* Ids alone (the 16 bytes of each urn:uuid), for a harvest whose entries go on as they come
- * (harvest.sink): 32 bytes an id at most, the entries themselves gone. */
+ * (harvest.sink): the keys back to back, and a table of their places (an id costs 16 bytes
+ * and 4 to 8 of table; the entries themselves are gone). */
 struct idkeys {
-	unsigned char (*slots)[16];
-	size_t cap, n;
+	unsigned char (*keys)[16];
+	size_t n, cap_keys;
+	uint32_t *slots; /* 0 empty, else the key's index + 1 */
+	size_t cap;
 };
 /* Adds id (an entry's, entry_make_id's form); returns 1 if it was new, 0 if present. */
 int idkeys_add(struct idkeys *, const char *id);
