@@ -42,12 +42,12 @@
  * 10. A dump with page furniture (at least five paragraphs that are short list items, or short
  *     unfinished lines that are no headline: menus, buttons, labels) is a page.  On a page each
  *     paragraph weighs toward its article (a CJK character counts as half a word): prose
- *     (complete, at least 10 words, and, when the page is in a language of the stop-word
+ *     (complete, at least 4 words, and, when the page is in a language of the stop-word
  *     list — English, German, French, Spanish, Italian, Portuguese, Dutch, Polish: its stop
  *     words are 5% of its longer paragraphs' words — 15% stop words) its word count, a long
- *     unfinished prose paragraph (a teaser, mostly) a quarter of it, a short complete one +1
- *     (4 words or more, prose) or -2, a short unfinished line -1, other unfinished text minus
- *     its words, credits, bylines and datelines nothing.  The densest run is the run whose
+ *     unfinished prose paragraph (10 words or more: a teaser, mostly) a quarter of it, another
+ *     complete one -2, a short unfinished line -1, other unfinished text minus its words,
+ *     credits, bylines and datelines nothing.  The densest run is the run whose
  *     weights sum highest (one pass); it is the page's article if they sum to 30 or more,
  *     unless a run before it sums to 30 and half as much (the article comes before a
  *     disclaimer or an "about us" that outweighs it), and it grows over the complete
@@ -1565,7 +1565,7 @@ para_weight(struct doc *d, const struct opts *o, size_t i, int repeated)
 		return -1;
 	}
 	if (p->kind == P_COMPLETE)
-		return is_prose(d, p, 10) ? (long)w : is_prose(d, p, 4) ? 1 : -2;
+		return is_prose(d, p, 4) ? (long)w : -2;
 	if (w <= (size_t)o->headline_max_words)
 		return -1;
 	return is_prose(d, p, 10) ? (long)w / 4 : -(long)w;

@@ -177,6 +177,20 @@ add("page-lead-contents", "\n\n".join(
     note="a lead over a table of contents: the article starts at the lead, and its first "
          "subheading is no headline")
 
+SHORT = ["The ferry is back on the river.", "It had been away for six years.",
+         "The town is glad of it.", "The first crossing was on Monday.",
+         "Children waved from the old pier.", "The captain rang the bell twice.",
+         "Tickets cost the same as before.", "The next crossing is at noon."]
+ABOUT = ("The Harbour Gazette is written by a small team of volunteers who live in the town and "
+         "who have reported on its council, its schools and its harbour since the paper was "
+         "founded by the fishermen's union in the year after the great storm.")
+add("page-short-sentences", "\n\n".join(
+    ["The Harbour Gazette", "\n".join(MENU), "Sign in", "River ferry returns"] + SHORT +
+    ["\n".join(MENU), "About this site", ABOUT]) + "\n",
+    [art(SHORT, "River ferry returns")],
+    note="an article of short sentences outweighs a longer 'about us' paragraph: each of its "
+         "sentences weighs its words")
+
 # --- encodings
 body = "\n".join(SAMPLE_LINES)
 add("utf8-bom", "\ufeff" + body, SAMPLE_EXPECT)
