@@ -358,23 +358,29 @@ ends_complete(const char *s, size_t n)
  * lines that needed folding; a paragraph joined from several lines lives in `arena`.  A dump is
  * then read once and copied only where it changes.
  */
+/* Both are packed (a dump has a line and a paragraph every 150 bytes or so, and they were the
+ * half of textdump's memory past the input): lengths and counts fit in 32 bits, since
+ * td_segment takes no input of 4 GiB or more. */
 struct line {
 	const char *s;
-	size_t len;
-	size_t chars; /* code points */
-	int blank_before;
+	uint32_t len;
+	uint32_t chars : 31; /* code points */
+	uint32_t blank_before : 1;
 };
+
+enum para_kind { P_COMPLETE, P_INCOMPLETE, P_CREDIT, P_BYLINE, P_DATE };
 
 struct para {
 	const char *s; /* set once every paragraph is made (the arena moves while it grows) */
-	size_t off, len;
-	int in_arena;
-	enum { P_COMPLETE, P_INCOMPLETE, P_CREDIT, P_BYLINE, P_DATE } kind;
-	size_t words;
-	int drop; /* page furniture, or already in the page's article: no entry, no paragraph */
+	uint32_t off, len;
+	uint32_t words;
+	uint32_t stop; /* rule 10: its stop words, on a page */
+	uint32_t size; /* rule 10: its words, a CJK character counting as half a word */
+	unsigned kind : 3; /* enum para_kind */
+	unsigned in_arena : 1;
+	unsigned drop : 1; /* page furniture, or already in the page's article: no entry, no
+	                      paragraph */
 	long weight; /* rule 10: for the page's densest run */
-	size_t stop; /* rule 10: its stop words, on a page */
-	size_t size; /* rule 10: its words, a CJK character counting as half a word */
 };
 
 struct doc {
@@ -1834,6 +1840,10 @@ td_segment(void *state, const struct feedd_host *h, const struct feedd_input *in
 
 	if (dom_is_html(in))
 		return dom_segment(h, in, o->title_max, o->id_words);
+	if (in->len >= UINT32_MAX) { /* struct line and struct para count in 32 bits */
+		h->error(h->ctx, "textdump: a dump of 4 GiB or more");
+		return -1;
+	}
 	if (split_lines(&d, in->data, in->len) == -1 || build_paras(&d, o) == -1) {
 		h->error(h->ctx, "textdump: out of memory");
 		goto done;
