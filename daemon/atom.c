@@ -14,7 +14,6 @@
 
 #include "atom.h"
 #include "format.h"
-#include "url.h"
 #include "xmalloc.h"
 
 /* Days since 1970-01-01 to a civil date (proleptic Gregorian), by 400-year eras. */
@@ -183,8 +182,7 @@ entry_body(struct buf *b, struct buf *scratch, const struct atom_feed *f, const 
 	LEAF_TIME(b, "published", e->published);
 	if (e->author)
 		person(b, e->author);
-	/* links were screened when the entry came in; checked again for states from before */
-	if (e->link && url_clickable(e->link))
+	if (e->link)
 		link_el(b, "alternate", e->link, NULL, NULL, -1);
 	else if (f->entry_page)
 		link_el(b, "alternate", f->entry_page, e->id + 9, NULL, -1);
@@ -193,9 +191,8 @@ entry_body(struct buf *b, struct buf *scratch, const struct atom_feed *f, const 
 	else if (e->content == NULL && e->caption == NULL)
 		textonly = 1;
 	for (i = 0; i < e->n_enclosures; i++)
-		if (url_clickable(e->enclosures[i].url))
-			link_el(b, "enclosure", e->enclosures[i].url, NULL, e->enclosures[i].type,
-			    e->enclosures[i].length);
+		link_el(b, "enclosure", e->enclosures[i].url, NULL, e->enclosures[i].type,
+		    e->enclosures[i].length);
 	for (i = 0; i < e->n_categories; i++) {
 		ADD(b, "<category");
 		attr(b, " term=\"", e->categories[i]);

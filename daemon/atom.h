@@ -32,8 +32,7 @@ struct atom_feed {
 
 /*
  * Appends the feed document to out.  Entries are written in the order given; an entry's
- * strings must be clean (struct entry guarantees it).  Only http and https links are written
- * (url_clickable).  An entry's alternate link is its own, else entry_page with "#" and its
+ * strings must be clean and its links http or https (struct entry guarantees both).  An entry's alternate link is its own, else entry_page with "#" and its
  * uuid; one with no content links to entry_base that way when there is no entry_page; else
  * its summary (or title) is its content too, as RFC 4287 wants a link or content.
  * Returns 0, or -1 if libxml2 failed (out is then unspecified).

@@ -19,7 +19,7 @@
 #define ENTRY_TIME_MAX INT64_C(253402300799) /* 9999-12-31T23:59:59Z */
 
 struct enclosure {
-	char *url;
+	char *url;  /* http or https, as link */
 	char *type; /* or NULL */
 	int64_t length; /* -1 unknown */
 };
@@ -29,7 +29,8 @@ struct entry {
 	char id[ENTRY_ID_LEN + 1]; /* urn:uuid:… (UUIDv5 of id_key) */
 	char *id_key;
 	char *title;   /* never NULL */
-	char *link;    /* or NULL */
+	char *link;    /* or NULL; http or https (url_clickable): entry_from_plugin and store_load
+	                  screen links, so that the writers need not */
 	char *author;  /* or NULL: one person per line, as feedd_entry.author (entry_person) */
 	char *summary; /* or NULL */
 	char *content; /* sanitized HTML, or NULL */

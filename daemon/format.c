@@ -6,7 +6,6 @@
 #include <time.h>
 
 #include "format.h"
-#include "url.h"
 
 const struct format formats[FORMAT_N] = {
 	{"atom", ".atom", "application/atom+xml", "application/atom+xml; charset=utf-8", "Atom",
@@ -107,7 +106,7 @@ format_entry_link(struct buf *b, const struct atom_feed *f, const struct entry *
 {
 	const char *page = f->entry_page;
 
-	if (e->link && url_clickable(e->link)) { /* checked again for states from before */
+	if (e->link) {
 		buf_adds(b, e->link);
 		return 1;
 	}

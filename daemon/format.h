@@ -72,8 +72,7 @@ int format_content_html(struct buf *, const struct entry *);
 void format_caption_html(struct buf *, const char *caption);
 /* The link an entry shows, into b: its own, else its place in the feed's HTML view
  * (entry_page "#" uuid), else when it has no content (RFC 4287 wants a link then) entry_base,
- * the http(s) source page, with "#" and its uuid.  Only http and https links are written.
- * Returns 0 if none. */
+ * the http(s) source page, with "#" and its uuid.  Returns 0 if none. */
 int format_entry_link(struct buf *, const struct atom_feed *, const struct entry *);
 /* A format_out appending to the struct buf ctx. */
 format_out format_to_buf;

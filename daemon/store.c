@@ -458,9 +458,11 @@ parse_state(struct store *s, char *data, size_t len, char *err, size_t errlen)
 	for (n = 0; n < s->n; n++) {
 		if (s->v[n]->seq >= s->seq)
 			s->seq = s->v[n]->seq + 1;
-		/* a version that cut text at load kept the hash of the uncut text: the text's own
-		 * hash lets the next fetch notice the difference and restore it */
-		entry_rehash(s->v[n]);
+		/* links are screened here once, for states from before they were screened as
+		 * they came in (and hand-edited ones), so that no writer checks them again; the
+		 * hash is the text's own (a version that cut text at load kept the hash of the
+		 * uncut text): the next fetch notices the difference and restores it */
+		entry_screen_links(s->v[n], NULL);
 	}
 	if (s->n > 1) /* qsort's base must not be NULL, even for no elements (found by fuzz_state) */
 		qsort(s->v, s->n, sizeof(*s->v), cmp_entries);

@@ -2,9 +2,11 @@
 the feed's link from every bundled plugin and from a plugin that hands links over as it reads
 them, the OPML's htmlUrl; relative links are resolved against the source URL by the host; a
 file source leaves no file:// path in a served feed, whose entries link to their place in the
-feed's HTML view instead."""
+feed's HTML view instead.  A state file from before links were screened serves none of its
+other links in any format."""
 import http.server
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -173,6 +175,46 @@ status, _, body = d.request("/feeds.opml")
 urls = [(o.get("xmlUrl"), o.get("htmlUrl")) for o in ET.fromstring(body).iter("outline")]
 eq([u for pair in urls for u in pair if not clickable(u)], [],
    "OPML: xmlUrl and htmlUrl are http: %r" % urls)
+d.cleanup()
+
+# ---- a state file from before the links were screened: none served, in any format ----
+import gzip  # noqa: E402
+import json as jsonlib  # noqa: E402
+d = Daemon()
+os.makedirs(d.state, exist_ok=True)
+GOOD = "http://example.org/ok"
+lines = ["feedd-state 1", "meta\tlast_success\t1764547200", "meta\tseq\t%d" % (len(HOSTILE) + 1),
+         "meta\torder\tfirst-seen"]
+for i, u in enumerate(HOSTILE + [GOOD]):
+    uid = "urn:uuid:00000000-0000-5000-8000-%012d" % i
+    lines.append("\t".join(["entry", uid, "1764547200", "1764547200", "0", "0", "0",
+                             "0000000000000000", str(i), "old:%d" % i, "old %d" % i, u, "",
+                             "s", "", ""]))
+    lines.append("enc\t%s\taudio/mpeg\t1" % u)
+lines.append("end\t%d" % (len(HOSTILE) + 1))
+with open(os.path.join(d.state, "old.state"), "w") as f:
+    f.write("\n".join(lines) + "\n")
+d.write_config("[feed old]\nplugin = feed\nsource = %s/missing.xml\ninterval = 1h\n" % ORIGIN)
+ok(d.start(), "the daemon starts on an old state")
+for ext in ("atom", "rss", "json", "html"):
+    ok(d.wait_for(lambda: d.request("/feeds/old." + ext)[0] == 200), "old state: ." + ext)
+    status, headers, body = d.request("/feeds/old." + ext)
+    if headers.get("content-encoding") == "gzip":
+        body = gzip.decompress(body)
+    if ext == "json":
+        items = jsonlib.loads(body)["items"]
+        urls = [it.get("url") for it in items] + [a["url"] for it in items
+                                                   for a in it.get("attachments", [])]
+    elif ext == "html":
+        # the view's own links aside: its icon and the other formats
+        urls = [u for u in re.findall(r'href="([^"]*)"', body.decode())
+                if u != "data:," and not u.startswith("old.")]
+    else:
+        urls = [el.get("href") or el.get("url") or el.text for el in ET.fromstring(body).iter()
+                if el.tag.split("}")[-1] in ("link", "enclosure")]
+    urls = [u for u in urls if u and "/feeds/" not in u and "127.0.0.1" not in u]
+    eq(sorted(set(urls)), [GOOD], "old state, %s: only the http link and enclosure (%d %r)"
+       % (ext, status, urls))
 d.cleanup()
 srv.shutdown()
 done()
