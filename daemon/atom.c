@@ -115,25 +115,16 @@ media_type_ok(const char *t)
 	return slash && slash != t && slash[1] != '\0' && strpbrk(t, " \t\n") == NULL;
 }
 
-/* <link .../>; href is `href` up to any '#', then '#' and `fragment` when one is given. */
+/* <link .../>. */
 static void
-link_el(struct buf *b, const char *rel, const char *href, const char *fragment,
-    const char *type, int64_t length)
+link_el(struct buf *b, const char *rel, const char *href, const char *type, int64_t length)
 {
 	ADD(b, "<link");
 	if (rel)
 		attr(b, " rel=\"", rel);
 	if (type && media_type_ok(type)) /* RFC 4287 wants type/subtype; a broken one is dropped */
 		attr(b, " type=\"", type);
-	ADD(b, " href=\"");
-	if (fragment) {
-		xml_attr(b, href, strcspn(href, "#"));
-		buf_addc(b, '#');
-		xml_attr(b, fragment, strlen(fragment));
-	} else {
-		xml_attr(b, href, strlen(href));
-	}
-	buf_addc(b, '"');
+	attr(b, " href=\"", href);
 	if (length >= 0)
 		buf_printf(b, " length=\"%lld\"", (long long)length);
 	ADD(b, "/>");
@@ -182,16 +173,13 @@ entry_body(struct buf *b, struct buf *scratch, const struct atom_feed *f, const 
 	LEAF_TIME(b, "published", e->published);
 	if (e->author)
 		person(b, e->author);
-	if (e->link)
-		link_el(b, "alternate", e->link, NULL, NULL, -1);
-	else if (f->entry_page)
-		link_el(b, "alternate", f->entry_page, e->id + 9, NULL, -1);
-	else if (e->content == NULL && e->caption == NULL && f->entry_base)
-		link_el(b, "alternate", f->entry_base, e->id + 9, NULL, -1);
+	buf_reset(scratch);
+	if (format_entry_link(scratch, f, e))
+		link_el(b, "alternate", scratch->data, NULL, -1);
 	else if (e->content == NULL && e->caption == NULL)
 		textonly = 1;
 	for (i = 0; i < e->n_enclosures; i++)
-		link_el(b, "enclosure", e->enclosures[i].url, NULL, e->enclosures[i].type,
+		link_el(b, "enclosure", e->enclosures[i].url, e->enclosures[i].type,
 		    e->enclosures[i].length);
 	for (i = 0; i < e->n_categories; i++) {
 		ADD(b, "<category");
@@ -221,11 +209,11 @@ atom_head(struct buf *b, const struct atom_feed *f)
 	LEAF_TIME(b, "updated", f->updated);
 	person(b, f->author);
 	if (f->self_url)
-		link_el(b, "self", f->self_url, NULL, "application/atom+xml", -1);
+		link_el(b, "self", f->self_url, "application/atom+xml", -1);
 	if (f->hub_url)
-		link_el(b, "hub", f->hub_url, NULL, NULL, -1);
+		link_el(b, "hub", f->hub_url, NULL, -1);
 	if (f->alt_url)
-		link_el(b, "alternate", f->alt_url, NULL, NULL, -1);
+		link_el(b, "alternate", f->alt_url, NULL, -1);
 	ADD(b, "<generator version=\"" PACKAGE_VERSION "\">feedd</generator>");
 }
 
