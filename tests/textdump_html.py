@@ -136,7 +136,12 @@ else:
 LABELS = """<!doctype html><html><head><title>Old mill reopens</title></head><body>
 <article><h1>Old mill reopens</h1><p>%(body)s</p><p>Anzeige</p><p>%(body)s</p>
 <p>This site uses cookies to count its readers, as the law allows it to do.</p>
-<p>Liebe Besucher und Leser</p><p>%(body)s</p></article></body></html>
+<p>Liebe Besucher und Leser</p><p>%(body)s</p>
+<p class="editorial-disclaimer-text">The disclaimer below does not apply to this article, which
+our editors wrote.</p><div class="author-bio"><p>Ana Ruiz writes about the harbour and its boats
+for the paper, every week, and has done so for years.</p></div>
+<div class="entry-utility">This entry was posted in News, Harbour, Boats and Mills.</div>
+</article></body></html>
 """ % {"body": BODY}
 p = convert(["-p", "textdump", write("labels.html", LABELS)])
 feed = valid_feed(p.stdout, "labels")
@@ -146,6 +151,9 @@ if feed and feed["entries"]:
     ok("Anzeige" not in text, "labels: an ad label inside the article goes")
     ok("cookies" not in text, "labels: cookie text inside the article goes")
     ok("Liebe Besucher" in text, "labels: a line with no label word stays")
+    ok("disclaimer" not in text, "labels: a disclaimer by its class goes")
+    ok("writes about the harbour" not in text, "labels: the author's bio by its class goes")
+    ok("This entry was posted" not in text, "labels: the post's meta line by its class goes")
 else:
     ok(False, "labels: has an article")
 

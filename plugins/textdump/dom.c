@@ -21,7 +21,8 @@
  *      alertdialog.  Their text never joins the article.
  *  H6. Boilerplate by name: an element whose class or id names comments, sharing, related
  *      stories, footers, menus, cookies, newsletters, ads, sidebars, breadcrumbs, promotions,
- *      pagination, bylines or tags (the list is name_strong and name_weak below) -- the weak
+ *      pagination, bylines, tags, disclaimers, author bios, a post's meta line or image credits
+ *      (the list is name_strong and name_weak below) -- the weak
  *      names only when the same class or id does not also name the article (article, content,
  *      main, body, post, entry, story, text), and a teaser only when it holds a link (a site
  *      may call its own lead paragraph a teaser).  Its text does not join the article either.
@@ -233,7 +234,8 @@ static const char *const name_strong[] = {"comment", "disqus", "share", "sharing
     "related", "newsletter", "cookie", "consent", "gdpr", "advert", "sponsor", "outbrain",
     "taboola", "recommend", "breadcrumb", "subscri", "signup", "sign-up", "byline",
     "newsticker", "trending", "mostread", "most-read", "most-popular", "tagcloud", "tag-cloud",
-    "sr-only", "screen-reader", NULL};
+    "sr-only", "screen-reader", "disclaimer", "author-bio", "author__bio", "authorbio",
+    "entry-utility", "entry-meta", "post-meta", "image-credit", NULL};
 /* H6: boilerplate unless the name also says article, content, ... */
 static const char *const name_weak[] = {"footer", "sidebar", "menu", "navbar", "navigation",
     "banner", "promo", "widget", "pagination", "pager", "masthead", "toolbar", "login",
