@@ -327,8 +327,9 @@ def bench_roundtrip():
             "%.1f ms" % (conv.elapsed * 1000))
 
 
-def latency_run(feeds, port, seconds):
-    """Latencies (ms, sorted) of GET /feeds/small.atom one after another for seconds."""
+def latency_run(feeds, port, seconds, change=None):
+    """Latencies (ms, sorted) of GET /feeds/small.atom one after another for seconds; with
+    change=(path, offset), six digits at that offset of the file change every second."""
     d = start_feedd(feeds, port)
     lat = []
     try:
@@ -337,8 +338,13 @@ def latency_run(feeds, port, seconds):
         if "[feed big]" in feeds:
             wait_http("http://127.0.0.1:%d/feeds/big.atom" % port, 120)
         cpu0, t0 = own_cpu(d.pid), time.time()
-        end = time.time() + seconds
+        end, edits = time.time() + seconds, 0
         while time.time() < end:
+            if change and time.time() - t0 >= edits:
+                edits += 1
+                fd = os.open(change[0], os.O_WRONLY)
+                os.pwrite(fd, b"%06d" % (edits % 1000000), change[1])
+                os.close(fd)
             t = time.perf_counter()
             with urllib.request.urlopen("http://127.0.0.1:%d/feeds/small.atom" % port,
                                         timeout=30) as r:
@@ -367,9 +373,15 @@ def bench_latency(seconds=15):
     gen("news", big, 15 * 1000 * 1000)  # articles: the heavier kind for textdump
     small = "[feed small]\nplugin = textdump\nsource = %s\ninterval = 1h\n" % SAMPLE
     busy = small + "[feed big]\nplugin = textdump\nsource = %s\ninterval = 1s\n" % big
+    with open(big, "rb") as f:  # an ASCII word in the first article, edited in place
+        at = re.compile(rb"[a-z]{6}").search(f.read(4096), 200).start()
     out = []
-    for what, feeds in (("idle", small), ("while the 15 MB source converts every second", busy)):
-        lat, cpu = latency_run(feeds, free_port(), seconds)
+    for what, feeds, change in (
+            ("idle", small, None),
+            ("while the 15 MB source converts every second", busy, None),
+            ("while it also changes every second (one entry: the feed written, gzipped and "
+             "saved)", busy, (big, at))):
+        lat, cpu = latency_run(feeds, free_port(), seconds, change)
         out.append("%s: %d requests, p50 %.1f ms, p99 %.1f ms, worst %.1f ms, the daemon "
                    "process busy %.0f ms a second"
                    % (what, len(lat), lat[len(lat) // 2], lat[len(lat) * 99 // 100], lat[-1],

@@ -24,6 +24,25 @@
 #define FIRST_SPREAD_MS 3000 /* first fetches are spread over this */
 #define RETRY_AFTER_CAP 86400
 
+/*
+ * What a commit's thread reads: copies of every string the documents and the state file take
+ * from the feed, and of its entry array.  The entries themselves are lent: while f->saving,
+ * nothing changes or frees them (a harvest waits in f->held, a new filter in f->refilter), and
+ * a feed freed meanwhile leaves them to the snapshot (owns_entries).
+ */
+struct feed_snap {
+	struct feed *f; /* NULL once the feed is gone */
+	char *name, *title, *author, *subtitle, *alt_url, *entry_base, *base, *page, *hub;
+	char id[ENTRY_ID_LEN + 1];
+	long max_age;
+	unsigned mask;
+	struct store s;   /* as the state file gets it */
+	int owns_entries;
+	int64_t updated;
+	struct response *out[FORMAT_N];
+	int rendered, moved;
+};
+
 static void feed_fetch(evutil_socket_t, short, void *);
 
 static void
@@ -102,6 +121,11 @@ drop_job(struct feed *f)
 	if (f->job)
 		pool_cancel(f->env->pool, f->job);
 	f->job = 0;
+	if (f->held) {
+		harvest_free(f->held);
+		free(f->held);
+		f->held = NULL;
+	}
 	free(f->job_etag);
 	free(f->job_last_modified);
 	f->job_etag = f->job_last_modified = NULL;
@@ -174,6 +198,14 @@ converted(struct harvest *h, int rc, void *arg)
 	if (rc == -1) {
 		fail(f, h->error, f->job_status, 0);
 		drop_job(f);
+		return;
+	}
+	if (f->saving) { /* its entries are lent to the commit under way: merged once it is over */
+		f->held = xmalloc(sizeof(*f->held));
+		*f->held = *h;
+		memset(h, 0, sizeof(*h));
+		f->held->base = NULL; /* borrowed from the job, which goes */
+		f->held->filter = NULL;
 		return;
 	}
 	succeeded(f, h, f->job_status);
@@ -264,8 +296,8 @@ feed_fetch(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (f->xfer || f->job)
-		return; /* still running: its completion schedules the next */
+	if (f->xfer || f->job || f->held)
+		return; /* still running (or its harvest waits for a commit): that schedules the next */
 	if (f->state_unread) {
 		if (load_state(f) == -1) {
 			schedule_next(f, 0);
@@ -341,7 +373,10 @@ feed_set_conf(struct feed *f, const struct feed_conf *conf, const struct plugin 
 		 * the old filter dropped and the new one keeps comes back */
 		swap_str(&f->store.etag, NULL);
 		swap_str(&f->store.last_modified, NULL);
-		apply_filter(f);
+		if (f->saving)
+			f->refilter = 1; /* the entries are lent to a commit: feed_resume filters */
+		else
+			apply_filter(f);
 	}
 	if (f->xfer) {
 		fetch_cancel(f->env->fetcher, f->xfer);
@@ -368,6 +403,11 @@ feed_free(struct feed *f)
 	if (f->timer)
 		event_free(f->timer);
 	source_close(&f->src);
+	if (f->snap) { /* a commit still writes them: its snapshot frees the entries */
+		f->snap->f = NULL;
+		f->snap->owns_entries = 1;
+		f->store.n = 0;
+	}
 	store_clear(&f->store);
 	for (i = 0; i < FORMAT_N; i++)
 		if (f->resp[i])
@@ -386,29 +426,6 @@ const char *
 feed_title(const struct feed *f)
 {
 	return f->conf->title ? f->conf->title : f->store.feed_title ? f->store.feed_title : f->label;
-}
-
-/* Builds one format's response; NULL (logged) if its writer failed. */
-static struct response *
-build(struct feed *f, size_t k, struct atom_feed *af, const char *base)
-{
-	const struct format *fmt = &formats[k];
-	struct buf out = BUF_INIT;
-	struct response *r;
-	char *self;
-
-	xasprintf(&self, "%s%s", base, fmt->ext);
-	af->self_url = self;
-	if (fmt->write(format_to_buf, &out, af, f->store.v, f->store.n) == -1) {
-		log_warnx("feed %s: cannot write %s", f->conf->name, fmt->label);
-		buf_free(&out);
-		free(self);
-		return NULL;
-	}
-	free(self);
-	r = response_new(&out, af->updated, f->conf->interval);
-	r->content_type = fmt->ctype;
-	return r;
 }
 
 static void
@@ -438,37 +455,70 @@ store_updated(const struct store *s)
 	return t;
 }
 
-/*
- * Builds the formats in mask (bit k for formats[k]) from the store into out[], all or none
- * (they carry the same entries); updated is the feed's <updated>.  Returns 0, or -1.
- */
-static int
-render(struct feed *f, unsigned mask, int64_t updated, struct response **out)
+/* What the feed's documents say of the feed itself; the strings are f's (base and page are
+ * made here, for the caller to free). */
+static void
+feed_describe(const struct feed *f, struct atom_feed *af, char id[ENTRY_ID_LEN + 1], char **base,
+    char **page)
 {
 	const struct store *s = &f->store;
-	char id[ENTRY_ID_LEN + 1], *base = NULL, *page = NULL;
-	struct atom_feed af = {0};
-	int web = url_clickable(f->conf->url), ok = 1;
-	size_t i;
+	int web = url_clickable(f->conf->url);
 
+	memset(af, 0, sizeof(*af));
 	atom_feed_id(f->conf->name, id);
-	xasprintf(&base, "%s/feeds/%s", f->env->base_url, f->conf->name);
-	af.id = id;
-	af.title = feed_title(f);
-	af.author = f->conf->author ? f->conf->author : s->feed_author ? s->feed_author : f->label;
-	af.subtitle = s->feed_subtitle;
-	af.alt_url = s->feed_link ? s->feed_link : web ? f->conf->url : NULL;
-	af.entry_base = web ? f->conf->url : NULL; /* a file:// link leads nowhere and leaks a path */
-	af.feed_base = base;
-	xasprintf(&page, "%s.html", base);
-	af.entry_page = page; /* an entry without a link of its own links to its place there */
-	af.hub_url = f->env->websub_hub;
-	af.updated = updated;
+	xasprintf(base, "%s/feeds/%s", f->env->base_url, f->conf->name);
+	xasprintf(page, "%s.html", *base);
+	af->id = id;
+	af->title = feed_title(f);
+	af->author = f->conf->author ? f->conf->author : s->feed_author ? s->feed_author : f->label;
+	af->subtitle = s->feed_subtitle;
+	af->alt_url = s->feed_link ? s->feed_link : web ? f->conf->url : NULL;
+	af->entry_base = web ? f->conf->url : NULL; /* a file:// link leads nowhere, leaks a path */
+	af->feed_base = *base;
+	af->entry_page = *page; /* an entry without a link of its own links to its place there */
+	af->hub_url = f->env->websub_hub;
+}
+
+/* Builds one format's response; NULL (logged) if its writer failed.  Touches nothing but its
+ * arguments: a commit runs it on a thread. */
+static struct response *
+build(const char *name, long max_age, size_t k, struct atom_feed *af, struct entry *const *v,
+    size_t n)
+{
+	const struct format *fmt = &formats[k];
+	struct buf out = BUF_INIT;
+	struct response *r;
+	char *self;
+
+	xasprintf(&self, "%s%s", af->feed_base, fmt->ext);
+	af->self_url = self;
+	if (fmt->write(format_to_buf, &out, af, v, n) == -1) {
+		log_warnx("feed %s: cannot write %s", name, fmt->label);
+		buf_free(&out);
+		free(self);
+		return NULL;
+	}
+	free(self);
+	af->self_url = NULL;
+	r = response_new(&out, af->updated, max_age);
+	r->content_type = fmt->ctype;
+	return r;
+}
+
+/*
+ * Builds the formats in mask (bit k for formats[k]) of entries v[0..n) into out[], all or none
+ * (they carry the same entries); af->updated is the feed's <updated>.  Returns 0, or -1.
+ */
+static int
+render(const char *name, long max_age, unsigned mask, struct atom_feed *af,
+    struct entry *const *v, size_t n, struct response **out)
+{
+	size_t i;
+	int ok = 1;
+
 	for (i = 0; i < FORMAT_N && ok; i++)
 		if (mask & (1u << i))
-			ok = (out[i] = build(f, i, &af, base)) != NULL;
-	free(base);
-	free(page);
+			ok = (out[i] = build(name, max_age, i, af, v, n)) != NULL;
 	if (!ok)
 		for (i = 0; i < FORMAT_N; i++)
 			if (out[i]) {
@@ -478,41 +528,65 @@ render(struct feed *f, unsigned mask, int64_t updated, struct response **out)
 	return ok ? 0 : -1;
 }
 
+/* render() for f as it is now, on the loop. */
+static int
+render_now(struct feed *f, unsigned mask, int64_t updated, struct response **out)
+{
+	struct atom_feed af;
+	char id[ENTRY_ID_LEN + 1], *base, *page;
+	int rc;
+
+	feed_describe(f, &af, id, &base, &page);
+	af.updated = updated;
+	rc = render(f->conf->name, f->conf->interval, mask, &af, f->store.v, f->store.n, out);
+	free(base);
+	free(page);
+	return rc;
+}
+
+/*
+ * The time the bytes of atom (just written from s) last changed: Last-Modified is that time,
+ * kept in the state with the bytes' hash, so it moves exactly when a body does (an entry, the
+ * channel's title, a config title) and a restart that serves the same bytes keeps it.  The
+ * hash is the Atom document's: every format is written from the same fields, and Atom carries
+ * them all.  It only moves forward, a second at least, so If-Modified-Since never matches a
+ * changed body.  Returns 1 if it moved (s updated), else 0.
+ */
+static int
+body_moved(struct store *s, const struct response *atom, int64_t updated, int64_t now)
+{
+	uint64_t h = atom->hash;
+
+	if (s->body_time != 0 && h == s->body_hash)
+		return 0;
+	if (s->body_time == 0) /* a state from before this was kept: the date served then */
+		s->body_time = updated < now ? updated : now;
+	else
+		s->body_time = now > s->body_time ? now : s->body_time + 1;
+	s->body_hash = h;
+	return 1;
+}
+
 /*
  * Writes the formats asked for so far into f->pending (Atom always; see feed_response) and
- * notes when their bytes last changed: Last-Modified is that time, kept in the state with the
- * bytes' hash, so it moves exactly when a body does (an entry, the channel's title, a config
- * title) and a restart that serves the same bytes keeps it.  The hash is the Atom document's:
- * every format is written from the same fields, and Atom carries them all.  It only moves
- * forward, a second at least, so If-Modified-Since never matches a changed body.  Returns 1
- * if that time moved, 0 if not, -1 if the feed cannot be written; *known says whether the
- * state knew the bytes before (a state from before the hash was kept does not).
+ * notes when their bytes last changed (body_moved).  Returns 1 if that time moved, 0 if not,
+ * -1 if the feed cannot be written; *known says whether the state knew the bytes before (a
+ * state from before the hash was kept does not).
  */
 static int
 feed_render(struct feed *f, int *known)
 {
 	struct store *s = &f->store;
-	int64_t now = time(NULL);
-	const struct response *atom;
-	uint64_t h;
 	size_t i;
-	int moved = 0;
+	int moved;
 
 	*known = s->body_time != 0;
 	drop_pending(f);
 	f->pending_updated = store_updated(s);
-	if (render(f, f->formats_wanted | 1u << FORMAT_ATOM, f->pending_updated, f->pending) == -1)
+	if (render_now(f, f->formats_wanted | 1u << FORMAT_ATOM, f->pending_updated,
+	        f->pending) == -1)
 		return -1;
-	atom = f->pending[FORMAT_ATOM];
-	h = atom->hash;
-	if (s->body_time == 0 || h != s->body_hash) {
-		if (s->body_time == 0) /* a state from before this was kept: the date served then */
-			s->body_time = f->pending_updated < now ? f->pending_updated : now;
-		else
-			s->body_time = now > s->body_time ? now : s->body_time + 1;
-		s->body_hash = h;
-		moved = 1;
-	}
+	moved = body_moved(s, f->pending[FORMAT_ATOM], f->pending_updated, time(NULL));
 	for (i = 0; i < FORMAT_N; i++)
 		if (f->pending[i])
 			response_set_mtime(f->pending[i], s->body_time);
@@ -526,16 +600,6 @@ owe_ping(struct feed *f)
 {
 	f->ping_due = 1;
 	f->store.websub_owed = f->env->websub_hub != NULL;
-}
-
-/* In a commit: the first bytes a feed ever serves are news too, as is any change. */
-void
-feed_prepare(struct feed *f)
-{
-	int known;
-
-	if (feed_render(f, &known) == 1)
-		owe_ping(f);
 }
 
 void
@@ -575,13 +639,159 @@ feed_response(struct feed *f, int format)
 	f->formats_wanted |= 1u << format;
 	/* the store holds what is served unless a change awaits its save: the commit builds
 	 * this format then, and until it does there is nothing of it that may be served */
-	if (f->dirty || f->pending[FORMAT_ATOM])
+	if (f->dirty || f->saving || f->pending[FORMAT_ATOM])
 		return NULL;
-	if (render(f, 1u << format, f->resp_updated, one) == -1)
+	if (render_now(f, 1u << format, f->resp_updated, one) == -1)
 		return NULL;
 	response_set_mtime(one[format], f->store.body_time);
 	f->resp[format] = one[format];
 	return f->resp[format];
+}
+
+/* ---- a commit's copy of the feed, written and saved on a thread ---- */
+
+static char *
+dup_or_null(const char *p)
+{
+	return p ? xstrdup(p) : NULL;
+}
+
+struct feed_snap *
+feed_snap_take(struct feed *f)
+{
+	struct feed_snap *sn = xcalloc(1, sizeof(*sn));
+	const struct store *s = &f->store;
+	struct atom_feed af;
+	char *base, *page;
+
+	feed_describe(f, &af, sn->id, &base, &page);
+	sn->f = f;
+	sn->name = xstrdup(f->conf->name);
+	sn->title = xstrdup(af.title);
+	sn->author = dup_or_null(af.author);
+	sn->subtitle = dup_or_null(af.subtitle);
+	sn->alt_url = dup_or_null(af.alt_url);
+	sn->entry_base = dup_or_null(af.entry_base);
+	sn->base = base;
+	sn->page = page;
+	sn->hub = dup_or_null(af.hub_url);
+	sn->max_age = f->conf->interval;
+	sn->mask = f->formats_wanted | 1u << FORMAT_ATOM;
+	sn->updated = store_updated(s);
+	sn->s = *s;
+	sn->s.v = s->n ? xreallocarray(NULL, s->n, sizeof(*s->v)) : NULL;
+	if (s->n)
+		memcpy(sn->s.v, s->v, s->n * sizeof(*s->v));
+	sn->s.etag = dup_or_null(s->etag);
+	sn->s.last_modified = dup_or_null(s->last_modified);
+	sn->s.feed_title = dup_or_null(s->feed_title);
+	sn->s.feed_link = dup_or_null(s->feed_link);
+	sn->s.feed_author = dup_or_null(s->feed_author);
+	sn->s.feed_subtitle = dup_or_null(s->feed_subtitle);
+	sn->s.last_error = dup_or_null(s->last_error);
+	f->saving = 1;
+	f->snap = sn;
+	f->pinned = 0; /* what it pinned is in this state */
+	return sn;
+}
+
+void
+feed_snap_render(struct feed_snap *sn)
+{
+	struct atom_feed af = {sn->id, sn->title, sn->subtitle, sn->author, NULL, sn->alt_url,
+	    sn->entry_base, sn->updated, sn->base, sn->page, sn->hub};
+	size_t i;
+
+	if (render(sn->name, sn->max_age, sn->mask, &af, sn->s.v, sn->s.n, sn->out) == -1)
+		return;
+	sn->rendered = 1;
+	sn->moved = body_moved(&sn->s, sn->out[FORMAT_ATOM], sn->updated, time(NULL));
+	if (sn->moved) /* the state says the hub is owed, for a restart to tell it */
+		sn->s.websub_owed = sn->hub != NULL;
+	for (i = 0; i < FORMAT_N; i++)
+		if (sn->out[i])
+			response_set_mtime(sn->out[i], sn->s.body_time);
+}
+
+const struct store *
+feed_snap_store(const struct feed_snap *sn)
+{
+	return &sn->s;
+}
+
+static void
+snap_free(struct feed_snap *sn)
+{
+	size_t i;
+
+	for (i = 0; i < FORMAT_N; i++)
+		if (sn->out[i])
+			response_unref(sn->out[i]);
+	if (!sn->owns_entries)
+		sn->s.n = 0; /* lent: store_clear frees only the array and the strings */
+	store_clear(&sn->s);
+	free(sn->name);
+	free(sn->title);
+	free(sn->author);
+	free(sn->subtitle);
+	free(sn->alt_url);
+	free(sn->entry_base);
+	free(sn->base);
+	free(sn->page);
+	free(sn->hub);
+	free(sn);
+}
+
+struct feed *
+feed_snap_give(struct feed_snap *sn, int saved)
+{
+	struct feed *f = sn->f;
+	size_t i;
+
+	if (f == NULL) {
+		snap_free(sn);
+		return NULL;
+	}
+	f->saving = 0;
+	f->snap = NULL;
+	if (sn->rendered) {
+		drop_pending(f);
+		for (i = 0; i < FORMAT_N; i++) {
+			f->pending[i] = sn->out[i];
+			sn->out[i] = NULL;
+		}
+		f->pending_updated = sn->updated;
+		f->store.body_hash = sn->s.body_hash;
+		f->store.body_time = sn->s.body_time;
+		if (sn->moved) {
+			f->ping_due = 1;
+			f->store.websub_owed = sn->s.websub_owed;
+		}
+	}
+	if (saved)
+		f->owed_saved = sn->s.websub_owed;
+	snap_free(sn);
+	return f;
+}
+
+void
+feed_resume(struct feed *f)
+{
+	struct harvest *h = f->held;
+
+	if (f->refilter) {
+		f->refilter = 0;
+		apply_filter(f);
+		if (f->resp[FORMAT_ATOM])
+			f->env->dirty(f->env->arg, f);
+	}
+	if (h == NULL)
+		return;
+	f->held = NULL;
+	succeeded(f, h, f->job_status);
+	harvest_free(h);
+	free(h);
+	drop_job(f);
 }
 
 void

@@ -55,7 +55,11 @@ struct feed {
 	struct response *pending[FORMAT_N]; /* built for the commit under way, or NULL */
 	int64_t pending_updated, resp_updated; /* the <updated> each was written with */
 	unsigned formats_wanted; /* bit k: formats[k] was asked for, so every change builds it */
-	int dirty;            /* waiting in the commit batch */
+	int dirty;            /* waiting for the next commit, on its list */
+	int saving;           /* in the commit under way: its entries are lent to it (feed_snap) */
+	struct feed_snap *snap; /* that commit's copy, while saving */
+	struct harvest *held; /* a harvest that came while saving, merged after (feed_resume) */
+	int refilter;         /* a new filter that came while saving, applied after */
 	struct feed *dirty_next;
 	int pinned;           /* state changed in a way only a save makes durable */
 	int ping_due;         /* the served bytes changed: the hub is told once they are saved */
@@ -77,10 +81,23 @@ void feed_free(struct feed *);
 /* Swaps in a new config for the same feed name; a changed one reopens the plugin and
  * reschedules, an equal one only repoints. */
 void feed_set_conf(struct feed *, const struct feed_conf *, const struct plugin *);
-/* Builds the feed's formats before its state is saved, so that the time its bytes last changed
- * (Last-Modified) is saved with them; sets ping_due if they differ from the bytes the state
- * last held (or the feed served nothing before). */
-void feed_prepare(struct feed *);
+/*
+ * A commit off the loop, in three steps.  feed_snap_take (on the loop) copies what the feed's
+ * documents and state file say, lends its entries (frozen while f->saving) and clears pinned.
+ * feed_snap_render (on a thread) builds the formats asked for so far, Atom always, and the
+ * time their bytes last changed (Last-Modified), saved with them; feed_snap_store is then the
+ * state to save.  feed_snap_give (on the loop, after the save; saved says if it succeeded)
+ * hands the formats to f->pending for feed_publish, sets ping_due if the bytes differ from
+ * those the state last held (or the feed served nothing before), frees the snapshot and
+ * returns f, or NULL if the feed was freed meanwhile.  feed_resume then merges what came
+ * while it was saving.
+ */
+struct feed_snap;
+struct feed_snap *feed_snap_take(struct feed *);
+void feed_snap_render(struct feed_snap *);
+const struct store *feed_snap_store(const struct feed_snap *);
+struct feed *feed_snap_give(struct feed_snap *, int saved);
+void feed_resume(struct feed *);
 /* Serves what feed_prepare built, one response per format (after the store is saved), else
  * builds them. */
 void feed_publish(struct feed *);

@@ -22,10 +22,28 @@
 /*
  * One deflate state, reset for each body: making one takes some 256 KiB, and making and
  * freeing one per response (10,000 feeds at start-up) had glibc hand the heap's top back to
- * the kernel and fault it in again each time.  Kept for the life of the thread.
+ * the kernel and fault it in again each time.  Kept for the life of the thread (the loop's,
+ * or the saver's, whose stream ends with it).
  */
 static _Thread_local z_stream zs;
 static _Thread_local int gz_ready;
+static pthread_key_t gz_key; /* its destructor ends a thread's stream as the thread ends */
+static pthread_once_t gz_once = PTHREAD_ONCE_INIT;
+
+static void
+gz_end(void *unused)
+{
+	(void)unused;
+	if (gz_ready)
+		deflateEnd(&zs);
+	gz_ready = 0;
+}
+
+static void
+gz_key_make(void)
+{
+	pthread_key_create(&gz_key, gz_end);
+}
 
 static char *
 gzip_bytes(const char *p, size_t n, size_t *outlen)
@@ -42,6 +60,8 @@ gzip_bytes(const char *p, size_t n, size_t *outlen)
 		if (deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
 			return NULL;
 		gz_ready = 1;
+		pthread_once(&gz_once, gz_key_make);
+		pthread_setspecific(gz_key, &zs); /* any value but NULL has gz_end run */
 	}
 	out = xmalloc(cap);
 	zs.next_in = (Bytef *)(uintptr_t)p;

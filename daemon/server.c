@@ -23,6 +23,7 @@
 #include "http.h"
 #include "log.h"
 #include "notify.h"
+#include "offload.h"
 #include "plugins.h"
 #include "pool.h"
 #include "response.h"
@@ -53,6 +54,8 @@ struct feedd {
 	size_t index_cap;
 	struct feed *dirty;
 	struct feed *retry;   /* dirty too, but their last save failed: they wait for retry_ev */
+	struct offload *saver; /* the thread that writes and saves a commit's feeds */
+	int committing;       /* a commit is on that thread */
 	int lock_fd;          /* holds state_dir's lock (folder_lock), or -1 */
 	int save_backoff;     /* seconds until the next retry; 0 while saves succeed */
 	struct event *commit_ev, *retry_ev, *sig_hup, *sig_term, *sig_int, *watchdog;
@@ -143,6 +146,9 @@ save_failed(struct feedd *d, struct feed *f, const char *why)
 		    "served once a save succeeds", f->conf->name, why);
 	free(f->store_error);
 	f->store_error = xstrdup(why);
+	if (f->dirty)
+		return; /* changed again while saving: on the list of the next commit already */
+	f->dirty = 1;
 	f->dirty_next = d->retry;
 	d->retry = f;
 }
@@ -176,9 +182,6 @@ saved(struct feedd *d, struct feed *f)
 		free(f->store_error);
 		f->store_error = NULL;
 	}
-	f->dirty = 0;
-	f->pinned = 0;
-	f->owed_saved = f->store.websub_owed;
 	feed_publish(f);
 	if (f->ping_due) {
 		f->ping_due = 0;
@@ -230,43 +233,97 @@ unlink_feed(struct feed **list, struct feed *f)
 		}
 }
 
-/* Saves every dirty feed in one batch (few fsyncs), then publishes those saved: a response is
- * never served before the state that holds its entries is on disk. */
+/* A commit's batch, on the saver thread: the feeds' snapshots and their state files. */
+struct batch {
+	struct feedd *d;
+	struct feed_snap **snaps;
+	struct store_job *jobs;
+	size_t n;
+	char *dir;
+};
+
+/* On the saver thread: every format asked for, then the states, in one batch (few fsyncs). */
+static void
+batch_work(void *arg)
+{
+	struct batch *b = arg;
+	size_t i;
+
+	for (i = 0; i < b->n; i++) {
+		feed_snap_render(b->snaps[i]);
+		b->jobs[i].s = feed_snap_store(b->snaps[i]);
+	}
+	store_save_batch(b->jobs, b->n, b->dir);
+}
+
+/* Back on the loop: what was saved is served, what failed waits for a retry. */
+static void
+batch_done(void *arg)
+{
+	struct batch *b = arg;
+	struct feedd *d = b->d;
+	struct feed *f;
+	size_t i;
+
+	d->committing = 0;
+	for (i = 0; i < b->n; i++) {
+		free((char *)b->jobs[i].path);
+		if ((f = feed_snap_give(b->snaps[i], b->jobs[i].ok)) == NULL)
+			continue; /* removed by a reload meanwhile */
+		if (b->jobs[i].ok)
+			saved(d, f);
+		else
+			save_failed(d, f, b->jobs[i].why); /* served as before until then */
+		feed_resume(f); /* what came meanwhile: a change for the next commit */
+	}
+	schedule_retry(d);
+	notify_status(d);
+	free(b->snaps);
+	free(b->jobs);
+	free(b->dir);
+	free(b);
+	if (d->dirty && !evtimer_pending(d->commit_ev, NULL)) {
+		struct timeval now = {0, 0}; /* they waited for this one: no more delay */
+
+		evtimer_add(d->commit_ev, &now);
+	}
+}
+
+/*
+ * Saves every dirty feed in one batch (few fsyncs) on the saver thread, then publishes those
+ * saved: a response is never served before the state that holds its entries is on disk.  One
+ * commit at a time: feeds that change meanwhile wait for the next.
+ */
 static void
 commit(evutil_socket_t fd, short what, void *arg)
 {
 	struct feedd *d = arg;
-	struct store_job *jobs;
-	struct feed *f, **fs;
+	struct batch *b;
+	struct feed *f;
 	size_t n = 0, i;
 
 	(void)fd;
 	(void)what;
+	if (d->committing)
+		return; /* batch_done commits again */
 	for (f = d->dirty; f; f = f->dirty_next)
 		n++;
 	if (n == 0)
 		return;
-	jobs = xcalloc(n, sizeof(*jobs));
-	fs = xcalloc(n, sizeof(*fs));
+	b = xcalloc(1, sizeof(*b));
+	b->d = d;
+	b->n = n;
+	b->snaps = xcalloc(n, sizeof(*b->snaps));
+	b->jobs = xcalloc(n, sizeof(*b->jobs));
+	b->dir = xstrdup(d->cfg.state_dir);
 	for (i = 0, f = d->dirty; f; f = f->dirty_next, i++) {
-		fs[i] = f;
-		jobs[i].s = &f->store;
-		jobs[i].path = f->state_path;
+		f->dirty = 0;
+		b->snaps[i] = feed_snap_take(f);
+		b->jobs[i].path = xstrdup(f->state_path); /* the feed may go before the thread */
 	}
 	d->dirty = NULL;
-	for (i = 0; i < n; i++)
-		feed_prepare(fs[i]);
-	store_save_batch(jobs, n, d->cfg.state_dir);
-	for (i = 0; i < n; i++) {
-		if (jobs[i].ok)
-			saved(d, fs[i]);
-		else
-			save_failed(d, fs[i], jobs[i].why); /* served as before until then */
-	}
-	schedule_retry(d);
-	free(jobs);
-	free(fs);
-	notify_status(d);
+	d->committing = 1;
+	offload_submit(d->saver, batch_work, batch_done, b);
 }
 
 static void
@@ -768,7 +825,10 @@ on_term(evutil_socket_t fd, short what, void *arg)
 	for (i = 0; i < d->n_feeds; i++) /* pings the hub took since the states were saved */
 		if (d->feeds[i]->store.websub_owed != d->feeds[i]->owed_saved)
 			feedd_mark_dirty(d, d->feeds[i]);
-	commit(-1, 0, d); /* pending states reach the disk first */
+	do { /* pending states reach the disk first, and what they held back after them */
+		commit(-1, 0, d);
+		offload_wait(d->saver);
+	} while (d->dirty);
 	event_base_loopbreak(d->base);
 }
 
@@ -802,6 +862,7 @@ teardown(struct feedd *d)
 	size_t i;
 
 	http_free(d->http);
+	offload_free(d->saver); /* a commit under way ends first: it holds the feeds' entries */
 	for (i = 0; i < d->n_feeds; i++)
 		feed_free(d->feeds[i]);
 	free(d->feeds);
@@ -894,6 +955,7 @@ server_main(const char *conf_path, int verbose)
 			fatalx("event_base_new failed");
 	}
 	d.commit_ev = event_new(d.base, -1, 0, commit, &d);
+	d.saver = offload_new(d.base, 1, "save");
 	d.retry_ev = evtimer_new(d.base, retry_saves, &d);
 	d.sig_hup = evsignal_new(d.base, SIGHUP, on_hup, &d);
 	d.sig_term = evsignal_new(d.base, SIGTERM, on_term, &d);

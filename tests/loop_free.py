@@ -82,4 +82,40 @@ ok(d.wait_for(lambda: entries(d, "slow") == 3, 15), "the blocked source is serve
 w.stop = True
 d.cleanup()
 
+# ---- a state save that blocks in open(): NAME.state.tmp is a FIFO nobody reads ----
+d = Daemon()
+os.makedirs(d.state, 0o700)
+tmp = os.path.join(d.state, "slow.state.tmp")
+os.mkfifo(tmp, 0o600)
+d.write_config("[feed small]\nplugin = textdump\nsource = %s\ninterval = 1h\n"
+               "[feed slow]\nplugin = lines\nsource = %s\ninterval = 1h\n"
+               % (SAMPLE, os.path.join(d.dir, "slow.txt")))
+with open(os.path.join(d.dir, "slow.txt"), "w") as f:
+    f.write("delta\necho\n")
+ok(d.start(), "daemon ready")
+time.sleep(1.5)  # both fetched; their first save waits on the FIFO
+ok(os.path.exists(tmp), "the save has not gone past the FIFO")
+s = quick(d, "/healthz")
+ok(s is not None, "/healthz answers while a state save blocks (%s)" % s)
+ok(quick(d, "/feeds/slow.atom") == 503, "the feed whose state is not saved is not served")
+answers = [quick(d, "/healthz") for _ in range(10)]
+eq(answers.count(None), 0, "/healthz answered 10 times out of 10 while the save blocks")
+fd = os.open(tmp, os.O_RDONLY | os.O_NONBLOCK)  # the save goes on: its write, then a flush a
+got = b""                                       # FIFO refuses, so it is retried (a file then)
+end = time.time() + 10
+while time.time() < end:
+    try:
+        chunk = os.read(fd, 65536)
+    except BlockingIOError:
+        chunk = None
+    if chunk == b"" and got:
+        break
+    got += chunk or b""
+    time.sleep(0.01)
+os.close(fd)
+ok(got.startswith(b"feedd-state 1\n"), "the blocked save was writing a state (%d bytes)" % len(got))
+ok(d.wait_for(lambda: entries(d, "slow") == 2, 15), "the feed is served once its save succeeds")
+ok(d.wait_for(lambda: entries(d, "small") > 0, 5), "and the small feed")
+d.cleanup()
+
 done()
