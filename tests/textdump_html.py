@@ -157,6 +157,25 @@ if feed and feed["entries"]:
 else:
     ok(False, "labels: has an article")
 
+# the headline inside a boilerplate name ("masthead"): it does not join, but the lead between
+# it and the text does
+MAST = """<!doctype html><html><head><title>Old mill reopens</title></head><body>
+<div class="hero"><div class="masthead"><h1>Old mill reopens</h1></div>
+<div class="deck"><p>The old mill by the river opens its doors again on Saturday, after
+two years of work.</p></div></div>
+<div class="row"><div class="prose"><p>%(body)s</p><p>%(body)s</p><p>%(body)s</p></div></div>
+</body></html>
+""" % {"body": BODY}
+p = convert(["-p", "textdump", write("masthead.html", MAST)])
+feed = valid_feed(p.stdout, "masthead")
+if feed and feed["entries"]:
+    text = plain(feed["entries"][0]["content"])
+    ok(text.startswith("The old mill by the river"), "masthead: the lead under the headline "
+       "comes first (got %r)" % text[:40])
+    ok(text.count("four million euros") == 6, "masthead: then the text")
+else:
+    ok(False, "masthead: has an article")
+
 # a name that takes the whole article away (an opinion piece's "commentary" names comments):
 # the article without the names, three times longer than what they leave, wins
 OPINION = """<!doctype html><html><head><title>Why the bridge matters</title></head><body>

@@ -48,7 +48,9 @@
  *  H9b. The article starts at its headline: when the nearest h1 (else h2) outside
  *      boilerplate comes at most 12 paragraphs before the article's first one (boilerplate
  *      between, such as share buttons, not counted), it joins, and so does the prose between
- *      them as in H9 (a lead or standfirst the page keeps in its header).
+ *      them as in H9 (a lead or standfirst the page keeps in its header); with no such
+ *      heading, an h1 inside a boilerplate name ("masthead", "page-header") marks where the
+ *      lead starts, and only the prose after it joins.
  *  H10. Inside the article, boilerplate (H5, H6) is dropped, and so is a paragraph of which
  *      over half is link text or that, unfinished, points to another story ("Read also:",
  *      "Lesen Sie auch", textdump's rule 11); then, judged on the paragraphs left, a container (div,
@@ -1050,7 +1052,7 @@ static void
 take_lead(struct page *pg, unsigned mask)
 {
 	size_t first, i, seen = 0;
-	long h = -1, h2 = -1;
+	long h = -1, h2 = -1, hb = -1;
 
 	for (first = 0; first < pg->n_blocks && !pg->blocks[first].keep; first++)
 		;
@@ -1059,8 +1061,11 @@ take_lead(struct page *pg, unsigned mask)
 	for (i = first; i > 0 && seen < 12 && h < 0; i--) {
 		const struct block *b = &pg->blocks[i - 1];
 
-		if (b->flags & mask)
+		if (b->flags & mask) {
+			if (b->heading == 1 && hb < 0 && !(b->flags & F_HIDDEN))
+				hb = (long)i - 1; /* a headline in a boilerplate name: the lead's start */
 			continue; /* share buttons and menus between do not count */
+		}
 		seen++;
 		if (b->heading == 1)
 			h = (long)i - 1;
@@ -1069,9 +1074,13 @@ take_lead(struct page *pg, unsigned mask)
 	}
 	if (h < 0)
 		h = h2; /* a page whose headline is an h2 */
-	if (h < 0)
-		return;
-	pg->blocks[h].keep = 1;
+	if (h < 0 && hb >= 0) {
+		h = hb;
+	} else {
+		if (h < 0)
+			return;
+		pg->blocks[h].keep = 1;
+	}
 	for (i = (size_t)h + 1; i < first; i++) {
 		struct block *b = &pg->blocks[i];
 
