@@ -583,10 +583,10 @@ apply_config(struct feedd *d, struct config *cfg)
 
 /* max_connections, less what the descriptor limit cannot give: the rest is kept for transfers,
  * state saves, the response files, the workers' channels and logs, and ACCEPT_BURST for the
- * clients accepted past the cap in one pass before the oldest idle ones give way (when the
- * response memfds took 256 of the reserve, that slack was theirs; tests/conncap.py runs out
- * of descriptors with 400 open files without it). */
-#define ACCEPT_BURST 256
+ * clients accepted past the cap in one pass before the oldest idle ones give way (the 256
+ * response memfds of before left that slack; tests/conncap.py runs out of descriptors with
+ * 400 open files without it). */
+#define ACCEPT_BURST (256 - RESPONSE_FILES_MAX)
 static long
 connection_cap(const struct config *c)
 {
