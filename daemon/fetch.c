@@ -48,7 +48,9 @@ struct xfer {
 	fetch_done_cb cb;
 	void *arg;
 	uint64_t id;
+	int started;         /* in the running list (else in its host's queue) */
 	struct xfer *next, *prev; /* the running list, or the host's queue while waiting */
+	struct xfer *id_next; /* in the fetcher's index by id, until freed or cancelled */
 };
 
 /* Where a URL's connections go: scheme, host and port.  Kept until the fetcher goes. */
@@ -78,6 +80,10 @@ struct fetcher {
 	CURL **idle;
 	size_t n_idle;
 	struct offload *reader; /* the threads that read file: sources */
+	/* Every transfer by id, running or waiting, so that fetch_cancel finds one at once: ids
+	 * count up, so id % by_id_cap spreads them evenly; the table doubles past one a slot. */
+	struct xfer **by_id;
+	size_t by_id_cap, by_id_n;
 };
 
 #define READER_THREADS 2
@@ -280,11 +286,73 @@ opts_free(struct fetch_opts *o)
 	memset(o, 0, sizeof(*o));
 }
 
+static struct xfer **
+id_slot(struct fetcher *f, uint64_t id)
+{
+	return &f->by_id[id & (f->by_id_cap - 1)];
+}
+
+static void
+id_add(struct fetcher *f, struct xfer *x)
+{
+	struct xfer **slot;
+
+	if (f->by_id_n >= f->by_id_cap) {
+		struct xfer **old = f->by_id, *y, *next;
+		size_t i, cap = f->by_id_cap;
+
+		f->by_id_cap = cap ? cap * 2 : 64;
+		f->by_id = xcalloc(f->by_id_cap, sizeof(*f->by_id));
+		for (i = 0; i < cap; i++)
+			for (y = old[i]; y; y = next) {
+				next = y->id_next;
+				slot = id_slot(f, y->id);
+				y->id_next = *slot;
+				*slot = y;
+			}
+		free(old);
+	}
+	slot = id_slot(f, x->id);
+	x->id_next = *slot;
+	*slot = x;
+	f->by_id_n++;
+}
+
+static struct xfer *
+id_find(struct fetcher *f, uint64_t id)
+{
+	struct xfer *x;
+
+	if (f->by_id_cap == 0)
+		return NULL;
+	for (x = *id_slot(f, id); x && x->id != id; x = x->id_next)
+		;
+	return x;
+}
+
+static void
+id_del(struct fetcher *f, struct xfer *x)
+{
+	struct xfer **p;
+
+	if (f->by_id_cap == 0)
+		return;
+	for (p = id_slot(f, x->id); *p; p = &(*p)->id_next)
+		if (*p == x) {
+			*p = x->id_next;
+			f->by_id_n--;
+			return;
+		}
+}
+
 /* x's easy handle must be out of the multi. */
 static void
 xfer_free(struct xfer *x)
 {
 	struct fetcher *f = x->f;
+
+	if (f)
+		id_del(f, x);
 
 	if (x->easy && f && f->n_idle < (size_t)f->max_parallel) {
 		curl_easy_reset(x->easy);
@@ -490,6 +558,7 @@ admit(struct fetcher *f)
 		if (x == NULL)
 			continue; /* its waiting transfer was cancelled */
 		queue_unlink(x);
+		x->started = 1;
 		x->next = f->xfers;
 		if (f->xfers)
 			f->xfers->prev = x;
@@ -685,6 +754,7 @@ fetcher_free(struct fetcher *f)
 	while (f->n_idle > 0)
 		curl_easy_cleanup(f->idle[--f->n_idle]);
 	free(f->idle);
+	free(f->by_id);
 	command_reap_all(); /* the commands just killed, before the event_base goes */
 	curl_multi_cleanup(f->multi);
 	event_free(f->timer);
@@ -702,6 +772,7 @@ fetch_start(struct fetcher *f, const struct fetch_opts *o, fetch_done_cb cb, voi
 	x->cb = cb;
 	x->arg = arg;
 	x->id = ++f->next_id;
+	id_add(f, x);
 	x->host = h;
 	x->prev = h->tail;
 	if (h->tail)
@@ -714,44 +785,26 @@ fetch_start(struct fetcher *f, const struct fetch_opts *o, fetch_done_cb cb, voi
 	return x->id;
 }
 
-static struct xfer *
-find_waiting(struct fetcher *f, uint64_t id)
-{
-	size_t b;
-
-	for (b = 0; b < HOST_BUCKETS; b++) {
-		struct host *h;
-		struct xfer *x;
-
-		for (h = f->hosts[b]; h; h = h->hash_next)
-			for (x = h->head; x; x = x->next)
-				if (x->id == id)
-					return x;
-	}
-	return NULL;
-}
-
 void
 fetch_cancel(struct fetcher *f, uint64_t id)
 {
-	struct xfer *x;
+	struct xfer *x = id_find(f, id);
 
-	for (x = f->xfers; x; x = x->next) {
-		if (x->id != id)
-			continue;
-		running_unlink(f, x);
-		if (x->in_thread) {
-			x->cancelled = 1; /* its thread still reads: file_read_done frees it */
-		} else {
-			if (x->easy)
-				curl_multi_remove_handle(f->multi, x->easy);
-			xfer_free(x);
-		}
-		admit(f);
+	if (x == NULL)
 		return;
-	}
-	if ((x = find_waiting(f, id)) != NULL) {
+	if (!x->started) {
 		queue_unlink(x);
 		xfer_free(x);
+		return;
 	}
+	running_unlink(f, x);
+	if (x->in_thread) {
+		id_del(f, x); /* cancelled once; its thread still reads: file_read_done frees it */
+		x->cancelled = 1;
+	} else {
+		if (x->easy)
+			curl_multi_remove_handle(f->multi, x->easy);
+		xfer_free(x);
+	}
+	admit(f);
 }

@@ -1,6 +1,7 @@
 """The fetch limits hold where transfers wait (feedd's per-host queues, not libcurl's): against
 a slow loopback origin, max_per_host caps how many of one host's fetches run at once, max_parallel
-caps them all, and a SIGHUP that changes either applies to the transfers that start after it."""
+caps them all, and a SIGHUP that changes either applies to the transfers that start after it.  A
+SIGHUP that removes feeds cancels their transfers, waiting or running, and the others go on."""
 import http.server
 import signal
 import socketserver
@@ -14,7 +15,7 @@ RSS = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><link>
        b"<description>d</description><item><title>one</title><guid>g1</guid></item>"
        b"</channel></rss>")
 lock = threading.Lock()
-state = {"now": 0, "most": 0}
+state = {"now": 0, "most": 0, "asked": []}
 
 
 class Slow(http.server.BaseHTTPRequestHandler):
@@ -27,6 +28,7 @@ class Slow(http.server.BaseHTTPRequestHandler):
         with lock:
             state["now"] += 1
             state["most"] = max(state["most"], state["now"])
+            state["asked"].append((time.time(), self.path))
         time.sleep(0.6)
         with lock:
             state["now"] -= 1
@@ -75,6 +77,18 @@ d.signal(signal.SIGHUP)
 ok(d.wait_for(lambda: "max_parallel is now 2" in d.logtext(), 10), "reload logged")
 time.sleep(1.5)
 eq(most_at_once(4), 2, "after SIGHUP, max_parallel = 2 caps them below max_per_host")
+
+# six of the eight feeds go, with transfers of theirs running and more waiting behind them
+d.write_config(FEEDS[:FEEDS.index("[feed f2]")], "max_parallel = 2\nmax_per_host = 3\n")
+d.signal(signal.SIGHUP)
+ok(d.wait_for(lambda: "feed f7: removed" in d.logtext(), 10), "reload logged")
+time.sleep(1)  # what the origin was still answering
+since = time.time()
+time.sleep(3)
+with lock:
+    asked = sorted(set(p for t, p in state["asked"] if t >= since))
+eq(asked, ["/0.xml", "/1.xml"], "after the feeds went, only the two left are fetched")
+ok(d.proc.poll() is None, "the daemon runs on")
 eq(d.stop(), 0, "stops")
 d.cleanup()
 srv.shutdown()
