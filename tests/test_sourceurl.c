@@ -1,4 +1,5 @@
-/* Unit tests for source URLs: the label a feed falls back to, and the URL a path becomes. */
+/* Unit tests for source URLs: the label a feed falls back to, the URL a path becomes, and links
+ * resolved against them (url.c's shortcut for plain absolute ones against libxml2's resolver). */
 #include "config.h"
 
 #include <stdarg.h>
@@ -8,8 +9,10 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <libxml/uri.h>
 
 #include "sourceurl.h"
+#include "url.h"
 
 static void
 check_label(const char *url, const char *want)
@@ -52,12 +55,41 @@ test_resolve(void **state)
 	check_url("caf\xc3\xa9.txt", "/d", "file:///d/caf%C3%A9.txt");
 }
 
+/* url_resolve takes a plain absolute link as it is, without libxml2: what libxml2 makes of it. */
+static void
+test_absolute(void **state)
+{
+	static const char *const links[] = {"http://example.org/a/b?c=d&e=f#g",
+	    "https://EXAMPLE.org:8080/x/./y/../z", "http://a.b/%41%zz", "http://a.b/%4",
+	    "https://h/p;q=1,2+3!$'()*@:~", "http://h", "HTTP://h/x", "http://h/a b",
+	    "http://h/caf\xc3\xa9", "http://h//x//y", "http://h/?a=/b?c", "http://h/#a#b",
+	    "http://[::1]/x", "http://h:/x", "http://h:80x/", "http://-h/", "http://h/a\"b",
+	    "http://h/a<b>", "https://h.example/a/b.html#x?y/z", "http://h/%7e", "http://h/a|b",
+	    "http://h/a^b", "http://h/a`b", "http://h/a{b}", "http://h/a\\b", NULL};
+	const char *base = "https://base.example/dir/page.html";
+	size_t i;
+
+	(void)state;
+	for (i = 0; links[i]; i++) {
+		xmlChar *want = xmlBuildURI((const xmlChar *)links[i], (const xmlChar *)base);
+		char *got = url_resolve(links[i], base);
+
+		if (want == NULL)
+			assert_null(got);
+		else
+			assert_string_equal(got, (const char *)want);
+		xmlFree(want);
+		free(got);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_label),
 	    cmocka_unit_test(test_resolve),
+	    cmocka_unit_test(test_absolute),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
