@@ -355,7 +355,8 @@ spool_finish(struct spool *s, const struct harvest *h, const char *url)
 	feed_head(&s->f, h, url, label, id, s->newest);
 	s->parts->head(&head, &s->f);
 	if (fwrite(head.data, 1, head.len, stdout) != head.len ||
-	    (s->file ? copy_out(s->file) : fwrite(s->b.data, 1, s->b.len, stdout) != s->b.len))
+	    (s->file ? copy_out(s->file) :
+	     s->b.len && fwrite(s->b.data, 1, s->b.len, stdout) != s->b.len))
 		goto fail;
 	buf_reset(&head);
 	s->parts->tail(&head, &s->f, h->n);

@@ -367,6 +367,8 @@ answered(struct slot *s, int eof)
 	if (rc == 0) {
 		if (eof)
 			slot_dying(s); /* the job fails once the process is reaped, with why */
+		else if (j->sent == j->total)
+			answer_stop(&j->a, &s->w);
 		return;
 	}
 	s->job = NULL;

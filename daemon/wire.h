@@ -18,6 +18,7 @@ enum wire_type {
 	/* daemon -> worker */
 	WIRE_JOB = 'J',    /* plugin, u32 max, u32 n, n (key, value), url, type, charset, input */
 	WIRE_OPEN = 'O',   /* plugin, u32 n, n (key, value): open and close only (answer W?, D) */
+	WIRE_STOP = 'X',   /* during a J: enough entries, emit says no from now on (empty) */
 	/* worker -> daemon, per job */
 	WIRE_ENTRY = 'E',  /* see wire_put_entry */
 	WIRE_INFO = 'I',   /* title, link, author, subtitle */

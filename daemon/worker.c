@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "entry.h"
@@ -79,6 +80,7 @@ struct job {
 	const char *plugin;
 	const struct optlist *opts;
 	uint32_t max, sent, refused;
+	int stopped; /* the daemon said X: it has all it keeps */
 	char said[1024]; /* the last host->error line: sent once the run ends */
 };
 
@@ -147,6 +149,20 @@ send_done(int failed)
 	flush();
 }
 
+/* Whether the daemon has said X (nothing else comes during a job): looked for at each flush,
+ * without waiting.  A header not all there yet is looked for again at the next. */
+static void
+check_stop(struct job *j)
+{
+	unsigned char h[WIRE_HEADER];
+
+	if (recv(WORKER_CHANNEL_FD, h, sizeof(h), MSG_DONTWAIT | MSG_PEEK) != WIRE_HEADER ||
+	    h[0] != WIRE_STOP || h[1] || h[2] || h[3] || h[4])
+		return;
+	(void)!recv(WORKER_CHANNEL_FD, h, sizeof(h), MSG_DONTWAIT);
+	j->stopped = 1;
+}
+
 static int
 job_emit(void *ctx, const struct feedd_entry *pe)
 {
@@ -154,7 +170,7 @@ job_emit(void *ctx, const struct feedd_entry *pe)
 
 	if (pe == NULL)
 		return 0;
-	if (j->sent >= j->max) {
+	if (j->sent >= j->max || j->stopped) {
 		if (++j->refused > WORKER_REFUSED_MAX) {
 			char line[512];
 
@@ -168,8 +184,10 @@ job_emit(void *ctx, const struct feedd_entry *pe)
 	}
 	j->sent++;
 	put_entry(pe);
-	if (out.len >= FLUSH_AT)
+	if (out.len >= FLUSH_AT) {
 		flush();
+		check_stop(j);
+	}
 	return 0;
 }
 
@@ -246,7 +264,7 @@ static void
 run_job(const struct plugin_set *set, struct wire_rd *r)
 {
 	struct optlist opts = {0};
-	struct job j = {NULL, &opts, 0, 0, 0, ""};
+	struct job j = {NULL, &opts, 0, 0, 0, 0, ""};
 	struct feedd_host host = {&j, job_option, job_emit, job_feed_info, job_error};
 	const struct plugin *pl;
 	struct source src;
@@ -326,7 +344,7 @@ serve(const struct plugin_set *set)
 				run_job(set, &r);
 			else if (type == WIRE_OPEN)
 				run_open(set, &r);
-			else
+			else if (type != WIRE_STOP) /* an X that came as the job ended: nothing to do */
 				_exit(1);
 		}
 		n = read(WORKER_CHANNEL_FD, wire_in_space(&in, 256 * 1024), 256 * 1024);

@@ -293,7 +293,9 @@ take_entry(struct answer *a, struct wire_rd *r)
 	}
 	/* the promise of safe HTML is the plugin's, as the worker described it at start, and is
 	 * checked entry by entry (entry_from_plugin): a worker may have turned hostile since */
-	harvest_emit(a->h, &a->ids, &e, a->safe_html);
+	if (harvest_emit(a->h, &a->ids, &e, a->safe_html) == -1 ||
+	    (a->h->max && a->h->n >= a->h->max))
+		a->full = 1;
 	return 0;
 }
 
@@ -385,6 +387,19 @@ answer_died(struct answer *a, int status)
 }
 
 void
+answer_stop(struct answer *a, struct wproc *w)
+{
+	static const char stop[WIRE_HEADER] = {WIRE_STOP, 0, 0, 0, 0};
+
+	if (!a->full || a->stop_sent || a->done || w->fd == -1)
+		return;
+	/* the channel is empty this way (the job was read whole before any entry came): a
+	 * full buffer would mean a worker that reads nothing, which the timeout ends */
+	(void)!send(w->fd, stop, sizeof(stop), MSG_DONTWAIT | MSG_NOSIGNAL);
+	a->stop_sent = 1;
+}
+
+void
 answer_free(struct answer *a)
 {
 	idset_free(&a->ids);
@@ -430,6 +445,8 @@ exchange(struct wproc *w, struct answer *a, const struct buf *job, long timeout)
 				return rc;
 			if (got == -1)
 				return -2;
+			if (sent == job->len)
+				answer_stop(a, w);
 		}
 	}
 }

@@ -58,6 +58,8 @@ struct answer {
 	size_t asked;       /* the job's entries at most: h->max, or all if h->filter may drop */
 	size_t bytes, entries;
 	int done, failed;
+	int full;           /* h took its last entry: the worker is to stop (answer_stop) */
+	int stop_sent;
 	int nomem;          /* the worker said it crashed out of memory */
 	int64_t syscall;    /* the forbidden call it was killed for, or -1 */
 	long long memory;   /* the limit, for the message */
@@ -75,6 +77,10 @@ void answer_died(struct answer *, int status);
 /* A one-line failure of the job, "plugin P: " and the reason (printf-like). */
 void answer_fail(struct answer *, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void answer_free(struct answer *);
+/* Once a->full, and the job is all sent: tells the worker its plugin is to stop (an X frame,
+ * once), for the entries past h->max would be read for nothing: with a filter the worker is
+ * asked for more than max, as it cannot know which the filter keeps. */
+void answer_stop(struct answer *, struct wproc *);
 
 /*
  * Runs one job to its end, blocking (for `feedd convert -w` and the configuration check):
