@@ -141,6 +141,7 @@ LABELS = """<!doctype html><html><head><title>Old mill reopens</title></head><bo
 our editors wrote.</p><div class="author-bio"><p>Ana Ruiz writes about the harbour and its boats
 for the paper, every week, and has done so for years.</p></div>
 <div class="entry-utility">This entry was posted in News, Harbour, Boats and Mills.</div>
+<p>Updated: 02.12.2026, 10:40</p>
 </article></body></html>
 """ % {"body": BODY}
 p = convert(["-p", "textdump", write("labels.html", LABELS)])
@@ -154,6 +155,7 @@ if feed and feed["entries"]:
     ok("disclaimer" not in text, "labels: a disclaimer by its class goes")
     ok("writes about the harbour" not in text, "labels: the author's bio by its class goes")
     ok("This entry was posted" not in text, "labels: the post's meta line by its class goes")
+    ok("Updated" not in text, "labels: a dateline at the end goes")
 else:
     ok(False, "labels: has an article")
 

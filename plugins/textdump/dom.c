@@ -59,7 +59,8 @@
  *      article name, or whose text is under 25 characters and no heading; then headings
  *      with nothing kept after them before the next heading of their level or above (the
  *      "Related stories" over a list taken out); then, at its end, social and subscription
- *      prompts of under 40 words (rule 12 of textdump.c: "Follow us", "Subscribe").
+ *      prompts of under 40 words (rule 12 of textdump.c: "Follow us", "Subscribe") and
+ *      datelines ("Updated: 02.12.2026, 10:40").
  *      A paragraph opening with © or "Copyright" is dropped, and so is legal or cookie text of
  *      up to 80 words, a short unfinished UI label that is no heading (textdump's rule 11:
  *      "Teilen", "Mehr Themen", "Anzeige"; here the label must start a word, so "suche" in
@@ -1197,7 +1198,7 @@ clean(struct page *pg)
 		if (block_date(pg, b) != 0)
 			b->keep = 0;
 	}
-	/* social and subscription prompts at its end */
+	/* social and subscription prompts and datelines at its end */
 	for (last = pg->n_blocks; last > 0; last--) {
 		struct block *b = &pg->blocks[last - 1];
 		const char *s = btext(pg, b);
@@ -1207,7 +1208,7 @@ clean(struct page *pg)
 			continue;
 		for (i = 0; i < b->len; i++)
 			words += s[i] == ' ';
-		if (!b->heading && !is_prompt(s, b->len, words))
+		if (!b->heading && !is_prompt(s, b->len, words) && block_date(pg, b) == 0)
 			break;
 		b->keep = 0;
 	}
