@@ -72,19 +72,6 @@ atom_feed_id(const char *key, char out[ENTRY_ID_LEN + 1])
 	entry_make_id(k, out);
 }
 
-/* A string constant, with its length known when compiled. */
-#define ADD(b, lit) buf_add(b, lit, sizeof(lit) - 1)
-
-/* <name>text</name> for a name among this file's constants: LEAF(b, "id", text). */
-#define LEAF(b, name, s)                                                                           \
-	do {                                                                                       \
-		if ((s) != NULL) {                                                                 \
-			ADD(b, "<" name ">");                                                      \
-			xml_text(b, s);                                                              \
-			ADD(b, "</" name ">");                                                     \
-		}                                                                                  \
-	} while (0)
-
 static void
 leaf_time(struct buf *b, const char *open, size_t olen, const char *close, size_t clen,
     int64_t t)

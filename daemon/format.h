@@ -61,6 +61,17 @@ int format_write_parts(const struct format_parts *, format_out *out, void *ctx,
     const struct atom_feed *f, struct entry *const *v, size_t n);
 
 /* Helpers the writers share. */
+/* A string constant, with its length known when compiled: ADD(b, "<entry>"). */
+#define ADD(b, lit) buf_add(b, lit, sizeof(lit) - 1)
+/* <name>text</name> (text escaped) when s is set; name is a constant: LEAF(b, "id", s). */
+#define LEAF(b, name, s)                                                                           \
+	do {                                                                                       \
+		if ((s) != NULL) {                                                                 \
+			ADD(b, "<" name ">");                                                      \
+			xml_text(b, s);                                                            \
+			ADD(b, "</" name ">");                                                     \
+		}                                                                                  \
+	} while (0)
 /* XML text content (escapes <, >, & and CR); s is clean UTF-8. */
 void xml_text(struct buf *, const char *s);
 /* An attribute value s[0..n), for between double quotes. */

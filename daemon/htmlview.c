@@ -10,8 +10,6 @@
 
 #include "format.h"
 
-#define ADD(b, lit) buf_add(b, lit, sizeof(lit) - 1)
-
 static void
 esc(struct buf *b, const char *s)
 {

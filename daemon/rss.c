@@ -11,18 +11,6 @@
 
 #include "format.h"
 
-#define ADD(b, lit) buf_add(b, lit, sizeof(lit) - 1)
-
-/* <name>text</name> when s is set; name is a constant. */
-#define LEAF(b, name, s)                                                                           \
-	do {                                                                                       \
-		if ((s) != NULL) {                                                                 \
-			ADD(b, "<" name ">");                                                      \
-			xml_text(b, s);                                                            \
-			ADD(b, "</" name ">");                                                     \
-		}                                                                                  \
-	} while (0)
-
 static void
 leaf_date(struct buf *b, const char *name, int64_t t)
 {
