@@ -260,13 +260,36 @@ read_job(struct wire_rd *r, char **plugin, uint32_t *max, struct optlist *opts,
 	return wire_rd_done(r) && *plugin != NULL ? 0 : -1;
 }
 
+/* Opens the plugin a J or O frame names, with opts: 0, or -1 once the answer (its reason and
+ * a failed D frame) is sent. */
+static int
+open_named(const struct plugin_set *set, const char *plugin, const struct optlist *opts,
+    struct source *src)
+{
+	const struct plugin *pl = plugins_find(set, plugin);
+	char line[512];
+
+	if (pl == NULL) {
+		snprintf(line, sizeof(line), "plugin %s: not in this worker", plugin);
+		send_line(WIRE_ERROR, line);
+		send_done(1);
+		return -1;
+	}
+	if (source_open(src, pl, opts) == -1) {
+		send_line(WIRE_ERROR, src->error);
+		source_close(src);
+		send_done(1);
+		return -1;
+	}
+	return 0;
+}
+
 static void
 run_job(const struct plugin_set *set, struct wire_rd *r)
 {
 	struct optlist opts = {0};
 	struct job j = {NULL, &opts, 0, 0, 0, 0, ""};
 	struct feedd_host host = {&j, job_option, job_emit, job_feed_info, job_error};
-	const struct plugin *pl;
 	struct source src;
 	struct input in;
 	char *plugin, saved;
@@ -277,17 +300,7 @@ run_job(const struct plugin_set *set, struct wire_rd *r)
 	/* the input is the payload's last field: what follows it is borrowed for the NUL */
 	saved = ((char *)in.data)[in.len];
 	((char *)in.data)[in.len] = '\0';
-	if ((pl = plugins_find(set, plugin)) == NULL) {
-		char line[512];
-
-		snprintf(line, sizeof(line), "plugin %s: not in this worker", plugin);
-		send_line(WIRE_ERROR, line);
-		send_done(1);
-	} else if (source_open(&src, pl, &opts) == -1) {
-		send_line(WIRE_ERROR, src.error);
-		source_close(&src);
-		send_done(1);
-	} else {
+	if (open_named(set, plugin, &opts, &src) == 0) {
 		int rc = source_segment(&src, &in, &host);
 
 		if (j.said[0]) /* the error if rc says it failed, else a warning */
@@ -306,21 +319,12 @@ static void
 run_open(const struct plugin_set *set, struct wire_rd *r)
 {
 	struct optlist opts = {0};
-	const struct plugin *pl;
 	struct source src;
-	char *plugin = wire_get_str(r, 256), line[512];
+	char *plugin = wire_get_str(r, 256);
 
 	if (read_options(r, &opts) == -1 || !wire_rd_done(r) || plugin == NULL)
 		_exit(1);
-	if ((pl = plugins_find(set, plugin)) == NULL) {
-		snprintf(line, sizeof(line), "plugin %s: not in this worker", plugin);
-		send_line(WIRE_ERROR, line);
-		send_done(1);
-	} else if (source_open(&src, pl, &opts) == -1) {
-		send_line(WIRE_ERROR, src.error);
-		source_close(&src);
-		send_done(1);
-	} else {
+	if (open_named(set, plugin, &opts, &src) == 0) {
 		if (src.warning)
 			send_line(WIRE_ERROR, src.warning);
 		source_close(&src);
