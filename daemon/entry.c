@@ -432,25 +432,31 @@ idset_free(struct idset *s)
 	s->cap = s->n = 0;
 }
 
-static int
-hexval(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : 0;
-}
-
-/* The uuid's 16 bytes. */
+/* The uuid's 16 bytes, its hex digits at fixed places (8-4-4-4-12) after "urn:uuid:". */
 static void
 id_bytes(const char *id, unsigned char out[16])
 {
-	const char *p = id + 9;
+	static const unsigned char at[16] = {0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30,
+	    32, 34};
+	static const unsigned char hex[256] = {['1'] = 1, ['2'] = 2, ['3'] = 3, ['4'] = 4,
+	    ['5'] = 5, ['6'] = 6, ['7'] = 7, ['8'] = 8, ['9'] = 9, ['a'] = 10, ['b'] = 11,
+	    ['c'] = 12, ['d'] = 13, ['e'] = 14, ['f'] = 15};
+	const unsigned char *p = (const unsigned char *)id + 9;
 	int i;
 
-	for (i = 0; i < 16; i++) {
-		if (*p == '-')
-			p++;
-		out[i] = (unsigned char)(hexval(p[0]) << 4 | hexval(p[1]));
-		p += 2;
-	}
+	for (i = 0; i < 16; i++)
+		out[i] = (unsigned char)(hex[p[at[i]]] << 4 | hex[p[at[i] + 1]]);
+}
+
+/* A slot: the key's index + 1 in its low half (0: empty), 32 more bits of the key above, so
+ * that a probe reads the key itself only when those match. */
+static uint64_t
+key_slot(const unsigned char k[16], size_t index)
+{
+	uint32_t fp;
+
+	memcpy(&fp, k + 8, 4);
+	return (uint64_t)fp << 32 | (uint64_t)(index + 1);
 }
 
 static size_t
@@ -466,6 +472,7 @@ int
 idkeys_add(struct idkeys *s, const char *id)
 {
 	unsigned char k[16];
+	uint64_t want;
 	size_t i, mask;
 
 	if ((s->n + 1) * 2 > s->cap) {
@@ -476,20 +483,22 @@ idkeys_add(struct idkeys *s, const char *id)
 		for (size_t j = 0; j < s->n; j++) {
 			for (i = key_home(s->keys[j], mask); s->slots[i]; i = (i + 1) & mask)
 				;
-			s->slots[i] = (uint32_t)j + 1;
+			s->slots[i] = key_slot(s->keys[j], j);
 		}
 	}
 	id_bytes(id, k);
+	want = key_slot(k, 0) >> 32;
 	mask = s->cap - 1;
 	for (i = key_home(k, mask); s->slots[i]; i = (i + 1) & mask)
-		if (memcmp(s->keys[s->slots[i] - 1], k, 16) == 0)
+		if (s->slots[i] >> 32 == want &&
+		    memcmp(s->keys[(uint32_t)s->slots[i] - 1], k, 16) == 0)
 			return 0;
 	if (s->n == s->cap_keys) {
 		s->cap_keys = s->cap_keys ? s->cap_keys * 2 : 32;
 		s->keys = xreallocarray(s->keys, s->cap_keys, sizeof(*s->keys));
 	}
 	memcpy(s->keys[s->n], k, 16);
-	s->slots[i] = (uint32_t)++s->n;
+	s->slots[i] = key_slot(k, s->n++);
 	return 1;
 }
 

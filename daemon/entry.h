@@ -98,11 +98,11 @@ void idset_free(struct idset *);
 
 /* Ids alone (the 16 bytes of each urn:uuid), for a harvest whose entries go on as they come
  * (harvest.sink): the keys back to back, and a table of their places (an id costs 16 bytes
- * and 4 to 8 of table; the entries themselves are gone). */
+ * and 16 to 32 of table; the entries themselves are gone).  At most 4 Gi of them. */
 struct idkeys {
 	unsigned char (*keys)[16];
 	size_t n, cap_keys;
-	uint32_t *slots; /* 0 empty, else the key's index + 1 */
+	uint64_t *slots; /* 0 empty, else 32 bits of the key and its index + 1 */
 	size_t cap;
 };
 /* Adds id (an entry's, entry_make_id's form); returns 1 if it was new, 0 if present. */
