@@ -347,6 +347,31 @@ test_old_state_file_order(void **state)
 	free(h.v);
 }
 
+/* A harvest's ids alone (idkeys, for convert's sink): every new id once, each repeat told. */
+static void
+test_idkeys(void **state)
+{
+	struct idkeys k = {0};
+	char id[ENTRY_ID_LEN + 1], key[32];
+	int i, fresh = 0, again = 0;
+
+	(void)state;
+	for (i = 0; i < 50000; i++) { /* past many a growth of the table */
+		snprintf(key, sizeof(key), "key %d", i);
+		entry_make_id(key, id);
+		fresh += idkeys_add(&k, id);
+	}
+	for (i = 0; i < 50000; i += 7) {
+		snprintf(key, sizeof(key), "key %d", i);
+		entry_make_id(key, id);
+		again += idkeys_add(&k, id);
+	}
+	assert_int_equal(fresh, 50000);
+	assert_int_equal(again, 0);
+	assert_int_equal(k.n, 50000);
+	idkeys_free(&k);
+}
+
 int
 main(void)
 {
@@ -358,6 +383,7 @@ main(void)
 	    cmocka_unit_test(test_read_error_is_not_corruption),
 	    cmocka_unit_test(test_first_seen_order),
 	    cmocka_unit_test(test_old_state_file_order),
+	    cmocka_unit_test(test_idkeys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
