@@ -289,13 +289,38 @@ decode_utf8(struct buf *out, const unsigned char *p, size_t n)
 		buf_add(out, p + i - run, run);
 		run = 0;
 		if ((l = utf8_seq(p + i, n - i, &cp)) == 0) {
-			i++; /* callers pass valid UTF-8; a stray byte is dropped */
+			decode_cp1252(out, p + i, 1); /* a stray byte in mostly UTF-8 text */
+			i++;
 			continue;
 		}
 		put_text_cp(out, cp);
 		i += l;
 	}
 	buf_add(out, p + i - run, run);
+}
+
+/* Is s[0..n), though not valid UTF-8, mostly UTF-8: more valid multi-byte sequences than
+ * stray bytes (a UTF-8 page with a pasted Windows-1252 word, or one broken character)? */
+static int
+mostly_utf8(const unsigned char *p, size_t n)
+{
+	size_t i = 0, l, good = 0, bad = 0;
+	uint32_t cp;
+
+	while (i < n) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((l = utf8_seq(p + i, n - i, &cp)) == 0) {
+			bad++;
+			i++;
+		} else {
+			good++;
+			i += l;
+		}
+	}
+	return good > bad;
 }
 
 static void
@@ -418,7 +443,7 @@ text_decode(struct buf *out, const char *s, size_t n, const char *charset, const
 		used = &dummy;
 	if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) {
 		*used = "UTF-8";
-		if (utf8_valid(s + 3, n - 3))
+		if (utf8_valid(s + 3, n - 3) || mostly_utf8(p + 3, n - 3))
 			decode_utf8(out, p + 3, n - 3);
 		else
 			decode_cp1252(out, p + 3, n - 3);
@@ -431,7 +456,7 @@ text_decode(struct buf *out, const char *s, size_t n, const char *charset, const
 	}
 	if (charset != NULL && *charset != '\0') {
 		if (charset_is(charset, utf8_names)) {
-			if (utf8_valid(s, n)) {
+			if (utf8_valid(s, n) || mostly_utf8(p, n)) {
 				*used = "UTF-8";
 				decode_utf8(out, p, n);
 				return 0;
@@ -456,7 +481,7 @@ text_decode(struct buf *out, const char *s, size_t n, const char *charset, const
 			rc = -1;
 		}
 	}
-	if (utf8_valid(s, n)) {
+	if (utf8_valid(s, n) || mostly_utf8(p, n)) {
 		*used = "UTF-8";
 		decode_utf8(out, p, n);
 	} else if (meta_charset(s, n, meta, sizeof(meta)) && !charset_is(meta, utf8_names) &&

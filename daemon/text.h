@@ -26,8 +26,9 @@ int text_is_clean(const char *s, size_t n);
 /*
  * Decodes fetched text to UTF-8 in out, in this order: a UTF-8 or UTF-16 BOM; else `charset`
  * (HTTP or configured) if it names a known charset (a declared UTF-8 that is not valid falls
- * through); else valid UTF-8; else the charset an HTML <meta> names in the first 4 KiB, if
- * iconv knows it; else Windows-1252.  The BOM is dropped; so are NUL, C0 controls
+ * through unless it is mostly UTF-8); else valid UTF-8, or mostly UTF-8 (more valid multi-byte
+ * sequences than stray bytes: each stray byte is then read as Windows-1252); else the charset
+ * an HTML <meta> names in the first 4 KiB, if iconv knows it; else Windows-1252.  The BOM is dropped; so are NUL, C0 controls
  * other than tab, LF, CR, VT and FF, C1 controls, lone surrogates and bytes the charset does
  * not map, and U+FFFD (an upstream's mark of text already lost).  U+0085 (NEL) becomes a
  * space.  The result is valid UTF-8.  *used, if not NULL, is set to the name of the charset

@@ -105,6 +105,16 @@ test_decode_bom_and_declared(void **state)
 	assert_string_equal(decode("\xa4", 1, "ISO-8859-15", &used), "\xe2\x82\xac");
 	/* a declared UTF-8 that is not falls back to Windows-1252 */
 	assert_string_equal(decode("caf\xe9", 4, "utf-8", &used), "caf\xc3\xa9");
+	/* ... unless it is mostly UTF-8: one stray byte among valid sequences is read as
+	 * Windows-1252, the rest stays UTF-8 ("żółw café"), declared, after a BOM or detected */
+	assert_string_equal(decode("\xc5\xbc\xc3\xb3\xc5\x82w caf\xe9", 12, "utf-8", &used),
+	    "\xc5\xbc\xc3\xb3\xc5\x82w caf\xc3\xa9");
+	assert_string_equal(used, "UTF-8");
+	assert_string_equal(decode("\xef\xbb\xbf\xc5\xbc\xc3\xb3\xc5\x82 \x93x\x94", 13, NULL,
+	                        &used), "\xc5\xbc\xc3\xb3\xc5\x82 \xe2\x80\x9cx\xe2\x80\x9d");
+	assert_string_equal(decode("<meta charset=iso-8859-2>\xc5\xbc\xc3\xb3\xbf", 30, NULL,
+	                        &used), "<meta charset=iso-8859-2>\xc5\xbc\xc3\xb3\xc2\xbf");
+	assert_string_equal(used, "UTF-8");
 	/* an unknown charset is reported, and detection still decodes */
 	{
 		struct buf b = BUF_INIT;
