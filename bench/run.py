@@ -2,7 +2,10 @@
 rss|scale|http|idle|roundtrip|latency]...).  Each figure is the median of several runs with the ratio to a
 reference measured in the same run, since the machine is shared and noisy; every time has the
 peak RSS and the page faults of the same runs beside it, since on a VM memory touched is time
-spent."""
+spent.  BENCH_BEFORE (an older feedd) and BENCH_BEFORE_PLUGINS (its plugin folder) add that
+build to the textdump, news and rss rounds, alternated with the others.  Peak RSS comes from
+wait4 in bench/peak.c, which starts each command: wait4 here would count this script's own
+(Linux keeps a process's peak across exec)."""
 import json
 import os
 import platform
@@ -23,6 +26,9 @@ BUILD = os.environ.get("top_builddir", TOP)
 FEEDD = os.environ.get("FEEDD", os.path.join(BUILD, "feedd"))
 SAMPLE = os.path.join(TOP, "tests", "data", "news-page-dump.txt")
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+# an older feedd (and its plugins) measured beside FEEDD in the same rounds, for before/after
+BEFORE = os.environ.get("BENCH_BEFORE")
+BEFORE_ENV = dict(os.environ, FEEDD_PLUGIN_DIR=os.environ.get("BENCH_BEFORE_PLUGINS", ""))
 TMP = tempfile.mkdtemp(prefix="feedd-bench-")
 os.chmod(TMP, 0o755)  # nginx workers run as another user
 
@@ -56,15 +62,36 @@ class Run:
         self.faults = ru.ru_minflt + ru.ru_majflt
 
 
-def run_once(cmd, shell=False):
+def peak_launcher():
+    """bench/peak.c built (once), or None without a compiler."""
+    exe = os.path.join(TMP, "peak")
+    if not os.path.exists(exe) and (not shutil.which("cc") or subprocess.run(
+            ["cc", "-O2", "-o", exe, os.path.join(HERE, "peak.c")]).returncode != 0):
+        return None
+    return exe
+
+
+def run_once(cmd, shell=False, env=None):
+    """cmd run from bench/peak (for a peak RSS of its own) where it builds."""
+    peak = peak_launcher()
+    rfd, wfd = os.pipe()
+    if peak:
+        cmd = [peak, str(wfd)] + (["/bin/sh", "-c", cmd] if shell else list(cmd))
     t = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, shell=shell)
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, shell=shell and not peak, env=env,
+                         pass_fds=(wfd,) if peak else ())
     _, status, ru = os.wait4(p.pid, 0)
     elapsed = time.perf_counter() - t
+    os.close(wfd)
+    with os.fdopen(rfd) as f:
+        own = f.read().split()
     p.returncode = os.waitstatus_to_exitcode(status)
     if p.returncode != 0:
         raise RuntimeError("%s exited %d" % (cmd, p.returncode))
-    return Run(elapsed, ru)
+    r = Run(elapsed, ru)
+    if own:
+        r.rss = int(own[0]) / 1024
+    return r
 
 
 class Median:
@@ -83,13 +110,24 @@ def measure(cmd, shell=False, rounds=ROUNDS):
     return Median([run_once(cmd, shell) for _ in range(rounds)])
 
 
-def measure_pair(a, b, shell_b=False, rounds=ROUNDS):
-    """a and b alternated, so both see the same machine."""
-    ra, rb = [], []
+def measure_vs(args, ref, rounds=ROUNDS):
+    """feedd with args, BENCH_BEFORE's feedd with the same (if set) and the shell command ref,
+    alternated; returns (feedd, reference, before or None)."""
+    ra, rb, rr = [], [], []
     for _ in range(rounds):
-        ra.append(run_once(a))
-        rb.append(run_once(b, shell_b))
-    return Median(ra), Median(rb)
+        ra.append(run_once([FEEDD] + args))
+        if BEFORE:
+            rb.append(run_once([BEFORE] + args, env=BEFORE_ENV))
+        rr.append(run_once(ref, True))
+    return Median(ra), Median(rr), Median(rb) if BEFORE else None
+
+
+def vs_before(t, before):
+    """What BENCH_BEFORE measured in the same rounds, and after/before."""
+    if before is None:
+        return ""
+    return ("; before (%s) %s, after/before: CPU %.2f, peak RSS %.2f, faults %.2f"
+            % (BEFORE, before, t.cpu / before.cpu, t.rss / before.rss, t.faults / before.faults))
 
 
 def free_port():
@@ -175,12 +213,12 @@ def textdump_on(kind, what):
     dump = os.path.join(TMP, kind + "64.txt")
     gen(kind, dump, 64 * 1024 * 1024)
     size = os.path.getsize(dump)
-    t, ref = measure_pair([FEEDD, "convert", "-p", "textdump", dump], "wc -w < %s" % dump, True)
+    t, ref, before = measure_vs(["convert", "-p", "textdump", dump], "wc -w < %s" % dump)
     os.unlink(dump)
     return ("textdump (%d MiB of %s, median of %d): feedd %s, %.0f MB/s, peak RSS %.2f x the "
-            "input; wc -w on the same file %s; elapsed feedd/wc %.2f"
+            "input; wc -w on the same file %s; elapsed feedd/wc %.2f%s"
             % (size >> 20, what, ROUNDS, t, size / t.elapsed / 1e6, t.rss * 1048576 / size, ref,
-               t.elapsed / ref.elapsed))
+               t.elapsed / ref.elapsed, vs_before(t, before)))
 
 
 def bench_textdump():
@@ -197,13 +235,13 @@ def bench_rss():
     rss = os.path.join(TMP, "rss20k.xml")
     gen("rss", rss, 20000)
     size = os.path.getsize(rss)
-    t, ref = measure_pair([FEEDD, "convert", "-p", "feed", rss],
-                          "sfeed < %s | sfeed_atom > /dev/null" % rss, True)
+    t, ref, before = measure_vs(["convert", "-p", "feed", rss],
+                                "sfeed < %s | sfeed_atom > /dev/null" % rss)
     return ("rss (20,000 items, %d KiB, median of %d): feedd %s, peak RSS = input + %.1f MiB; "
             "sfeed | sfeed_atom %s (two processes at once); elapsed sfeed/feedd %.2f, "
-            "CPU feedd/sfeed %.2f"
+            "CPU feedd/sfeed %.2f%s"
             % (size >> 10, ROUNDS, t, t.rss - size / 1048576, ref, ref.elapsed / t.elapsed,
-               t.cpu / ref.cpu))
+               t.cpu / ref.cpu, vs_before(t, before)))
 
 
 def peak_rss(pid):
