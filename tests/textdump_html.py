@@ -136,7 +136,7 @@ else:
 LABELS = """<!doctype html><html><head><title>Old mill reopens</title></head><body>
 <article><h1>Old mill reopens</h1><p>%(body)s</p><p>Anzeige</p><p>%(body)s</p>
 <p>This site uses cookies to count its readers, as the law allows it to do.</p>
-<p>Liebe Besucher und Leser</p><p>%(body)s</p>
+<p>Liebe Besucher und Leser</p><div>Getty Images / Ana Ruiz Garcia</div><p>%(body)s</p>
 <p class="editorial-disclaimer-text">The disclaimer below does not apply to this article, which
 our editors wrote.</p><div class="author-bio"><p>Ana Ruiz writes about the harbour and its boats
 for the paper, every week, and has done so for years.</p></div>
@@ -156,6 +156,7 @@ if feed and feed["entries"]:
     ok("writes about the harbour" not in text, "labels: the author's bio by its class goes")
     ok("This entry was posted" not in text, "labels: the post's meta line by its class goes")
     ok("Updated" not in text, "labels: a dateline at the end goes")
+    ok("Getty" not in text, "labels: a box of under 40 characters goes")
 else:
     ok(False, "labels: has an article")
 

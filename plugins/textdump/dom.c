@@ -56,7 +56,7 @@
  *      "Lesen Sie auch", textdump's rule 11); then, judged on the paragraphs left, a container (div,
  *      section, table, list, form, figure) inside the elements H9 took, with fewer than 10
  *      commas, whose link density is over 1/2, or over 1/5 when it is no list and has no
- *      article name, or whose text is under 25 characters and no heading; then headings
+ *      article name, or whose text is under 40 characters and no heading; then headings
  *      with nothing kept after them before the next heading of their level or above (the
  *      "Related stories" over a list taken out); then, at its end, social and subscription
  *      prompts of under 40 words (rule 12 of textdump.c: "Follow us", "Subscribe") and
@@ -1108,7 +1108,7 @@ clean_drops(const struct page *pg, const struct el *e)
 		heads += pg->blocks[i].heading != 0;
 	}
 	list = (e->tag->kind & T_LIST) || items * 10 >= chars * 9;
-	return ld > 0.5 || (!list && e->name_weight < 25 && ld > 0.2) || (chars < 25 && heads == 0) ||
+	return ld > 0.5 || (!list && e->name_weight < 25 && ld > 0.2) || (chars < 40 && heads == 0) ||
 	       (e->scored && e->score + e->name_weight < 0);
 }
 
