@@ -475,7 +475,7 @@ idkeys_add(struct idkeys *s, const char *id)
 	uint64_t want;
 	size_t i, mask;
 
-	if ((s->n + 1) * 2 > s->cap) {
+	if ((s->n + 1) * 4 > s->cap * 3) { /* at 3/4 full: the 32 bits keep probes cheap */
 		free(s->slots);
 		s->cap = s->cap ? s->cap * 2 : 64;
 		s->slots = xcalloc(s->cap, sizeof(*s->slots));

@@ -98,7 +98,7 @@ void idset_free(struct idset *);
 
 /* Ids alone (the 16 bytes of each urn:uuid), for a harvest whose entries go on as they come
  * (harvest.sink): the keys back to back, and a table of their places (an id costs 16 bytes
- * and 16 to 32 of table; the entries themselves are gone).  At most 4 Gi of them. */
+ * and 11 to 21 of table; the entries themselves are gone).  At most 4 Gi of them. */
 struct idkeys {
 	unsigned char (*keys)[16];
 	size_t n, cap_keys;

@@ -15,5 +15,8 @@ struct sha1 {
 void sha1_init(struct sha1 *);
 void sha1_update(struct sha1 *, const void *, size_t);
 void sha1_final(struct sha1 *, unsigned char out[20]);
+/* For the tests: one block through the portable rounds into c and through the processor's SHA
+ * extensions into ni; returns 1, or 0 (ni untouched) where there are none. */
+int sha1_block_both(uint32_t c[5], uint32_t ni[5], const unsigned char p[64]);
 
 #endif
