@@ -100,42 +100,62 @@ xml_unwanted(uint32_t cp)
 	return (cp >= 0x7f && cp <= 0x9f) || cp == 0xfffe || cp == 0xffff;
 }
 
-/* Non-zero if all 8 bytes at p are printable ASCII (0x20..0x7e). */
-static inline int
-word_printable(const unsigned char *p)
+/* The high bit of each byte of w that is not printable ASCII (0x20..0x7e).  Bytes past the
+ * first such one may be marked wrongly (a borrow), never the first: the lowest mark is exact. */
+static inline uint64_t
+unprintable(uint64_t w)
 {
-	uint64_t w, lo, del;
+	uint64_t lo = (w - 0x2020202020202020ULL) & ~w; /* a byte < 0x20 */
+	uint64_t x = w ^ 0x7f7f7f7f7f7f7f7fULL, del = (x - 0x0101010101010101ULL) & ~x; /* 0x7f */
 
-	memcpy(&w, p, 8);
-	lo = (w - 0x2020202020202020ULL) & ~w;         /* high bit set where a byte < 0x20 */
-	del = ((w ^ 0x7f7f7f7f7f7f7f7fULL) - 0x0101010101010101ULL) & ~(w ^ 0x7f7f7f7f7f7f7f7fULL);
-	return ((w | lo | del) & 0x8080808080808080ULL) == 0;
+	return (w | lo | del) & 0x8080808080808080ULL;
 }
 
-/* The same for 32 bytes, with one test at the end instead of one per word. */
+/* Non-zero if the 32 bytes at p are all printable ASCII: one test at the end, not one per word. */
 static inline int
 block_printable(const unsigned char *p)
 {
-	uint64_t acc = 0;
+	uint64_t acc = 0, w;
 	int k;
 
 	for (k = 0; k < 4; k++) {
-		uint64_t w, lo, del;
+		uint64_t lo, x, del;
 
 		memcpy(&w, p + 8 * k, 8);
 		lo = (w - 0x2020202020202020ULL) & ~w;
-		del = ((w ^ 0x7f7f7f7f7f7f7f7fULL) - 0x0101010101010101ULL) &
-		      ~(w ^ 0x7f7f7f7f7f7f7f7fULL);
+		x = w ^ 0x7f7f7f7f7f7f7f7fULL;
+		del = (x - 0x0101010101010101ULL) & ~x;
 		acc |= w | lo | del;
 	}
 	return (acc & 0x8080808080808080ULL) == 0;
 }
 
+/* How many bytes of p[0..n) are printable ASCII before the first that is not: 8 at a time,
+ * 32 while they all are (one test per block), and the first other byte found by its mark. */
+static inline size_t
+printable_run(const unsigned char *p, size_t n)
+{
+	uint64_t w, m;
+	size_t k = 0;
+
+	while (k + 32 <= n && block_printable(p + k))
+		k += 32;
+	for (; k + 8 <= n; k += 8) {
+		memcpy(&w, p + k, 8);
+		if ((m = unprintable(w)) != 0)
+			return k + (size_t)__builtin_ctzll(m) / 8;
+	}
+	while (k < n && p[k] >= 0x20 && p[k] < 0x7f)
+		k++;
+	return k;
+}
+
 /*
  * Non-zero if s[0..n) is valid UTF-8 and reject() refuses none of its code points.  Printable
- * ASCII, the common case, is skipped 8 bytes at a time without asking reject().
+ * ASCII, the common case, is skipped without asking reject(), up to the next other byte.
+ * Inline, so that each caller's reject is called directly.
  */
-static int
+static inline int
 scan_utf8(const char *s, size_t n, int (*reject)(uint32_t cp))
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -143,18 +163,9 @@ scan_utf8(const char *s, size_t n, int (*reject)(uint32_t cp))
 	uint32_t cp;
 
 	while (i < n) {
-		while (i + 32 <= n && block_printable(p + i))
-			i += 32;
+		i += printable_run(p + i, n - i);
 		if (i == n)
-			break; /* the blocks ended the text: p[n] is not ours to read */
-		if (i + 8 <= n && word_printable(p + i)) {
-			i += 8;
-			continue;
-		}
-		if (p[i] >= 0x20 && p[i] < 0x7f) {
-			i++;
-			continue;
-		}
+			break;
 		if ((l = utf8_seq(p + i, n - i, &cp)) == 0 || reject(cp))
 			return 0;
 		i += l;

@@ -70,6 +70,37 @@ test_clean(void **state)
 	buf_free(&b);
 }
 
+/* text_is_clean jumps over printable ASCII to the next other byte: one at every place of a
+ * 100-byte text, whatever the byte, is judged as alone (a byte of its own, a control, DEL, a
+ * character of 2, 3 or 4 bytes, a broken sequence, one cut by the end). */
+static void
+test_clean_at_every_place(void **state)
+{
+	static const struct {
+		const char *s;
+		int clean;
+	} odd[] = {{"\x1f", 0}, {"\x7f", 0}, {"\t", 1}, {"\n", 1}, {"\r", 0}, {"\x80", 0},
+	    {"\xc3\xa9", 1}, {"\xe2\x80\x9c", 1}, {"\xf0\x9f\x98\x80", 1}, {"\xe2\x80", 0},
+	    {"\xc2\x85", 0}, {"\xef\xbf\xbe", 0}, {"\xed\xa0\x80", 0}, {"~", 1}, {" ", 1}};
+	char a[128];
+	size_t i, at, n, len = 100;
+
+	(void)state;
+	for (i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
+		n = strlen(odd[i].s);
+		for (at = 0; at + n <= len; at++) {
+			memset(a, 'w', len);
+			memcpy(a + at, odd[i].s, n);
+			a[len] = '\0';
+			assert_int_equal(text_is_clean(a, len), odd[i].clean);
+			/* cut just after it, and inside it: a sequence the end cuts is broken */
+			assert_int_equal(text_is_clean(a, at + n), odd[i].clean);
+			if (n > 1)
+				assert_false(text_is_clean(a, at + n - 1));
+		}
+	}
+}
+
 static void
 test_decode_cp1252(void **state)
 {
@@ -171,6 +202,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_utf8_valid),
 	    cmocka_unit_test(test_clean),
+	    cmocka_unit_test(test_clean_at_every_place),
 	    cmocka_unit_test(test_decode_cp1252),
 	    cmocka_unit_test(test_decode_bom_and_declared),
 	    cmocka_unit_test(test_decode_meta_charset),
