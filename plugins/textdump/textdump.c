@@ -1344,9 +1344,10 @@ has_phrase(const char *s, size_t n, const char *const *phrases)
 
 	for (k = 0; phrases[k]; k++) {
 		size_t l = strlen(phrases[k]);
+		unsigned char c = (unsigned char)phrases[k][0] | 0x20;
 
-		for (i = 0; i + l <= n; i++)
-			if (strncasecmp(s + i, phrases[k], l) == 0)
+		for (i = 0; i + l <= n; i++) /* the first byte, case folded, before the compare */
+			if (((unsigned char)s[i] | 0x20) == c && strncasecmp(s + i, phrases[k], l) == 0)
 				return 1;
 	}
 	return 0;
@@ -1399,8 +1400,11 @@ has_word_phrase(const char *s, size_t n, const char *const *phrases)
 	for (k = 0; phrases[k]; k++) {
 		size_t l = strlen(phrases[k]);
 
+		unsigned char c = (unsigned char)phrases[k][0] | 0x20;
+
 		for (i = 0; i + l <= n; i++)
-			if ((i == 0 || !(isalnum((unsigned char)s[i - 1]) || ((unsigned char)s[i - 1] & 0x80))) &&
+			if (((unsigned char)s[i] | 0x20) == c &&
+			    (i == 0 || !(isalnum((unsigned char)s[i - 1]) || ((unsigned char)s[i - 1] & 0x80))) &&
 			    strncasecmp(s + i, phrases[k], l) == 0)
 				return 1;
 	}
