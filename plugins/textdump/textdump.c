@@ -1591,7 +1591,7 @@ is_page(const struct doc *d, const struct opts *o)
 	for (i = 0; i < d->n_paras && n < 5; i++) {
 		const struct para *p = &d->paras[i];
 
-		if ((is_item(p->s, p->len) && p->words < 10) ||
+		if ((p->words < 10 && is_item(p->s, p->len)) || /* the count first: it is known */
 		    (p->kind == P_INCOMPLETE && p->words <= 6 && !is_headline(d, o, i)))
 			n++;
 	}
