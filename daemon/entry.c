@@ -282,6 +282,17 @@ struct entry *
 entry_from_plugin(const struct feedd_entry *pe, int safe_html, const char *base,
     const char **why)
 {
+	struct entry *e = entry_from_plugin_unhashed(pe, safe_html, base, why);
+
+	if (e)
+		entry_rehash(e);
+	return e;
+}
+
+struct entry *
+entry_from_plugin_unhashed(const struct feedd_entry *pe, int safe_html, const char *base,
+    const char **why)
+{
 	struct entry *e;
 	size_t i, n;
 
@@ -344,7 +355,6 @@ entry_from_plugin(const struct feedd_entry *pe, int safe_html, const char *base,
 	e->src_updated = clamp_date(pe->updated);
 	e->truncated = pe->truncated != 0;
 	screen_links(e, base);
-	entry_rehash(e);
 	return e;
 }
 

@@ -56,6 +56,10 @@ struct entry {
  */
 struct entry *entry_from_plugin(const struct feedd_entry *, int safe_html, const char *base,
     const char **why);
+/* The same without the hash (e->hash is 0): for an entry that is written and dropped, never
+ * stored or compared (convert's sink). */
+struct entry *entry_from_plugin_unhashed(const struct feedd_entry *, int safe_html,
+    const char *base, const char **why);
 /* Resolves the entry's link and enclosures against base (the source URL, or NULL) and drops
  * those that are then not http or https (url_clickable); rehashes. */
 void entry_screen_links(struct entry *, const char *base);

@@ -143,7 +143,9 @@ harvest_emit(struct harvest *out, struct idset *ids, const struct feedd_entry *p
 
 	if (out->max && out->n >= out->max)
 		return -1;
-	if ((e = entry_from_plugin(pe, safe_html, out->base, &why)) == NULL) {
+	e = out->sink ? entry_from_plugin_unhashed(pe, safe_html, out->base, &why) :
+	    entry_from_plugin(pe, safe_html, out->base, &why);
+	if (e == NULL) {
 		char *title = entry_strdup_clean(pe->title);
 
 		log_debug("source: entry %zu (%s) dropped: it is an %s",
