@@ -91,8 +91,9 @@ class Daemon:
         return rc
 
     def request(self, path, method="GET", headers=None):
-        # under the sanitizers the loop's own work on one large source (its fetch, the answer's
-        # entries checked, the formats written) takes seconds, so a request may wait that long
+        # under the sanitizers the loop's own work on one large source (the answer's entries
+        # checked and merged; its read, formats and save run on threads) takes seconds, so a
+        # request may wait that long
         c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         c.request(method, path, headers=headers or {})
         r = c.getresponse()
