@@ -43,6 +43,10 @@ digits(char *p, int v, int n)
 char *
 atom_time(int64_t t, char out[32])
 {
+	static _Thread_local struct {
+		int64_t days;
+		int y, m, d, set;
+	} last; /* per thread: the saver thread writes feeds too */
 	int64_t days;
 	int y, m, d, sec;
 
@@ -51,7 +55,14 @@ atom_time(int64_t t, char out[32])
 	if (t > ENTRY_TIME_MAX)
 		t = ENTRY_TIME_MAX;
 	days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400); /* floor, for dates before 1970 */
-	civil(days, &y, &m, &d);
+	if (days != last.days || !last.set) { /* a feed's dates are mostly of a few days */
+		civil(days, &last.y, &last.m, &last.d);
+		last.days = days;
+		last.set = 1;
+	}
+	y = last.y;
+	m = last.m;
+	d = last.d;
 	sec = (int)(t - days * 86400);
 	memcpy(out, "0000-00-00T00:00:00Z", 21);
 	digits(out, y, 4);
