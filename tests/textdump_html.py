@@ -137,6 +137,8 @@ LABELS = """<!doctype html><html><head><title>Old mill reopens</title></head><bo
 <article><h1>Old mill reopens</h1><p>%(body)s</p><p>Anzeige</p><p>%(body)s</p>
 <p>This site uses cookies to count its readers, as the law allows it to do.</p>
 <p>Liebe Besucher und Leser</p><div>Getty Images / Ana Ruiz Garcia</div><p>%(body)s</p>
+<div>The mill, which was built in 1850, has a wheel, a loft, a shop and, since May, <a
+href="/cafe">a small cafe by the water for the walkers</a>, the owners said.</div>
 <p class="editorial-disclaimer-text">The disclaimer below does not apply to this article, which
 our editors wrote.</p><div class="author-bio"><p>Ana Ruiz writes about the harbour and its boats
 for the paper, every week, and has done so for years.</p></div>
@@ -157,6 +159,8 @@ if feed and feed["entries"]:
     ok("This entry was posted" not in text, "labels: the post's meta line by its class goes")
     ok("Updated" not in text, "labels: a dateline at the end goes")
     ok("Getty" not in text, "labels: a box of under 40 characters goes")
+    ok("which was built in 1850" in text, "labels: a box of prose with a link and five "
+       "commas or more stays")
 else:
     ok(False, "labels: has an article")
 

@@ -54,7 +54,7 @@
  *  H10. Inside the article, boilerplate (H5, H6) is dropped, and so is a paragraph of which
  *      over half is link text or that, unfinished, points to another story ("Read also:",
  *      "Lesen Sie auch", textdump's rule 11); then, judged on the paragraphs left, a container (div,
- *      section, table, list, form, figure) inside the elements H9 took, with fewer than 10
+ *      section, table, list, form, figure) inside the elements H9 took, with fewer than 5
  *      commas, whose link density is over 1/2, or over 1/5 when it is no list and has no
  *      article name, or whose text is under 40 characters and no heading; then headings
  *      with nothing kept after them before the next heading of their level or above (the
@@ -1098,7 +1098,7 @@ clean_drops(const struct page *pg, const struct el *e)
 	double ld;
 	int list;
 
-	if (chars == 0 || pg->pm[e->end] - pg->pm[e->first] >= 10)
+	if (chars == 0 || pg->pm[e->end] - pg->pm[e->first] >= 5)
 		return 0;
 	ld = el_density(pg, e);
 	for (i = e->first; i < e->end; i++) {
