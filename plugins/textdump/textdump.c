@@ -53,7 +53,7 @@
  *     disclaimer or an "about us" that outweighs it), and it grows over the complete
  *     paragraphs right after it, and back over prose of 10 words or more before it when only
  *     furniture, short unfinished lines, credits, bylines and datelines lie between (fewer than
- *     12 of them: a lead over a table of contents or a row of share buttons).
+ *     50 of them: a lead over a table of contents or a row of share buttons).
  * 11. On a page, furniture is dropped and never makes an entry or a paragraph: paragraphs that
  *     occur more than once (but complete ones of 10 words or more), unfinished list items
  *     under 10 words, short unfinished lines made of a UI label ("Share", "Sign in",
@@ -1633,7 +1633,7 @@ lead_before(const struct doc *d, size_t first)
 {
 	size_t j, gap = 0;
 
-	for (j = first; j-- > 0 && gap < 12;) {
+	for (j = first; j-- > 0 && gap < 50;) {
 		const struct para *p = &d->paras[j];
 
 		if (p->weight == BARRIER)

@@ -177,6 +177,14 @@ add("page-lead-contents", "\n\n".join(
     note="a lead over a table of contents: the article starts at the lead, and its first "
          "subheading is no headline")
 
+add("page-lead-long-contents", "\n\n".join(
+    ["The Harbour Gazette", "\n".join(MENU), "Sign in", "Harbour pier to be rebuilt",
+     LEAD_PARA, "Contents", "\n".join("  %d. Part %d of the story" % (k, k) for k in range(1, 25)),
+     "What the vote means for the town"] + HARBOUR[:3] + ["\n".join(MENU)]) + "\n",
+    [art([LEAD_PARA, "What the vote means for the town"] + HARBOUR[:3],
+         "Harbour pier to be rebuilt")],
+    note="a lead over a table of contents of 24 items: the article still starts at the lead")
+
 SHORT = ["The ferry is back on the river.", "It had been away for six years.",
          "The town is glad of it.", "The first crossing was on Monday.",
          "Children waved from the old pier.", "The captain rang the bell twice.",
