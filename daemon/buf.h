@@ -20,6 +20,7 @@ void buf_add(struct buf *, const void *, size_t);
 void buf_adds(struct buf *, const char *);
 void buf_addc(struct buf *, char);
 void buf_printf(struct buf *, const char *, ...) __attribute__((format(printf, 2, 3)));
+void buf_add_u64(struct buf *, uint64_t); /* in decimal */
 /* Appends everything fd has until end of file; -1 with errno on a read error. */
 int buf_read_fd(struct buf *, int fd);
 void buf_reset(struct buf *);           /* empties, keeps the memory */

@@ -1,4 +1,4 @@
-/* A feed's prepared response: its bytes, their gzip, validators, and the file they are sent from. */
+/* A feed's prepared response: its bytes, their gzip, validators, the file they are sent from. */
 #include "config.h"
 
 #include <errno.h>
@@ -108,6 +108,7 @@ static struct rfile *current;
 static int n_files;
 static size_t live_bytes;
 static char *file_dir;
+static int closing; /* response_files_closing */
 
 void
 response_set_dir(const char *dir)
@@ -189,8 +190,9 @@ span_release(struct span *s)
 		/* nothing left in it: the whole file goes back, holes or not */
 		if (ftruncate(f->fd, 0) == 0)
 			f->end = 0;
-	} else if (f->punch && fallocate(f->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-	    s->off, (off_t)s->size) == -1) {
+	} else if (f->punch && !closing &&
+	    fallocate(f->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, s->off, (off_t)s->size) ==
+	        -1) {
 		f->punch = 0; /* not here: the file is retired at FILE_END_NOPUNCH */
 	}
 	pthread_mutex_unlock(&files_lock);
@@ -240,6 +242,14 @@ file_segment(const char *p, size_t n, struct span **spanp)
 	evbuffer_file_segment_add_cleanup_cb(seg, segment_done, s);
 	*spanp = s;
 	return seg;
+}
+
+void
+response_files_closing(void)
+{
+	pthread_mutex_lock(&files_lock);
+	closing = 1;
+	pthread_mutex_unlock(&files_lock);
 }
 
 size_t

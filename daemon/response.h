@@ -49,6 +49,8 @@ struct response *response_new(struct buf *body, int64_t mtime, long max_age);
 /* Appends the body (gz 0) or its gzip (gz 1) to out, from the heap or the file; 0, or -1
  * with errno. */
 int response_bytes(const struct response *, int gz, struct buf *out);
+/* The process is ending: bodies freed from now on leave their pages to the file's close. */
+void response_files_closing(void);
 /* Bytes the response files hold for bodies not yet given back (page-rounded), for tests. */
 size_t response_file_bytes(void);
 /* Sets the time Last-Modified says. */
