@@ -212,6 +212,17 @@ test_long_complete_paragraph_is_article(void **state)
 }
 
 static void
+test_emoji_ends_sentence(void **state)
+{
+	(void)state;
+	/* an emoji after the last word ends the sentence, as a full stop would */
+	assert_int_equal(run("We went down to the lake and the children loved every minute of it "
+	                     "\xf0\x9f\x98\x89\n" P2 "\n"),
+	    1);
+	assert_int_equal(paras(0), 2);
+}
+
+static void
 test_options(void **state)
 {
 	static const char *const bad[] = {"teaser_min_words=0", NULL};
@@ -256,6 +267,7 @@ main(void)
 	    cmocka_unit_test(test_teasers_only_and_empty),
 	    cmocka_unit_test(test_same_story_same_id),
 	    cmocka_unit_test(test_long_complete_paragraph_is_article),
+	    cmocka_unit_test(test_emoji_ends_sentence),
 	    cmocka_unit_test(test_options),
 	};
 

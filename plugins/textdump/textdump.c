@@ -23,7 +23,7 @@
  *     next line's sentence end.
  *  4. Each resulting paragraph is a credit (`Photo: A / B`: a label from credit_prefixes, or a
  *     short label-colon line holding " / "), complete (ends in . ? ! … 。 ！ ？ with optional
- *     closing quotes or brackets) or incomplete.
+ *     closing quotes or brackets, or in an emoji after its last word) or incomplete.
  *  5. A byline ("By Ana Ruiz") is the article's author; a dateline (short, unfinished, with a
  *     month name, an ISO date or a clock time) is dropped from the text, and the first one
  *     naming a day (dateline_time) is the article's published date, read as UTC.  A short
@@ -343,6 +343,9 @@ ends_complete(const char *s, size_t n)
 		return 0;
 	if (s[n - 1] == '.' || s[n - 1] == '?' || s[n - 1] == '!')
 		return 1;
+	if (n >= 6 && (unsigned char)s[n - 4] == 0xf0 && (unsigned char)s[n - 3] == 0x9f &&
+	    s[n - 5] == ' ')
+		return 1; /* an emoji after the last word ("und das gefällt mir 😉") */
 	/* … and the ideographic full stop, full-width ! and ? */
 	return n >= 3 && (memcmp(s + n - 3, "\xe2\x80\xa6", 3) == 0 ||
 	                  memcmp(s + n - 3, "\xe3\x80\x82", 3) == 0 ||
