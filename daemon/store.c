@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "log.h"
 #include "store.h"
+#include "url.h"
 #include "xmalloc.h"
 
 #define STATE_MAGIC "feedd-state 1"
@@ -451,6 +452,12 @@ parse_state(struct store *s, char *data, size_t len, char *err, size_t errlen)
 		snprintf(err, errlen, "truncated (no end line, or %zu entries where it says %zu)",
 		    s->n, want);
 		return -1;
+	}
+	if (s->feed_link) { /* screened as it came in (harvest_feed_info); a state from before */
+		char *u = url_link(s->feed_link, NULL);
+
+		free(s->feed_link);
+		s->feed_link = u;
 	}
 	if (!ordered) /* older files: the order they were written in, newest first */
 		for (n = 0; n < s->n; n++)

@@ -46,8 +46,9 @@ size_t store_filter(struct store *s, const struct filter *f, int64_t now);
 void store_clear(struct store *s);
 
 /*
- * Loads path into s, exactly as it was saved but for links that are not http or https
- * (entry_screen_links drops them: states from before links were screened).  s is zeroed
+ * Loads path into s, exactly as it was saved but for links that are not http or https, the
+ * entries' and the feed's (entry_screen_links, url_link: states from before links were
+ * screened).  s is zeroed
  * first, not freed: clear it before.  Returns 0; 1 if there is no such file; -1 with a reason in err if the file is corrupt or truncated (it parses wrong);
  * -2 with a reason in err if it cannot be opened or read (EACCES, EIO, EMFILE, a folder…):
  * the file may be fine, so it must be kept and the load retried, never rebuilt over.

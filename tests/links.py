@@ -177,14 +177,14 @@ eq([u for pair in urls for u in pair if not clickable(u)], [],
    "OPML: xmlUrl and htmlUrl are http: %r" % urls)
 d.cleanup()
 
-# ---- a state file from before the links were screened: none served, in any format ----
+# ---- a state file from before the links were screened (the feed's own too): none served ----
 import gzip  # noqa: E402
 import json as jsonlib  # noqa: E402
 d = Daemon()
 os.makedirs(d.state, exist_ok=True)
 GOOD = "http://example.org/ok"
 lines = ["feedd-state 1", "meta\tlast_success\t1764547200", "meta\tseq\t%d" % (len(HOSTILE) + 1),
-         "meta\torder\tfirst-seen"]
+         "meta\torder\tfirst-seen", "meta\tfeed_link\tjavascript:alert(4)"]
 for i, u in enumerate(HOSTILE + [GOOD]):
     uid = "urn:uuid:00000000-0000-5000-8000-%012d" % i
     lines.append("\t".join(["entry", uid, "1764547200", "1764547200", "0", "0", "0",
@@ -202,9 +202,10 @@ for ext in ("atom", "rss", "json", "html"):
     if headers.get("content-encoding") == "gzip":
         body = gzip.decompress(body)
     if ext == "json":
-        items = jsonlib.loads(body)["items"]
-        urls = [it.get("url") for it in items] + [a["url"] for it in items
-                                                   for a in it.get("attachments", [])]
+        doc = jsonlib.loads(body)
+        items = doc["items"]
+        urls = [doc.get("home_page_url")] + [it.get("url") for it in items] + \
+            [a["url"] for it in items for a in it.get("attachments", [])]
     elif ext == "html":
         # the view's own links aside: its icon and the other formats
         urls = [u for u in re.findall(r'href="([^"]*)"', body.decode())
