@@ -1269,7 +1269,7 @@ wide_to_utf8(const unsigned char *p, size_t n, const struct wide *w, size_t *len
 static void
 parse_in_pieces(xmlParserCtxtPtr ctx, const char *data, size_t len)
 {
-	const size_t piece = 256 * 1024;
+	const size_t piece = 64 * 1024; /* its buffer grew to 1 MiB with 256 KiB ones */
 	size_t off = 0;
 
 	do {
