@@ -132,7 +132,8 @@ parse_args(int argc, char **argv, struct convert_args *a)
 
 /* A source file mapped, read-only, with a NUL byte after it as struct input wants: the file's
  * last page ends in zeros, and an anonymous page follows one that it fills.  No copy, and its
- * pages are the page cache's.  Returns 0, or -1 (errno set) for the caller to read it. */
+ * pages are the page cache's.  (A file cut short while convert reads it ends it with SIGBUS, as
+ * any mapping would.)  Returns 0, or -1 (errno set) for the caller to read it. */
 static int
 map_file(int fd, size_t len, struct fetch_result *r, void **map, size_t *maplen)
 {
@@ -151,6 +152,16 @@ map_file(int fd, size_t len, struct fetch_result *r, void **map, size_t *maplen)
 	r->body.data = p; /* borrowed: the caller takes it back before fetch_result_free */
 	r->body.len = len;
 	return 0;
+}
+
+/* A file's bytes into r: mapped (*map) if it is a regular one, else read. */
+static int
+read_path(int fd, const struct stat *st, struct fetch_result *r, void **map, size_t *maplen)
+{
+	if (S_ISREG(st->st_mode) && st->st_size > 0 &&
+	    map_file(fd, (size_t)st->st_size, r, map, maplen) == 0)
+		return 0;
+	return buf_read_fd(&r->body, fd);
 }
 
 /* Reads the source: stdin, a path (mapped, into *map), or a URL.  Returns 0 or -1 with an
@@ -188,9 +199,7 @@ load_source(const char *source, struct fetch_result *r, char **url, void **map, 
 		return 0;
 	}
 	if ((fd = open(source, O_RDONLY | O_CLOEXEC)) == -1 || fstat(fd, &st) == -1 ||
-	    S_ISDIR(st.st_mode) || ((!S_ISREG(st.st_mode) || st.st_size == 0 ||
-	    map_file(fd, (size_t)st.st_size, r, map, maplen) == -1) &&
-	    buf_read_fd(&r->body, fd) == -1)) {
+	    S_ISDIR(st.st_mode) || read_path(fd, &st, r, map, maplen) == -1) {
 		fprintf(stderr, "feedd convert: %s: %s\n", source,
 		    fd != -1 && S_ISDIR(st.st_mode) ? "is a directory" : strerror(errno));
 		if (fd != -1)
