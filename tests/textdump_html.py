@@ -183,6 +183,24 @@ if feed and feed["entries"]:
 else:
     ok(False, "masthead: has an article")
 
+# the headline 16 paragraphs before the text (a box of facts between): the lead under it joins
+FACTS = """<!doctype html><html><head><title>Old mill reopens</title></head><body>
+<div class="hero"><h1>Old mill reopens</h1>
+<div class="deck"><p>The old mill by the river opens its doors again on Saturday, after
+two years of work.</p></div>
+<div class="facts">%(facts)s</div></div>
+<div class="row"><div class="prose"><p>%(body)s</p><p>%(body)s</p><p>%(body)s</p></div></div>
+</body></html>
+""" % {"body": BODY, "facts": "".join("<p>Fact %d of the mill</p>" % k for k in range(15))}
+p = convert(["-p", "textdump", write("facts.html", FACTS)])
+feed = valid_feed(p.stdout, "facts")
+if feed and feed["entries"]:
+    text = plain(feed["entries"][0]["content"])
+    ok(text.startswith("The old mill by the river"), "facts: the lead under a headline 16 "
+       "paragraphs up comes first (got %r)" % text[:40])
+else:
+    ok(False, "facts: has an article")
+
 # a name that takes the whole article away (an opinion piece's "commentary" names comments):
 # the article without the names, three times longer than what they leave, wins
 OPINION = """<!doctype html><html><head><title>Why the bridge matters</title></head><body>

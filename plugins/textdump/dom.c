@@ -46,7 +46,7 @@
  *      over 80 characters with link density under 1/4, or one without links that ends a
  *      sentence.
  *  H9b. The article starts at its headline: when the nearest h1 (else h2) outside
- *      boilerplate comes at most 12 paragraphs before the article's first one (boilerplate
+ *      boilerplate comes at most 30 paragraphs before the article's first one (boilerplate
  *      between, such as share buttons, not counted), it joins, and so does the prose between
  *      them as in H9 (a lead or standfirst the page keeps in its header); with no such
  *      heading, an h1 inside a boilerplate name ("masthead", "page-header") marks where the
@@ -1059,7 +1059,7 @@ take_lead(struct page *pg, unsigned mask)
 		;
 	if (first == pg->n_blocks)
 		return;
-	for (i = first; i > 0 && seen < 12 && h < 0; i--) {
+	for (i = first; i > 0 && seen < 30 && h < 0; i--) {
 		const struct block *b = &pg->blocks[i - 1];
 
 		if (b->flags & mask) {
