@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -932,6 +933,15 @@ server_main(const char *conf_path, int verbose)
 	d.lock_fd = -1;
 	log_init(verbose, "feedd");
 	signal(SIGPIPE, SIG_IGN);
+	/* One malloc arena for the loop and the threads beside it: the saver thread's own arena
+	 * kept the responses it built among its freed scratch (10,000 file feeds: daemon peak RSS
+	 * 74-75 -> 65-67 MiB).  Large blocks come from the heap and its top is kept up to 64 MiB
+	 * instead of being mapped, given back and faulted in again at every turn (page faults
+	 * halved: 10,000 http feeds' 304 round 41k -> 22.5k).  The peak is what it was; memory
+	 * freed after it stays with the daemon, up to the 64 MiB. */
+	mallopt(M_ARENA_MAX, 1);
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
 	{
 		struct rlimit rl; /* connections and transfers both need descriptors */
 
