@@ -1,6 +1,8 @@
 """Writes the textdump corpus: dumps built from known parts, each with the segmentation that
 must come out (NAME.json beside NAME.txt).  The truth comes from how a dump is assembled, never
 from running feedd.  Run it again after changing it: python3 make-corpus.py (from this folder).
+Add or edit a dump here, never by hand: tests/textdump_corpus_generated.py fails when the
+committed files are not what this writes.
 
 Traps on purpose: \\v, \\f, \\x1c-\\x1e, U+0085 and U+2028 must not break lines (Python's
 str.splitlines() would), Windows-1252 0x85 is an ellipsis, and every line join below is an
@@ -44,9 +46,17 @@ def teaser(subject, n=40):
     return subject + " " + " ".join(words[:n - 1])
 
 
-def art(paras, title=None, credits=None, author=None):
-    return {"kind": "article", "start": paras[0][:40], "paragraphs": len(paras),
-            "title": title, "credits": credits, "author": author}
+def art(paras, title=None, credits=None, author=None, published=None):
+    e = {"kind": "article", "start": paras[0][:40], "paragraphs": len(paras), "title": title,
+         "credits": credits, "author": author}
+    if published:
+        e["published"] = published  # a dateline names no zone: read as UTC
+    return e
+
+
+def bare(entry):
+    """entry without an "author" key, as the page dumps first written by hand have it."""
+    return {k: v for k, v in entry.items() if k != "author"}
 
 
 def tea(text, title=None):
@@ -143,16 +153,19 @@ COOKIE = ("We use cookies to improve your experience on our site. By continuing 
           "you agree to our use of cookies.")
 PAGE = (["The Harbour Gazette", "\n".join(MENU), COOKIE, "Accept", "Sign in",
          "Harbour pier to be rebuilt", "By Ana Ruiz", "Tuesday, December 1, 2026 09:12",
-         "Share", "Photo: Ana Ruiz / Town Hall"] + HARBOUR[:3] + ["Advertisement",
+         "Share", "Photo: Ana Ruiz / Town Hall"] + HARBOUR[:2] +
+        ["Read also: Airport runway closes for repairs"] + HARBOUR[2:3] + ["Advertisement",
          "A long wait"] + HARBOUR[3:] + ["Share this article", "Comments",
          "Great news for the town, I hope the works start soon and do not take forever.",
          "Reply", "Related stories", TEASERS[0], TEASERS[1], "\n".join(MENU),
          "\u00a9 2026 The Harbour Gazette. All rights reserved."])
 add("page", "\n\n".join(PAGE) + "\n",
     [art(HARBOUR[:3] + ["A long wait"] + HARBOUR[3:], "Harbour pier to be rebuilt",
-         "Photo: Ana Ruiz / Town Hall", "Ana Ruiz"), tea(TEASERS[0]), tea(TEASERS[1])],
+         "Photo: Ana Ruiz / Town Hall", "Ana Ruiz", "2026-12-01T09:12:00Z"), tea(TEASERS[0]),
+     tea(TEASERS[1])],
     note="menus, a cookie notice, buttons, an ad label, a comment and a footer around an "
-         "article with a subheading: the article is one entry, first, then the teasers")
+         "article with a subheading: the article is one entry, first, then the teasers; a "
+         "\"Read also:\" pointer inside the article is not a subheading")
 add("page-navigation-only", "\n\n".join(["The Harbour Gazette", "\n".join(MENU), "Sign in",
                                           "\n".join(MENU), "Contact us"]) + "\n", [],
     note="a page of only navigation: no entry, no error")
@@ -198,6 +211,62 @@ add("page-short-sentences", "\n\n".join(
     [art(SHORT, "River ferry returns")],
     note="an article of short sentences outweighs a longer 'about us' paragraph: each of its "
          "sentences weighs its words")
+
+MENU_ES = ["  \u2022 Inicio", "  \u2022 Noticias", "      \u25a1 Mundo", "      \u25a1 Local",
+           "  \u2022 Deportes", "  \u2022 Clima", "  \u2022 Contacto"]
+MUELLE = ["El consejo municipal votó el lunes por reconstruir el viejo muelle, poniendo fin así a "
+          "una larga disputa que dividió toda nuestra ciudad durante más de diez años.",
+          "“Hemos esperado lo suficiente”, dijo la alcaldesa, Ana Ruiz, después de la votación. "
+          "“Ahora construimos para nuestros hijos y para los pescadores del puerto.”",
+          "Las obras deben comenzar en la primavera y durarán dos años, según el consejo, que "
+          "espera la llegada de los fondos del gobierno regional antes del verano.",
+          "Los pescadores, que se habían opuesto a los planes anteriores, dijeron que estaban "
+          "satisfechos con el nuevo diseño del muelle y con las garantías para sus barcos."]
+add("page-spanish", "\n\n".join(
+    ["El Diario del Puerto", "\n".join(MENU_ES),
+     "Usamos cookies para mejorar su experiencia en nuestro sitio.", "Aceptar",
+     "Iniciar sesión", "El muelle del puerto será reconstruido", "Compartir"] + MUELLE +
+    ["Publicidad", "Comentarios", "\n".join(MENU_ES)]) + "\n",
+    # its opening words were written by hand one character past the usual 40 (f6780af)
+    [dict(bare(art(MUELLE, "El muelle del puerto será reconstruido")), start=MUELLE[0][:41])],
+    note="a page in Spanish, whose prose has few of the English and German stop words: the "
+         "article is still found among the menus")
+
+MENU_FLAT = MENU[:2] + MENU[4:]
+POST = [HARBOUR[0], "“We have waited long enough,” said the mayor after the vote, and she "
+        "thanked the fishermen for their patience.",
+        "Work is due to start in the spring and should take two years, the council said, if "
+        "the money from the region arrives on time."]
+COMMENTS = [("Maria", "I have lived in this town for all of my life and I can tell you that the "
+             "pier has been a danger to the children who play on it for at least twenty years, "
+             "so I am glad that the council has finally made up its mind.", "10:15"),
+            ("Tom", "It is about time that the council did something for the people who live "
+             "by the harbour instead of spending all of the money on the new roads in the "
+             "centre of town, which nobody asked for and nobody needs.", "11:02"),
+            ("Ana", "I hope that they will keep the old stones and use them again for the new "
+             "pier, because they are part of the history of the town and it would be a shame "
+             "to see them thrown away like so much rubbish.", "12:40")]
+add("page-comments", "\n\n".join(
+    ["The Harbour Gazette", "\n".join(MENU_FLAT), "Sign in", "Harbour pier to be rebuilt",
+     "0 Comments", "Town Hall"] + POST + ["3 Comments"] +
+    [p for who, text, at in COMMENTS for p in (who + " says:", text, "December 1, 2026 at " + at)] +
+    ["\n".join(MENU_FLAT)]) + "\n",
+    [bare(art(POST, "Harbour pier to be rebuilt"))],
+    note="comments after the article, denser than it, a '0 Comments' counter and a photo's "
+         "two-word credit between the headline and the text: the article is the entry, with "
+         "its headline")
+
+SHARE = ["  \u2022 " + b for b in ("Share", "Print", "Facebook", "Twitter", "E-mail", "Sign in",
+                                   "Subscribe")]
+add("page-disclaimer", "\n\n".join(
+    ["The Harbour Gazette", "\n".join(MENU_FLAT), "Harbour pier to be rebuilt"] + POST +
+    ["\n".join(SHARE), "About this site", ABOUT,
+     "We do our best to check every story that we publish with at least two people who were "
+     "there, and we correct our mistakes in the same place where we made them, with a note that "
+     "says what was wrong and when it was put right by the editors.", "\n".join(MENU_FLAT)]) +
+    "\n", [bare(art(POST, "Harbour pier to be rebuilt"))],
+    note="an 'about this site' text after the article that outweighs it: the article, which "
+         "comes first, is the page's article")
 
 # --- encodings
 body = "\n".join(SAMPLE_LINES)
@@ -259,8 +328,10 @@ add("bylines-datelines", "\n".join(
     ["Harbour pier to be rebuilt", "By Ana Ruiz and Li Wei", "Tuesday, December 1, 2026 09:12",
      "Photo: AFP"] + HARBOUR + ["More news", "Airport runway closes for repairs", "By Kim",
                                 "Updated: 2026-12-01 10:00"] + AIRPORT + [TEASERS[0]]),
-    [art(HARBOUR, "Harbour pier to be rebuilt", "Photo: AFP", "Ana Ruiz and Li Wei"),
-     art(AIRPORT, "Airport runway closes for repairs", None, "Kim"), tea(TEASERS[0])],
+    [art(HARBOUR, "Harbour pier to be rebuilt", "Photo: AFP", "Ana Ruiz and Li Wei",
+         "2026-12-01T09:12:00Z"),
+     art(AIRPORT, "Airport runway closes for repairs", None, "Kim", "2026-12-01T10:00:00Z"),
+     tea(TEASERS[0])],
     note="a byline is the author and a dateline is dropped; a label before a headline goes")
 
 # --- teasers and kickers
