@@ -16,6 +16,7 @@
 #include "response.h"
 #include "str.h"
 #include "log.h"
+#include "offload.h"
 #include "pool.h"
 #include "url.h"
 #include "xmalloc.h"
@@ -41,9 +42,11 @@ struct feed_snap {
 	int64_t updated;
 	struct response *out[FORMAT_N];
 	int rendered, moved;
+	int pinned_before; /* f->pinned when taken */
 };
 
 static void feed_fetch(evutil_socket_t, short, void *);
+static void snap_free(struct feed_snap *);
 
 static void
 schedule_in(struct feed *f, long ms)
@@ -629,8 +632,60 @@ feed_publish(struct feed *f)
 		f->env->published(f->env->arg, f);
 }
 
-struct response *
-feed_response(struct feed *f, int format)
+/* On the saver thread: one format of the bytes served now (feed_response_later). */
+static void
+later_work(void *arg)
+{
+	struct feed_snap *sn = arg;
+	struct atom_feed af = {sn->id, sn->title, sn->subtitle, sn->author, NULL, sn->alt_url,
+	    sn->entry_base, sn->updated, sn->base, sn->page, sn->hub};
+	size_t i;
+
+	if (render(sn->name, sn->max_age, sn->mask, &af, sn->s.v, sn->s.n, sn->out) == -1)
+		return;
+	for (i = 0; i < FORMAT_N; i++)
+		if (sn->out[i])
+			response_set_mtime(sn->out[i], sn->s.body_time);
+}
+
+/* Back on the loop: the format is served from now on (nothing was published meanwhile: no
+ * commit takes a feed that is saving). */
+static void
+later_done(void *arg)
+{
+	struct feed_snap *sn = arg;
+	struct feed *f = sn->f;
+	size_t i;
+
+	if (f != NULL) {
+		f->saving = 0;
+		f->snap = NULL;
+		for (i = 0; i < FORMAT_N; i++)
+			if (sn->out[i] && f->resp[i] == NULL && f->resp[FORMAT_ATOM]) {
+				f->resp[i] = sn->out[i];
+				sn->out[i] = NULL;
+			}
+	}
+	snap_free(sn);
+	if (f != NULL)
+		feed_resume(f);
+}
+
+/* A format of a big feed is written on the saver thread, as a commit's are: the request that
+ * asked for it answers "retry" meanwhile. */
+static void
+feed_response_later(struct feed *f, int format)
+{
+	struct feed_snap *sn = feed_snap_take(f);
+
+	sn->mask = 1u << format;
+	sn->updated = f->resp_updated;
+	f->pinned = sn->pinned_before; /* nothing is saved by this one */
+	offload_submit(f->env->saver, later_work, later_done, sn);
+}
+
+static struct response *
+response_of(struct feed *f, int format, int now)
 {
 	struct response *one[FORMAT_N] = {0};
 
@@ -641,11 +696,27 @@ feed_response(struct feed *f, int format)
 	 * this format then, and until it does there is nothing of it that may be served */
 	if (f->dirty || f->saving || f->pending[FORMAT_ATOM])
 		return NULL;
+	if (!now && f->env->saver && f->resp[FORMAT_ATOM]->len >= FEED_RENDER_INLINE_MAX) {
+		feed_response_later(f, format);
+		return NULL;
+	}
 	if (render_now(f, 1u << format, f->resp_updated, one) == -1)
 		return NULL;
 	response_set_mtime(one[format], f->store.body_time);
 	f->resp[format] = one[format];
 	return f->resp[format];
+}
+
+struct response *
+feed_response(struct feed *f, int format)
+{
+	return response_of(f, format, 0);
+}
+
+struct response *
+feed_response_now(struct feed *f, int format)
+{
+	return response_of(f, format, 1);
 }
 
 /* ---- a commit's copy of the feed, written and saved on a thread ---- */
@@ -691,6 +762,7 @@ feed_snap_take(struct feed *f)
 	sn->s.last_error = dup_or_null(s->last_error);
 	f->saving = 1;
 	f->snap = sn;
+	sn->pinned_before = f->pinned;
 	f->pinned = 0; /* what it pinned is in this state */
 	return sn;
 }

@@ -24,6 +24,7 @@ struct feed_env {
 	struct event_base *base;
 	struct fetcher *fetcher;
 	struct pool *pool;    /* runs the plugins */
+	struct offload *saver; /* the thread that writes a big feed's formats, or NULL */
 	const char *state_dir;
 	const char *base_url; /* of self links: base_url, else the listener's origin */
 	size_t n_feeds;       /* configured: spreads the first fetches */
@@ -108,6 +109,12 @@ void feed_publish(struct feed *);
  * save, when it is NULL until that commit (which builds it) and the caller answers "retry".
  */
 struct response *feed_response(struct feed *, int format);
+/* An Atom document of this many bytes or more is a big feed: another format of it, first asked
+ * for, is written on env->saver, and feed_response is NULL ("retry") until it is done. */
+#define FEED_RENDER_INLINE_MAX (128 * 1024)
+/* As feed_response, but a format not built yet is built now, on the loop, whatever its size
+ * (export_dir writes every format at each change). */
+struct response *feed_response_now(struct feed *, int format);
 /* The title shown for the feed: the config's, else the source's, else its host or file. */
 const char *feed_title(const struct feed *);
 /* Counts for STATUS=: feeds fetched fine, failing to fetch or to save, entries served. */

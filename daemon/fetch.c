@@ -535,11 +535,16 @@ file_read_done(void *arg)
 	struct fetcher *f = x->f;
 
 	x->in_thread = 0;
+	if (!x->cancelled)
+		xfer_finish(x, x->code);
+	/* not kept for reuse: curl_easy_perform gave it a multi of its own, whose wakeup
+	 * socketpair would stay open with it (descriptors the connection cap does not count) */
+	curl_easy_cleanup(x->easy);
+	x->easy = NULL;
 	if (x->cancelled) { /* already out of the running list */
 		xfer_free(x);
 		return;
 	}
-	xfer_finish(x, x->code);
 	running_unlink(f, x);
 	x->cb(&x->r, x->arg);
 	xfer_free(x);

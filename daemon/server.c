@@ -300,31 +300,44 @@ commit(evutil_socket_t fd, short what, void *arg)
 {
 	struct feedd *d = arg;
 	struct batch *b;
-	struct feed *f;
-	size_t n = 0, i;
+	struct feed *f, **pp, *wait = NULL;
+	size_t n = 0, i = 0;
 
 	(void)fd;
 	(void)what;
 	if (d->committing)
 		return; /* batch_done commits again */
 	for (f = d->dirty; f; f = f->dirty_next)
-		n++;
+		n += !f->saving;
 	if (n == 0)
-		return;
+		goto requeue;
 	b = xcalloc(1, sizeof(*b));
 	b->d = d;
 	b->n = n;
 	b->snaps = xcalloc(n, sizeof(*b->snaps));
 	b->jobs = xcalloc(n, sizeof(*b->jobs));
 	b->dir = xstrdup(d->cfg.state_dir);
-	for (i = 0, f = d->dirty; f; f = f->dirty_next, i++) {
+	for (pp = &d->dirty; (f = *pp) != NULL;) {
+		*pp = f->dirty_next;
+		if (f->saving) { /* a format of it is being written: the next commit takes it */
+			f->dirty_next = wait;
+			wait = f;
+			continue;
+		}
 		f->dirty = 0;
 		b->snaps[i] = feed_snap_take(f);
-		b->jobs[i].path = xstrdup(f->state_path); /* the feed may go before the thread */
+		b->jobs[i++].path = xstrdup(f->state_path); /* the feed may go before the thread */
 	}
-	d->dirty = NULL;
+	d->dirty = wait;
 	d->committing = 1;
 	offload_submit(d->saver, batch_work, batch_done, b);
+	return;
+requeue:
+	if (d->dirty && !evtimer_pending(d->commit_ev, NULL)) {
+		struct timeval tv = {0, COMMIT_DELAY_MS * 1000};
+
+		evtimer_add(d->commit_ev, &tv);
+	}
 }
 
 static void
@@ -371,7 +384,7 @@ feedd_exported(struct feedd *d, struct feed *f)
 	if (d->cfg.export_dir == NULL)
 		return;
 	for (i = 0; i < FORMAT_N; i++) {
-		const struct response *r = feed_response(f, (int)i); /* each format, built now */
+		const struct response *r = feed_response_now(f, (int)i); /* each, built now */
 		const char *ext = formats[i].ext;
 
 		if (r == NULL)
@@ -917,8 +930,8 @@ start(struct feedd *d, const char *conf_path)
 	d->base_url = xstrdup(cfg.base_url ? cfg.base_url : http_origin(d->http));
 	d->fetcher = fetcher_new(d->base, cfg.max_parallel, cfg.max_per_host);
 	d->websub = websub_new(d->base, d->fetcher, cfg.websub_hub, websub_delivered, d);
-	d->env = (struct feed_env){d->base, d->fetcher, d->pool, NULL, d->base_url, 0, env_dirty,
-	    env_published, d, NULL};
+	d->env = (struct feed_env){d->base, d->fetcher, d->pool, d->saver, NULL, d->base_url, 0,
+	    env_dirty, env_published, d, NULL};
 	apply_config(d, &cfg);
 	return 0;
 }

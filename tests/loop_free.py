@@ -2,7 +2,8 @@
 waits for one) and a state save that blocks (its temporary file is a FIFO: open() waits for a
 reader) hold a thread beside the loop, never the loop: /healthz and another feed keep
 answering at once, and each feed goes on once its I/O does.  A structural check, not a timing
-one: on a loop that does the I/O itself, the requests get no answer at all."""
+one: on a loop that does the I/O itself, the requests get no answer at all.  A big feed's
+other format, first asked for, is written on that thread too (503 Retry-After 1 meanwhile)."""
 import http.client
 import os
 import threading
@@ -116,6 +117,27 @@ os.close(fd)
 ok(got.startswith(b"feedd-state 1\n"), "the blocked save was writing a state (%d bytes)" % len(got))
 ok(d.wait_for(lambda: entries(d, "slow") == 2, 15), "the feed is served once its save succeeds")
 ok(d.wait_for(lambda: entries(d, "small") > 0, 5), "and the small feed")
+d.cleanup()
+
+# ---- another format of a big feed, first asked for, is written beside the loop too ----
+d = Daemon()
+os.makedirs(d.dir, exist_ok=True)
+big = os.path.join(d.dir, "big.txt")
+with open(big, "w") as f:
+    for i in range(3000):
+        f.write("line %d of a big feed, long enough that its Atom passes 128 KiB\n" % i)
+d.write_config("[feed big]\nplugin = lines\nsource = %s\ninterval = 1h\nmax_entries = 5000\n" % big)
+ok(d.start(), "daemon ready")
+ok(d.wait_for(lambda: entries(d, "big") == 3000, 20), "the big feed is served")
+s, h, _ = d.request("/feeds/big.json")
+eq((s, h.get("retry-after")), (503, "1"),
+   "its JSON Feed, first asked for, is being written: 503, Retry-After 1")
+got = d.wait_for(lambda: (lambda r: r if r[0] == 200 else None)(d.request("/feeds/big.json")), 10)
+ok(got is not None and got[2].count(b'"id"') == 3000, "then served, every entry in it")
+if got:
+    eq(got[1].get("last-modified"), d.feed("big")[1].get("last-modified"),
+       "with the Last-Modified of the Atom feed it was written beside")
+eq(d.request("/feeds/big.json")[0], 200, "and kept")
 d.cleanup()
 
 done()
