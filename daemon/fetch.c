@@ -80,13 +80,17 @@ struct fetcher {
 	CURL **idle;
 	size_t n_idle;
 	struct offload *reader; /* the threads that read file: sources */
+	/* Their easy handles, kept apart: curl_easy_perform gives each a multi of its own, with a
+	 * wakeup socketpair that stays open with the handle (FETCH_FILE_HANDLES of them at most). */
+	CURL *file_idle[FETCH_FILE_HANDLES];
+	size_t n_file_idle;
 	/* Every transfer by id, running or waiting, so that fetch_cancel finds one at once: ids
 	 * count up, so id % by_id_cap spreads them evenly; the table doubles past one a slot. */
 	struct xfer **by_id;
 	size_t by_id_cap, by_id_n;
 };
 
-#define READER_THREADS 2
+#define READER_THREADS FETCH_FILE_HANDLES
 
 int
 fetch_is_url(const char *s)
@@ -163,10 +167,11 @@ header_value(CURL *easy, const char *name)
 }
 
 static void
-xfer_setup(struct xfer *x, const struct fetch_opts *o)
+xfer_setup(struct xfer *x, const struct fetch_opts *o, int file)
 {
 	struct fetcher *f = x->f;
-	CURL *e = f && f->n_idle ? f->idle[--f->n_idle] : curl_easy_init();
+	CURL *e = f && file && f->n_file_idle ? f->file_idle[--f->n_file_idle] :
+	    f && !file && f->n_idle ? f->idle[--f->n_idle] : curl_easy_init();
 	long timeout = o->timeout > 0 ? o->timeout : FETCH_TIMEOUT_DEFAULT;
 	char *h;
 
@@ -376,7 +381,7 @@ fetch_once(const struct fetch_opts *o, struct fetch_result *r)
 	if (command_is_source(o->url))
 		return command_run(o, r);
 	x = xcalloc(1, sizeof(*x));
-	xfer_setup(x, o);
+	xfer_setup(x, o, 0);
 	code = curl_easy_perform(x->easy);
 	xfer_finish(x, code);
 	*r = x->r;
@@ -537,9 +542,12 @@ file_read_done(void *arg)
 	x->in_thread = 0;
 	if (!x->cancelled)
 		xfer_finish(x, x->code);
-	/* not kept for reuse: curl_easy_perform gave it a multi of its own, whose wakeup
-	 * socketpair would stay open with it (descriptors the connection cap does not count) */
-	curl_easy_cleanup(x->easy);
+	if (f->n_file_idle < FETCH_FILE_HANDLES) { /* kept apart from the multi's (fetcher) */
+		curl_easy_reset(x->easy);
+		f->file_idle[f->n_file_idle++] = x->easy;
+	} else {
+		curl_easy_cleanup(x->easy);
+	}
 	x->easy = NULL;
 	if (x->cancelled) { /* already out of the running list */
 		xfer_free(x);
@@ -573,11 +581,11 @@ admit(struct fetcher *f)
 		if (command_is_source(x->o.url)) {
 			x->cmd = command_start(f->base, &x->o, command_done, x);
 		} else if (strncmp(h->key, "file:", 5) == 0) {
-			xfer_setup(x, &x->o);
+			xfer_setup(x, &x->o, 1);
 			x->in_thread = 1;
 			offload_submit(f->reader, file_read, file_read_done, x);
 		} else {
-			xfer_setup(x, &x->o);
+			xfer_setup(x, &x->o, 0);
 			if (curl_multi_add_handle(f->multi, x->easy) != CURLM_OK)
 				fatalx("fetch: curl_multi_add_handle failed");
 		}
@@ -758,6 +766,8 @@ fetcher_free(struct fetcher *f)
 	}
 	while (f->n_idle > 0)
 		curl_easy_cleanup(f->idle[--f->n_idle]);
+	while (f->n_file_idle > 0)
+		curl_easy_cleanup(f->file_idle[--f->n_file_idle]);
 	free(f->idle);
 	free(f->by_id);
 	command_reap_all(); /* the commands just killed, before the event_base goes */

@@ -9,6 +9,9 @@
 
 #define FETCH_MAX_BODY_DEFAULT (16u * 1024 * 1024)
 #define FETCH_TIMEOUT_DEFAULT 30
+/* file: sources are read by this many threads, each easy handle of theirs holding a socketpair
+ * (two descriptors) while the fetcher keeps it */
+#define FETCH_FILE_HANDLES 2
 
 struct fetch_opts {
 	const char *url;

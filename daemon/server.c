@@ -606,7 +606,7 @@ connection_cap(const struct config *c)
 {
 	struct rlimit rl;
 	long n = c->max_connections, reserve = 2 * c->max_parallel + RESPONSE_FILES_MAX +
-	    ACCEPT_BURST + 64 + c->workers + 1;
+	    ACCEPT_BURST + 64 + c->workers + 1 + 2 * FETCH_FILE_HANDLES;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
 	    (long)rl.rlim_cur - reserve < n) {
