@@ -750,7 +750,8 @@ fetcher_free(struct fetcher *f)
 		xfer_free(x);
 	}
 	f->xfers = NULL;
-	offload_free(f->reader); /* waits for the files being read */
+	offload_interrupt(f->reader); /* the reads still at work are cancelled: cut them short */
+	offload_free(f->reader);
 	for (b = 0; b < HOST_BUCKETS; b++) {
 		struct host *h, *hn;
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -40,13 +41,26 @@ struct offload {
 	unsigned pending;              /* submitted, done not run: the loop's count */
 };
 
+/* The signal offload_interrupt sends: it only ends a blocking call with EINTR (no SA_RESTART). */
+#define INTERRUPT_SIGNAL SIGRTMIN
+
+static void
+on_interrupt(int sig)
+{
+	(void)sig;
+}
+
 static void *
 thread_main(void *arg)
 {
 	struct offload *o = arg;
 	struct ojob *j;
 	uint64_t one = 1;
+	sigset_t only;
 
+	sigemptyset(&only); /* every other signal stays the loop's */
+	sigaddset(&only, INTERRUPT_SIGNAL);
+	pthread_sigmask(SIG_UNBLOCK, &only, NULL);
 	pthread_mutex_lock(&o->mu);
 	for (;;) {
 		while (o->head == NULL && !o->stop)
@@ -102,6 +116,7 @@ struct offload *
 offload_new(struct event_base *base, int threads, const char *name)
 {
 	struct offload *o = xcalloc(1, sizeof(*o));
+	struct sigaction sa;
 	sigset_t all, old;
 	char tname[16];
 	int i;
@@ -118,7 +133,14 @@ offload_new(struct event_base *base, int threads, const char *name)
 	event_add(o->ev, NULL);
 	o->n_threads = threads > 0 ? threads : 1;
 	o->threads = xcalloc((size_t)o->n_threads, sizeof(*o->threads));
-	/* signals are the loop's (libevent's handlers, SIGCHLD for the workers) */
+	/* signals are the loop's (libevent's handlers, SIGCHLD for the workers), but the one
+	 * offload_interrupt sends, which each thread unblocks for itself */
+	if (sigaction(INTERRUPT_SIGNAL, NULL, &sa) == 0 && sa.sa_handler != on_interrupt) {
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_interrupt;
+		sigemptyset(&sa.sa_mask);
+		sigaction(INTERRUPT_SIGNAL, &sa, NULL);
+	}
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	snprintf(tname, sizeof(tname), "feedd-%s", name);
@@ -164,6 +186,31 @@ offload_wait(struct offload *o)
 		pthread_mutex_lock(&o->mu);
 		while (o->done == NULL)
 			pthread_cond_wait(&o->finished, &o->mu);
+		pthread_mutex_unlock(&o->mu);
+		reap(o);
+	}
+}
+
+void
+offload_interrupt(struct offload *o)
+{
+	struct timespec until;
+	int i;
+
+	while (o->pending > 0) {
+		pthread_mutex_lock(&o->mu);
+		if (o->done == NULL) {
+			/* a job may enter its blocking call just after a signal: so again every 50 ms */
+			for (i = 0; i < o->n_threads; i++)
+				pthread_kill(o->threads[i], INTERRUPT_SIGNAL);
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_nsec += 50 * 1000000L;
+			if (until.tv_nsec >= 1000000000L) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000L;
+			}
+			pthread_cond_timedwait(&o->finished, &o->mu, &until);
+		}
 		pthread_mutex_unlock(&o->mu);
 		reap(o);
 	}

@@ -21,6 +21,13 @@ void offload_submit(struct offload *, offload_work_fn *work, offload_done_fn *do
 unsigned offload_pending(const struct offload *);
 /* Blocks the loop until every job submitted has run its done (for an exit or a final save). */
 void offload_wait(struct offload *);
+/*
+ * As offload_wait, but each job still at work is interrupted: its threads get a signal that
+ * ends a blocking system call with EINTR (an open() of a FIFO no one writes), every 50 ms until
+ * all done have run.  For work whose result nobody wants any more (the reads at exit), never
+ * for a save.
+ */
+void offload_interrupt(struct offload *);
 /* Waits for every job (offload_wait), then ends the threads. */
 void offload_free(struct offload *);
 

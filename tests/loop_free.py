@@ -6,6 +6,8 @@ one: on a loop that does the I/O itself, the requests get no answer at all.  A b
 other format, first asked for, is written on that thread too (503 Retry-After 1 meanwhile)."""
 import http.client
 import os
+import signal
+import subprocess
 import threading
 import time
 
@@ -81,6 +83,24 @@ answers_throughout(d, 2, "while a file source blocks in open()")
 w.go.set()
 ok(d.wait_for(lambda: entries(d, "slow") == 3, 15), "the blocked source is served once written")
 w.stop = True
+d.cleanup()
+
+# ---- SIGTERM while a file source blocks in open(): the daemon still exits 0 ----
+d = Daemon()
+os.makedirs(d.dir, exist_ok=True)
+fifo = os.path.join(d.dir, "source.fifo")
+os.mkfifo(fifo)  # nobody ever writes it
+d.write_config("[feed small]\nplugin = textdump\nsource = %s\ninterval = 1h\n"
+               "[feed stuck]\nplugin = lines\nsource = %s\ninterval = 1h\n" % (SAMPLE, fifo))
+ok(d.start(), "daemon ready")
+ok(d.wait_for(lambda: entries(d, "small") > 0, 15), "the small feed is served")
+time.sleep(1)  # the FIFO's read has started and waits for a writer
+d.proc.send_signal(signal.SIGTERM)
+try:
+    rc = d.proc.wait(10)
+except subprocess.TimeoutExpired:
+    rc = None
+eq(rc, 0, "SIGTERM while a file source blocks: the daemon exits 0 (its reader is interrupted)")
 d.cleanup()
 
 # ---- a state save that blocks in open(): NAME.state.tmp is a FIFO nobody reads ----
