@@ -1339,9 +1339,9 @@ count_stop(const char *s, size_t n)
 	return stop;
 }
 
-/* Does s[0..n) hold one of the lower-case phrases, in any case? */
+/* Does s[0..n) hold one of the lower-case phrases, in any case (at_word: at a word's start)? */
 static int
-has_phrase(const char *s, size_t n, const char *const *phrases)
+find_phrase(const char *s, size_t n, const char *const *phrases, int at_word)
 {
 	size_t i, k;
 
@@ -1350,10 +1350,19 @@ has_phrase(const char *s, size_t n, const char *const *phrases)
 		unsigned char c = (unsigned char)phrases[k][0] | 0x20;
 
 		for (i = 0; i + l <= n; i++) /* the first byte, case folded, before the compare */
-			if (((unsigned char)s[i] | 0x20) == c && strncasecmp(s + i, phrases[k], l) == 0)
+			if (((unsigned char)s[i] | 0x20) == c &&
+			    (!at_word || i == 0 ||
+			        !(isalnum((unsigned char)s[i - 1]) || ((unsigned char)s[i - 1] & 0x80))) &&
+			    strncasecmp(s + i, phrases[k], l) == 0)
 				return 1;
 	}
 	return 0;
+}
+
+static int
+has_phrase(const char *s, size_t n, const char *const *phrases)
+{
+	return find_phrase(s, n, phrases, 0);
 }
 
 /* Rule 11's labels: buttons, menus and prompts a short line is made of. */
@@ -1398,20 +1407,7 @@ is_prompt(const char *s, size_t n, size_t words)
 static int
 has_word_phrase(const char *s, size_t n, const char *const *phrases)
 {
-	size_t i, k;
-
-	for (k = 0; phrases[k]; k++) {
-		size_t l = strlen(phrases[k]);
-
-		unsigned char c = (unsigned char)phrases[k][0] | 0x20;
-
-		for (i = 0; i + l <= n; i++)
-			if (((unsigned char)s[i] | 0x20) == c &&
-			    (i == 0 || !(isalnum((unsigned char)s[i - 1]) || ((unsigned char)s[i - 1] & 0x80))) &&
-			    strncasecmp(s + i, phrases[k], l) == 0)
-				return 1;
-	}
-	return 0;
+	return find_phrase(s, n, phrases, 1);
 }
 
 int
