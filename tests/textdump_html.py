@@ -219,6 +219,27 @@ ok(feed is not None and feed["entries"] and
    plain(feed["entries"][0]["content"]).count("four million euros") == 8,
    "opinion: the article whose class names comments, not the blurb beside it")
 
+# H14: one teaser per URL, in page order, none for the article's own URL, over many links
+# (each story linked three times, relative and absolute; the article's canonical URL too)
+MANY = ("<!doctype html><html><head><link rel='canonical' href='https://example.org/a'>"
+        "<base href='https://example.org/x/'></head><body><article><h1>Bridge</h1><p>%s</p>"
+        "</article><ul>" % BODY +
+        "".join("<li><a href='%s'>Story number %d of the day</a></li>" % (
+            ("/s%d" if k % 2 else "https://example.org/s%d") % (k % 1500), k)
+            for k in range(4500)) +
+        "<li><a href='/a'>The same article once more, here</a></li></ul></body></html>")
+p = convert(["-p", "textdump", write("many.html", MANY)])
+feed = valid_feed(p.stdout, "many links") if p.returncode == 0 else None
+if feed:
+    links = [e["link"] for e in feed["entries"][1:]]
+    eq(links, ["https://example.org/s%d" % k for k in range(1500)],
+       "many links: one teaser per URL, in page order")
+    eq([e["title"] for e in feed["entries"][1:3]], ["Story number 0 of the day",
+                                                    "Story number 1 of the day"],
+       "many links: a URL's first link gives its teaser")
+else:
+    ok(False, "many links: converts")
+
 # only navigation: an empty feed, no error
 NAV = ("<!doctype html><html><body><nav><ul>" +
        "".join("<li><a href='/s%d'>Section number %d of the site</a></li>" % (i, i)

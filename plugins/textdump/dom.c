@@ -1560,14 +1560,34 @@ article_emit(struct page *pg, const struct feedd_host *h, const char *base, cons
 	return rc;
 }
 
+/* H14's URLs already taken, an open-addressed hash set of pointers to them (the links' hrefs
+ * or the article's URL): a page of 50,000 links looked each one up in all those before it. */
+struct urlset {
+	const char **v;
+	size_t mask;
+};
+
 static int
-seen_url(const struct page *pg, size_t upto, const char *url, const char *article)
+urlset_init(struct urlset *s, size_t n)
 {
-	if (article && strcmp(url, article) == 0)
-		return 1;
-	for (size_t i = 0; i < upto; i++)
-		if (pg->links[i].len == (size_t)-1 && strcmp(pg->links[i].href, url) == 0)
+	size_t c = 16;
+
+	while (c < 2 * n + 2)
+		c *= 2;
+	s->mask = c - 1;
+	return (s->v = calloc(c, sizeof *s->v)) == NULL ? -1 : 0;
+}
+
+/* Adds url unless it is there; returns 1 if it was. url must outlive the set. */
+static int
+urlset_seen(struct urlset *s, const char *url)
+{
+	size_t i = hash(url) & s->mask;
+
+	for (; s->v[i]; i = (i + 1) & s->mask)
+		if (strcmp(s->v[i], url) == 0)
 			return 1;
+	s->v[i] = url;
 	return 0;
 }
 
@@ -1641,8 +1661,16 @@ static int
 emit_teasers(struct page *pg, const struct feedd_host *h, const char *base, const char *article,
     long title_max, long id_words)
 {
+	struct urlset seen;
 	int rc = 0;
 
+	/* at most one URL per link, and the article's: the set is never over half full */
+	if (urlset_init(&seen, pg->n_links + 1) == -1) {
+		h->error(h->ctx, "textdump: out of memory");
+		return -2;
+	}
+	if (article || base)
+		urlset_seen(&seen, article ? article : base);
 	for (size_t i = 0; i < pg->n_links && rc == 0; i++) {
 		struct link *l = &pg->links[i];
 		const char *text = pg->arena.p + l->off;
@@ -1661,16 +1689,15 @@ emit_teasers(struct page *pg, const struct feedd_host *h, const char *base, cons
 		if (words < 4 || chars < 20)
 			continue;
 		url = l->href[0] == '#' || !page_scheme(l->href) ? NULL : pc_resolve(l->href, base);
-		if (url == NULL ||
-		    seen_url(pg, i, url, article ? article : base)) {
+		if (url == NULL || urlset_seen(&seen, url)) {
 			free(url);
 			continue;
 		}
 		free(l->href);
-		l->href = url;
+		l->href = url; /* the set points to it: freed with the page, after the set */
 		rc = emit_teaser(h, url, text, l->len, title_max, id_words);
-		l->len = (size_t)-1; /* emitted: its URL is taken */
 	}
+	free(seen.v);
 	return rc;
 }
 
