@@ -42,6 +42,9 @@ struct xfer {
 	int too_big;
 	int in_thread;       /* a file: transfer, being read by a reader thread */
 	int cancelled;       /* while in_thread: freed once the thread is done with it */
+	struct event *deadline; /* while in_thread: its timeout, then its interrupts */
+	long timeout;        /* seconds, as set on the handle */
+	int timed_out;       /* the read passed its timeout and is being interrupted */
 	CURLcode code;       /* what the reader thread's curl_easy_perform said */
 	char errbuf[CURL_ERROR_SIZE];
 	struct fetcher *f;
@@ -91,6 +94,7 @@ struct fetcher {
 };
 
 #define READER_THREADS FETCH_FILE_HANDLES
+#define KICK_MS 50 /* a file: read past its timeout is interrupted this often until it returns */
 
 int
 fetch_is_url(const char *s)
@@ -178,6 +182,7 @@ xfer_setup(struct xfer *x, const struct fetch_opts *o, int file)
 	if (e == NULL)
 		fatalx("fetch: curl_easy_init failed");
 	x->easy = e;
+	x->timeout = timeout;
 	x->max_body = o->max_body ? o->max_body : FETCH_MAX_BODY_DEFAULT;
 	curl_easy_setopt(e, CURLOPT_URL, o->url);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
@@ -365,6 +370,8 @@ xfer_free(struct xfer *x)
 	} else if (x->easy) {
 		curl_easy_cleanup(x->easy);
 	}
+	if (x->deadline)
+		event_free(x->deadline);
 	command_free(x->cmd);
 	curl_slist_free_all(x->headers);
 	fetch_result_free(&x->r);
@@ -540,8 +547,14 @@ file_read_done(void *arg)
 	struct fetcher *f = x->f;
 
 	x->in_thread = 0;
+	if (x->deadline)
+		evtimer_del(x->deadline);
 	if (!x->cancelled)
 		xfer_finish(x, x->code);
+	if (!x->cancelled && x->timed_out) { /* whatever the interrupted call made of it */
+		fetch_result_free(&x->r);
+		xasprintf(&x->r.error, "file read timed out after %ld s", x->timeout);
+	}
 	if (f->n_file_idle < FETCH_FILE_HANDLES) { /* kept apart from the multi's (fetcher) */
 		curl_easy_reset(x->easy);
 		f->file_idle[f->n_file_idle++] = x->easy;
@@ -557,6 +570,38 @@ file_read_done(void *arg)
 	x->cb(&x->r, x->arg);
 	xfer_free(x);
 	admit(f);
+}
+
+static void
+deadline_in(struct xfer *x, long ms)
+{
+	struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
+
+	evtimer_add(x->deadline, &tv);
+}
+
+/*
+ * A file: read's timeout, counted from when its thread took it: libcurl's own does not cut a
+ * read() or open() that blocks (a FIFO).  Past it, the thread is interrupted every
+ * KICK_MS until its read returns, and the transfer fails as timed out.
+ */
+static void
+file_deadline(evutil_socket_t fd, short what, void *arg)
+{
+	struct xfer *x = arg;
+	long ms = offload_running_ms(x->f->reader, x);
+
+	(void)fd;
+	(void)what;
+	if (!x->in_thread)
+		return;
+	if (!x->timed_out && ms < x->timeout * 1000) { /* queued (-1), or not that long yet */
+		deadline_in(x, ms < 0 ? x->timeout * 1000 : x->timeout * 1000 - ms);
+		return;
+	}
+	x->timed_out = 1;
+	offload_kick(x->f->reader, x);
+	deadline_in(x, KICK_MS);
 }
 
 /* Starts waiting transfers while there are free slots, one host after another. */
@@ -583,6 +628,8 @@ admit(struct fetcher *f)
 		} else if (strncmp(h->key, "file:", 5) == 0) {
 			xfer_setup(x, &x->o, 1);
 			x->in_thread = 1;
+			x->deadline = evtimer_new(f->base, file_deadline, x);
+			deadline_in(x, x->timeout * 1000);
 			offload_submit(f->reader, file_read, file_read_done, x);
 		} else {
 			xfer_setup(x, &x->o, 0);

@@ -26,6 +26,14 @@ struct ojob {
 	struct ojob *next;
 };
 
+/* A thread, and the job it runs (for offload_kick). */
+struct othread {
+	struct offload *o;
+	pthread_t t;
+	void *arg;             /* the running job's, or NULL; under mu */
+	struct timespec since; /* when it took that job */
+};
+
 struct offload {
 	struct event_base *base;
 	char *name;
@@ -36,7 +44,7 @@ struct offload {
 	int stop;
 	int efd;                       /* readable while done is not empty */
 	struct event *ev;
-	pthread_t *threads;
+	struct othread *threads;
 	int n_threads;
 	unsigned pending;              /* submitted, done not run: the loop's count */
 };
@@ -53,7 +61,8 @@ on_interrupt(int sig)
 static void *
 thread_main(void *arg)
 {
-	struct offload *o = arg;
+	struct othread *me = arg;
+	struct offload *o = me->o;
 	struct ojob *j;
 	uint64_t one = 1;
 	sigset_t only;
@@ -69,9 +78,12 @@ thread_main(void *arg)
 			break; /* stopping, and nothing left */
 		if ((o->head = j->next) == NULL)
 			o->tail = &o->head;
+		me->arg = j->arg;
+		clock_gettime(CLOCK_MONOTONIC, &me->since);
 		pthread_mutex_unlock(&o->mu);
 		j->work(j->arg);
 		pthread_mutex_lock(&o->mu);
+		me->arg = NULL;
 		j->next = o->done;
 		o->done = j;
 		if (j->next == NULL) /* the loop is told once per batch */
@@ -145,13 +157,14 @@ offload_new(struct event_base *base, int threads, const char *name)
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	snprintf(tname, sizeof(tname), "feedd-%s", name);
 	for (i = 0; i < o->n_threads; i++) {
-		int rc = pthread_create(&o->threads[i], NULL, thread_main, o);
+		int rc;
 
-		if (rc != 0) {
+		o->threads[i].o = o;
+		if ((rc = pthread_create(&o->threads[i].t, NULL, thread_main, &o->threads[i])) != 0) {
 			errno = rc;
 			fatal("offload %s: pthread_create", name);
 		}
-		pthread_setname_np(o->threads[i], tname);
+		pthread_setname_np(o->threads[i].t, tname);
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return o;
@@ -202,7 +215,7 @@ offload_interrupt(struct offload *o)
 		if (o->done == NULL) {
 			/* a job may enter its blocking call just after a signal: so again every 50 ms */
 			for (i = 0; i < o->n_threads; i++)
-				pthread_kill(o->threads[i], INTERRUPT_SIGNAL);
+				pthread_kill(o->threads[i].t, INTERRUPT_SIGNAL);
 			clock_gettime(CLOCK_REALTIME, &until);
 			until.tv_nsec += 50 * 1000000L;
 			if (until.tv_nsec >= 1000000000L) {
@@ -214,6 +227,38 @@ offload_interrupt(struct offload *o)
 		pthread_mutex_unlock(&o->mu);
 		reap(o);
 	}
+}
+
+long
+offload_running_ms(struct offload *o, const void *arg)
+{
+	struct timespec now;
+	long ms = -1;
+	int i;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	pthread_mutex_lock(&o->mu);
+	for (i = 0; i < o->n_threads; i++)
+		if (o->threads[i].arg == arg)
+			ms = (long)((now.tv_sec - o->threads[i].since.tv_sec) * 1000 +
+			    (now.tv_nsec - o->threads[i].since.tv_nsec) / 1000000);
+	pthread_mutex_unlock(&o->mu);
+	return ms;
+}
+
+int
+offload_kick(struct offload *o, const void *arg)
+{
+	int i, n = 0;
+
+	pthread_mutex_lock(&o->mu); /* held: the thread cannot take another job meanwhile */
+	for (i = 0; i < o->n_threads; i++)
+		if (o->threads[i].arg == arg) {
+			pthread_kill(o->threads[i].t, INTERRUPT_SIGNAL);
+			n++;
+		}
+	pthread_mutex_unlock(&o->mu);
+	return n;
 }
 
 void
@@ -229,7 +274,7 @@ offload_free(struct offload *o)
 	pthread_cond_broadcast(&o->more);
 	pthread_mutex_unlock(&o->mu);
 	for (i = 0; i < o->n_threads; i++)
-		pthread_join(o->threads[i], NULL);
+		pthread_join(o->threads[i].t, NULL);
 	event_free(o->ev);
 	close(o->efd);
 	pthread_cond_destroy(&o->more);

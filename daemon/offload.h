@@ -28,6 +28,18 @@ void offload_wait(struct offload *);
  * for a save.
  */
 void offload_interrupt(struct offload *);
+/*
+ * How long the job whose argument is arg has been at work on a thread, in ms, or -1 if no
+ * thread runs it now (it is queued, or done).
+ */
+long offload_running_ms(struct offload *, const void *arg);
+/*
+ * Interrupts the job whose argument is arg, if a thread runs it now: that thread gets the
+ * signal of offload_interrupt, which ends a blocking system call with EINTR.  Returns 1 if it
+ * was sent, 0 if no thread runs that job.  The job may enter its blocking call just after:
+ * the caller sends it again (every 50 ms, say) until the job's done has run.
+ */
+int offload_kick(struct offload *, const void *arg);
 /* Waits for every job (offload_wait), then ends the threads. */
 void offload_free(struct offload *);
 

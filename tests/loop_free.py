@@ -103,6 +103,44 @@ except subprocess.TimeoutExpired:
 eq(rc, 0, "SIGTERM while a file source blocks: the daemon exits 0 (its reader is interrupted)")
 d.cleanup()
 
+# ---- two file sources that block in open() take both reader threads: their timeout ends them ----
+d = Daemon()
+os.makedirs(d.dir, exist_ok=True)
+fifos = [os.path.join(d.dir, "stuck%d.fifo" % i) for i in (1, 2)]
+for p in fifos:
+    os.mkfifo(p)  # nobody ever writes them
+plain = os.path.join(d.dir, "plain.txt")
+with open(plain, "w") as f:
+    f.write("one\n")
+d.write_config("[feed stuck1]\nplugin = lines\nsource = %s\ninterval = 1h\ntimeout = 2s\n"
+               "[feed stuck2]\nplugin = lines\nsource = %s\ninterval = 1h\ntimeout = 2s\n"
+               "[feed plain]\nplugin = lines\nsource = %s\ninterval = 1s\n"
+               % (fifos[0], fifos[1], plain))
+ok(d.start(), "daemon ready")
+ok(d.wait_for(lambda: entries(d, "plain") == 1, 15), "the plain file feed is served")
+time.sleep(0.5)  # both FIFOs' reads have started: they hold the two reader threads
+with open(plain, "a") as f:
+    f.write("two\n")
+t0 = time.time()
+ok(d.wait_for(lambda: entries(d, "plain") == 2, 8),
+   "a changed plain file feed is served within seconds while two FIFO sources block (%.1f s)"
+   % (time.time() - t0))
+def healthz_errors():
+    s, _, body = d.request("/healthz")
+    return body if b"timed out after 2 s" in body and body.count(b"timed out") >= 2 else None
+ok(d.wait_for(healthz_errors, 8) is not None, "/healthz says both blocked reads timed out")
+log = d.logtext()
+for name in ("stuck1", "stuck2"):
+    ok("feed %s: file read timed out after 2 s" % name in log,
+       "the log has one line for %s's timeout" % name)
+d.proc.send_signal(signal.SIGTERM)
+try:
+    rc = d.proc.wait(10)
+except subprocess.TimeoutExpired:
+    rc = None
+eq(rc, 0, "and the daemon still exits 0")
+d.cleanup()
+
 # ---- a state save that blocks in open(): NAME.state.tmp is a FIFO nobody reads ----
 d = Daemon()
 os.makedirs(d.state, 0o700)
