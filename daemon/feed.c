@@ -785,6 +785,12 @@ feed_snap_render(struct feed_snap *sn)
 			response_set_mtime(sn->out[i], sn->s.body_time);
 }
 
+const char *
+feed_snap_name(const struct feed_snap *sn)
+{
+	return sn->name;
+}
+
 const struct store *
 feed_snap_store(const struct feed_snap *sn)
 {

@@ -97,6 +97,8 @@ struct feed_snap;
 struct feed_snap *feed_snap_take(struct feed *);
 void feed_snap_render(struct feed_snap *);
 const struct store *feed_snap_store(const struct feed_snap *);
+/* The feed's name, as taken (for a log line while the snapshot is on a thread). */
+const char *feed_snap_name(const struct feed_snap *);
 struct feed *feed_snap_give(struct feed_snap *, int saved);
 void feed_resume(struct feed *);
 /* Serves what feed_prepare built, one response per format (after the store is saved), else

@@ -261,6 +261,52 @@ offload_kick(struct offload *o, const void *arg)
 	return n;
 }
 
+int
+offload_wait_for(struct offload *o, long ms)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += (ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	while (o->pending > 0) {
+		int rc = 0;
+
+		pthread_mutex_lock(&o->mu);
+		while (o->done == NULL && rc == 0)
+			rc = pthread_cond_timedwait(&o->finished, &o->mu, &until);
+		pthread_mutex_unlock(&o->mu);
+		reap(o);
+		if (rc != 0 && o->pending > 0)
+			return -1;
+	}
+	return 0;
+}
+
+void
+offload_abandon(struct offload *o)
+{
+	if (o == NULL)
+		return;
+	pthread_mutex_lock(&o->mu);
+	o->stop = 1; /* a thread that comes back ends; the rest of the queue is dropped */
+	while (o->head) {
+		struct ojob *j = o->head;
+
+		o->head = j->next;
+		free(j);
+	}
+	o->tail = &o->head;
+	pthread_cond_broadcast(&o->more);
+	pthread_mutex_unlock(&o->mu);
+	event_free(o->ev);
+	o->ev = NULL;
+}
+
 void
 offload_free(struct offload *o)
 {

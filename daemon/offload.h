@@ -40,6 +40,17 @@ long offload_running_ms(struct offload *, const void *arg);
  * the caller sends it again (every 50 ms, say) until the job's done has run.
  */
 int offload_kick(struct offload *, const void *arg);
+/*
+ * As offload_wait, but for ms at most: returns 0 once every job has run its done, -1 if some
+ * are still at work when the time is up (their done has not run).
+ */
+int offload_wait_for(struct offload *, long ms);
+/*
+ * Gives up on the jobs still at work (at exit, after offload_wait_for timed out): queued ones
+ * are dropped, no done runs again, and the threads are left to the process's exit: the caller
+ * must not free what the jobs at work touch, nor the offload (it is leaked, with them).
+ */
+void offload_abandon(struct offload *);
 /* Waits for every job (offload_wait), then ends the threads. */
 void offload_free(struct offload *);
 

@@ -40,6 +40,12 @@
  * for a batch of more than eight): fetches finish a few at a time, and a flush per few feeds
  * made 10,000 feeds wait on the disk. */
 #define COMMIT_DELAY_MS 50
+/* At SIGTERM the saves under way and pending get this long, in all; a save still blocked then
+ * (a state_dir on a hung disk, a FIFO where its temporary file goes) is abandoned and feedd
+ * exits 0 all the same: a save goes through NAME.state.tmp and a rename, so the state file
+ * of that feed is the one its last finished save wrote.  Under systemd's TimeoutStopSec
+ * (90 s by default), so that the exit is feedd's, logged, not a SIGKILL. */
+#define EXIT_SAVE_WAIT_MS 10000
 
 struct feedd {
 	struct event_base *base;
@@ -57,6 +63,8 @@ struct feedd {
 	struct feed *retry;   /* dirty too, but their last save failed: they wait for retry_ev */
 	struct offload *saver; /* the thread that writes and saves a commit's feeds */
 	int committing;       /* a commit is on that thread */
+	struct batch *inflight; /* that commit's, for the exit's message */
+	int abandoned;        /* the exit gave up on the saver thread: it is left running */
 	int lock_fd;          /* holds state_dir's lock (folder_lock), or -1 */
 	int save_backoff;     /* seconds until the next retry; 0 while saves succeed */
 	struct event *commit_ev, *retry_ev, *sig_hup, *sig_term, *sig_int, *watchdog;
@@ -267,6 +275,7 @@ batch_done(void *arg)
 	size_t i;
 
 	d->committing = 0;
+	d->inflight = NULL;
 	for (i = 0; i < b->n; i++) {
 		free((char *)b->jobs[i].path);
 		if ((f = feed_snap_give(b->snaps[i], b->jobs[i].ok)) == NULL)
@@ -330,6 +339,7 @@ commit(evutil_socket_t fd, short what, void *arg)
 	}
 	d->dirty = wait;
 	d->committing = 1;
+	d->inflight = b;
 	offload_submit(d->saver, batch_work, batch_done, b);
 	return;
 requeue:
@@ -825,10 +835,37 @@ on_hup(evutil_socket_t fd, short what, void *arg)
 	notify_status(d);
 }
 
+/* The exit's wait is over and a save is still at work: named in the log, left to the exit. */
+static void
+abandon_saves(struct feedd *d)
+{
+	struct buf names = BUF_INIT;
+	size_t i;
+
+	for (i = 0; d->inflight && i < d->inflight->n && i < 10; i++)
+		buf_printf(&names, "%s%s", i ? ", " : "", feed_snap_name(d->inflight->snaps[i]));
+	if (d->inflight && d->inflight->n > 10)
+		buf_printf(&names, " and %zu more", d->inflight->n - 10);
+	if (d->inflight && d->inflight->n == 1)
+		log_warnx("exiting: the save of feed %s abandoned after %d s; its state file is the "
+		    "one its last finished save wrote", names.data, EXIT_SAVE_WAIT_MS / 1000);
+	else if (d->inflight)
+		log_warnx("exiting: the save of feeds %s abandoned after %d s; their state files are "
+		    "those their last finished saves wrote", names.data, EXIT_SAVE_WAIT_MS / 1000);
+	else
+		log_warnx("exiting: a feed format still being written abandoned after %d s",
+		    EXIT_SAVE_WAIT_MS / 1000);
+	buf_free(&names);
+	d->abandoned = 1;
+	offload_abandon(d->saver);
+}
+
 static void
 on_term(evutil_socket_t fd, short what, void *arg)
 {
 	struct feedd *d = arg;
+	struct timespec t0, now;
+	long left;
 	size_t i;
 
 	(void)fd;
@@ -839,9 +876,16 @@ on_term(evutil_socket_t fd, short what, void *arg)
 	for (i = 0; i < d->n_feeds; i++) /* pings the hub took since the states were saved */
 		if (d->feeds[i]->store.websub_owed != d->feeds[i]->owed_saved)
 			feedd_mark_dirty(d, d->feeds[i]);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	do { /* pending states reach the disk first, and what they held back after them */
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left = EXIT_SAVE_WAIT_MS - ((now.tv_sec - t0.tv_sec) * 1000 +
+		    (now.tv_nsec - t0.tv_nsec) / 1000000);
 		commit(-1, 0, d);
-		offload_wait(d->saver);
+		if (left <= 0 || offload_wait_for(d->saver, left) == -1) {
+			abandon_saves(d);
+			break;
+		}
 	} while (d->dirty);
 	event_base_loopbreak(d->base);
 }
@@ -876,6 +920,14 @@ teardown(struct feedd *d)
 	size_t i;
 
 	http_free(d->http);
+	if (d->abandoned) {
+		/* the saver thread still works on feeds' entries and the libraries: only what
+		 * outlives the process is ended (workers, commands), the rest goes with the exit */
+		pool_free(d->pool);
+		fetcher_free(d->fetcher);
+		log_info("exited");
+		_exit(0);
+	}
 	offload_free(d->saver); /* a commit under way ends first: it holds the feeds' entries */
 	response_files_closing(); /* 10,000 holes punched at exit were 3% of a 304 round's CPU */
 	for (i = 0; i < d->n_feeds; i++)
