@@ -1,10 +1,12 @@
 """`feedd convert` on the sample dump: the 5 entries, their shape, ids, validity, readers."""
+import http.server
 import os
 import re
 import shutil
 import subprocess
+import threading
 
-from testlib import (SAMPLE, convert, done, eq, ok, run, skip, valid_feed)
+from testlib import (FEEDD_CMD, SAMPLE, convert, done, eq, ok, run, skip, valid_feed)
 
 with open(SAMPLE, "rb") as f:
     sample = f.read()
@@ -78,6 +80,43 @@ for args, what in ((["-p", "textdump", "/nonexistent/dump.txt"], "missing file")
 p = convert(["-p", "textdump", "file://" + os.path.abspath(SAMPLE)])
 eq(p.returncode, 0, "a file:// URL converts")
 ok(p.stdout.count(b"<entry>") == 5, "file:// URL gives 5 entries")
+
+
+def loaded_libcurl(args, stdin=None):
+    """convert with args, and whether the dynamic loader opened libcurl (LD_DEBUG=files)."""
+    env = dict(os.environ, LD_DEBUG="files")
+    r = subprocess.run(FEEDD_CMD + ["convert"] + args, input=stdin, capture_output=True,
+                       env=env, timeout=60)
+    return r, re.search(rb"file=libcurl[^ ]*\.so", r.stderr) is not None
+
+
+class Sample(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(sample)))
+        self.end_headers()
+        self.wfile.write(sample)
+
+    def log_message(self, *args):
+        pass
+
+
+# libcurl (and the TLS, SSH, LDAP... libraries it brings) is loaded for a URL only: start-up
+# was most of a small conversion's time (fails before: feedd was linked with it)
+if not os.environ.get("FEEDD_WRAPPER"):
+    r, curl = loaded_libcurl(["-p", "textdump", SAMPLE])
+    ok(r.returncode == 0 and r.stdout == by_path and not curl,
+       "a file converts without loading libcurl")
+    r, curl = loaded_libcurl(["-p", "textdump", "-"], sample)
+    ok(r.returncode == 0 and not curl, "stdin converts without loading libcurl")
+    srv = http.server.HTTPServer(("127.0.0.1", 0), Sample)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    url = "http://127.0.0.1:%d/page.txt" % srv.server_address[1]
+    r, curl = loaded_libcurl(["-p", "textdump", url])
+    ok(r.returncode == 0 and r.stdout.count(b"<entry>") == 5 and curl,
+       "an http URL loads libcurl and converts")
+    srv.shutdown()
 
 p = convert(["-p", "textdump"], stdin=b"")
 eq(p.returncode, 0, "empty input converts")
