@@ -201,6 +201,19 @@ if feed and feed["entries"]:
 else:
     ok(False, "facts: has an article")
 
+# the headline 40 paragraphs before the text: found as the page's title (og:title or <title>),
+# it still marks where the lead starts; an h1 that is not the title that far up does not
+for name, h1, n, lead in (("far", "Old mill reopens", 40, True),
+                          ("not the title", "Town news", 20, False)):
+    page = FACTS.replace("<h1>Old mill reopens</h1>", "<h1>%s</h1>" % h1).replace(
+        "".join("<p>Fact %d of the mill</p>" % k for k in range(15)),
+        "".join("<p>Fact %d of the mill</p>" % k for k in range(n)))
+    p = convert(["-p", "textdump", write("facts-%d.html" % n, page)])
+    feed = valid_feed(p.stdout, "facts " + name)
+    text = plain(feed["entries"][0]["content"]) if feed and feed["entries"] else ""
+    eq(text.startswith("The old mill by the river"), lead, "facts %s: an h1 %d paragraphs up "
+       "%s the lead (got %r)" % (name, n + 1, "joins with" if lead else "is not", text[:40]))
+
 # a name that takes the whole article away (an opinion piece's "commentary" names comments):
 # the article without the names, three times longer than what they leave, wins
 OPINION = """<!doctype html><html><head><title>Why the bridge matters</title></head><body>

@@ -45,12 +45,15 @@
  *      the same class gets a fifth of its score as bonus), or when they are a paragraph of
  *      over 80 characters with link density under 1/4, or one without links that ends a
  *      sentence.
- *  H9b. The article starts at its headline: when the nearest h1 (else h2) outside
- *      boilerplate comes at most 30 paragraphs before the article's first one (boilerplate
- *      between, such as share buttons, not counted), it joins, and so does the prose between
- *      them as in H9 (a lead or standfirst the page keeps in its header); with no such
- *      heading, an h1 inside a boilerplate name ("masthead", "page-header") marks where the
- *      lead starts, and only the prose after it joins.
+ *  H9b. The article starts at its headline: the nearest h1 (else h2) outside boilerplate
+ *      at most 12 paragraphs before the article's first one (boilerplate between, such as
+ *      share buttons, not counted), or one further up that says the page's title (og:title,
+ *      or <title> without its site name as in H12; letters and digits compared) -- a box of
+ *      facts or teasers may sit between a headline and its text, but only the title tells
+ *      the headline from a section's name that far up.  It joins, and so does the prose
+ *      between them as in H9 (a lead or standfirst the page keeps in its header); with no
+ *      such heading, an h1 inside a boilerplate name ("masthead", "page-header") at most 12
+ *      paragraphs up marks where the lead starts, and only the prose after it joins.
  *  H10. Inside the article, boilerplate (H5, H6) is dropped, and so is a paragraph of which
  *      over half is link text or that, unfinished, points to another story ("Read also:",
  *      "Lesen Sie auch", textdump's rule 11); then, judged on the paragraphs left, a container (div,
@@ -1047,6 +1050,48 @@ take_siblings(struct page *pg, long t, unsigned mask)
 	}
 }
 
+static void title_trim(struct str *t, const char *s);
+static void add_folded(struct str *t, const char *s);
+
+/* Is s[0..n) the same text as t, letters and digits only, in any ASCII case (a heading's
+ * spans run its parts together where the title has " - " between them)? */
+static int
+same_text(const char *s, size_t n, const struct str *t)
+{
+	size_t i = 0, k = 0, letters = 0;
+
+	for (;;) {
+		while (i < n && (unsigned char)s[i] < 0x80 && !isalnum((unsigned char)s[i]))
+			i++;
+		while (k < t->len && (unsigned char)t->p[k] < 0x80 && !isalnum((unsigned char)t->p[k]))
+			k++;
+		if (i == n || k == t->len)
+			return i == n && k == t->len && letters >= 8;
+		if (tolower((unsigned char)s[i]) != tolower((unsigned char)t->p[k]))
+			return 0;
+		i++, k++, letters++;
+	}
+}
+
+/* H9b: the page's title as its head gives it: og:title, and <title> without its site name. */
+static void
+head_titles(const struct page *pg, struct str *og, struct str *title)
+{
+	if (pg->m.og_title)
+		add_folded(og, pg->m.og_title);
+	if (pg->m.title) {
+		struct str f = {0};
+
+		add_folded(&f, pg->m.title);
+		if (f.p)
+			title_trim(title, f.p);
+		free(f.p);
+	}
+}
+
+#ifndef LEAD_NEAR
+#define LEAD_NEAR 12
+#endif
 /* H9b: the article starts at its headline: the nearest h1 before its first paragraph, and the
  * prose between them (a lead or standfirst in the page's header), join it. */
 static void
@@ -1054,25 +1099,37 @@ take_lead(struct page *pg, unsigned mask)
 {
 	size_t first, i, seen = 0;
 	long h = -1, h2 = -1, hb = -1;
+	struct str og = {0}, title = {0};
 
 	for (first = 0; first < pg->n_blocks && !pg->blocks[first].keep; first++)
 		;
 	if (first == pg->n_blocks)
 		return;
-	for (i = first; i > 0 && seen < 30 && h < 0; i--) {
+	head_titles(pg, &og, &title);
+	for (i = first; i > 0 && h < 0; i--) {
 		const struct block *b = &pg->blocks[i - 1];
+		int named;
 
 		if (b->flags & mask) {
-			if (b->heading == 1 && hb < 0 && !(b->flags & F_HIDDEN))
+			if (b->heading == 1 && hb < 0 && !(b->flags & F_HIDDEN) && seen < LEAD_NEAR)
 				hb = (long)i - 1; /* a headline in a boilerplate name: the lead's start */
 			continue; /* share buttons and menus between do not count */
 		}
 		seen++;
+		if (!b->heading || b->heading > 2)
+			continue;
+		named = same_text(btext(pg, b), b->len, &og) || same_text(btext(pg, b), b->len, &title);
+		if (seen > LEAD_NEAR && !named)
+			continue;
 		if (b->heading == 1)
 			h = (long)i - 1;
-		else if (b->heading == 2 && h2 < 0)
+		else if (h2 < 0)
 			h2 = (long)i - 1;
+		if (seen > LEAD_NEAR && h < 0 && named)
+			h = h2;
 	}
+	free(og.p);
+	free(title.p);
 	if (h < 0)
 		h = h2; /* a page whose headline is an h2 */
 	if (h < 0 && hb >= 0) {
