@@ -143,6 +143,8 @@ href="/cafe">a small cafe by the water for the walkers</a>, the owners said.</di
 our editors wrote.</p><div class="author-bio"><p>Ana Ruiz writes about the harbour and its boats
 for the paper, every week, and has done so for years.</p></div>
 <div class="entry-utility">This entry was posted in News, Harbour, Boats and Mills.</div>
+<p>Foto: Ana Ruiz / Stadtarchiv</p><p>%(body)s</p><p>(Quelle: Stadtarchiv Hameln)</p>
+<p>Bilder: the mill's wheel, its loft and its shop, as the owners showed them to us.</p>
 <p>Updated: 02.12.2026, 10:40</p>
 </article></body></html>
 """ % {"body": BODY}
@@ -150,7 +152,11 @@ p = convert(["-p", "textdump", write("labels.html", LABELS)])
 feed = valid_feed(p.stdout, "labels")
 if feed and feed["entries"]:
     text = plain(feed["entries"][0]["content"])
-    ok(text.count("four million euros") == 6, "labels: the article's paragraphs stay")
+    ok(text.count("four million euros") == 8, "labels: the article's paragraphs stay")
+    ok("Foto: Ana Ruiz" not in text, "labels: a credit written as a paragraph goes")
+    ok("Quelle: Stadtarchiv" not in text, "labels: a credit in brackets goes")
+    ok("Bilder: the mill's wheel" in text, "labels: a sentence of more than 10 words after "
+       "a credit's label stays")
     ok("Anzeige" not in text, "labels: an ad label inside the article goes")
     ok("cookies" not in text, "labels: cookie text inside the article goes")
     ok("Liebe Besucher" in text, "labels: a line with no label word stays")

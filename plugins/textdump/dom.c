@@ -65,10 +65,12 @@
  *      prompts of under 40 words (rule 12 of textdump.c: "Follow us", "Subscribe") and
  *      datelines ("Updated: 02.12.2026, 10:40").
  *      A paragraph opening with © or "Copyright" is dropped, and so is legal or cookie text of
- *      up to 80 words, a short unfinished UI label that is no heading (textdump's rule 11:
- *      "Teilen", "Mehr Themen", "Anzeige"; here the label must start a word, so "suche" in
- *      "Besucher" is none) and a dateline (H13) before the first prose paragraph; a
- *      <figcaption> is the entry's caption, beside its text.
+ *      up to 80 words, a credit written as a paragraph of up to 10 words (a label such as
+ *      "Foto", "Quelle", "Source", "Fuente" and a colon, perhaps in brackets: "(Quelle: dpa)"),
+ *      a short unfinished UI label that is no heading (textdump's rule 11: "Teilen", "Mehr
+ *      Themen", "Anzeige"; here the label must start a word, so "suche" in "Besucher" is
+ *      none) and a dateline (H13) before the first prose paragraph; a <figcaption> is the
+ *      entry's caption, beside its text.
  *  H11. H7 to H10 run again with H6 set aside; that article wins if the first left under
  *      250 characters and it is longer, or if it is over three times as long (a name that
  *      took the whole article away: "pane-taxomenu", "commentary", "hidden-xs").  A page with no paragraph to score (e.g. only navigation) has no
@@ -1191,6 +1193,34 @@ block_words(const struct page *pg, const struct block *b)
 	return w;
 }
 
+/* H10: a credit's labels, in the languages of textdump's stop words */
+static const char *const credit_labels[] = {"foto", "fotos", "photo", "photos", "bild",
+    "bilder", "bildquelle", "quelle", "quellen", "source", "sources", "credit", "credits",
+    "image", "images", "picture", "fuente", "fuentes", "fonte", "fontes", "cr\xc3\xa9" "dit",
+    "cr\xc3\xa9" "dits", "zdj\xc4\x99" "cie", "zdj\xc4\x99" "cia", "fot", "grafik", "illustration",
+    NULL};
+
+/* H10: a credit written as a paragraph of at most 10 words: a label and a colon, perhaps in
+ * brackets ("Foto: Ana Ruiz", "(Quelle: dpa)", "Fuente: EFE"). */
+static int
+is_credit(const char *s, size_t n, size_t words)
+{
+	size_t i = n > 0 && s[0] == '(', k = i, e;
+
+	if (words > 10)
+		return 0;
+	while (k < n && (isalpha((unsigned char)s[k]) || (unsigned char)s[k] >= 0x80))
+		k++;
+	for (e = k; e < n && s[e] == ' '; e++)
+		;
+	if (k == i || e >= n || s[e] != ':')
+		return 0;
+	for (const char *const *l = credit_labels; *l; l++)
+		if (strlen(*l) == k - i && strncasecmp(*l, s + i, k - i) == 0)
+			return 1;
+	return 0;
+}
+
 /* H10: the paragraphs of the article, then the containers inside it. */
 static void
 clean(struct page *pg)
@@ -1209,7 +1239,8 @@ clean(struct page *pg)
 		                   strncasecmp(btext(pg, b), "copyright", 9) == 0))
 			b->keep = 0;
 		if (b->keep && ((!b->heading && is_ui_label(btext(pg, b), b->len, block_words(pg, b))) ||
-		                   is_legal(btext(pg, b), b->len, block_words(pg, b))))
+		                   is_legal(btext(pg, b), b->len, block_words(pg, b)) ||
+		                   is_credit(btext(pg, b), b->len, block_words(pg, b))))
 			b->keep = 0;
 	}
 	for (i = 0; i < pg->n_blocks; i++) {
