@@ -62,8 +62,10 @@
  *      article name, or whose text is under 40 characters and no heading; then headings
  *      with nothing kept after them before the next heading of their level or above (the
  *      "Related stories" over a list taken out); then, at its end, social and subscription
- *      prompts of under 40 words (rule 12 of textdump.c: "Follow us", "Subscribe") and
- *      datelines ("Updated: 02.12.2026, 10:40").
+ *      prompts of under 40 words (rule 12 of textdump.c: "Follow us", "Subscribe"), appeals
+ *      to the reader of under 40 words (the site's app or channel, "Did you like this
+ *      article?", support and donations, the full story behind a subscription:
+ *      appeal_phrases below) and datelines ("Updated: 02.12.2026, 10:40").
  *      A paragraph opening with © or "Copyright" is dropped, and so is legal or cookie text of
  *      up to 80 words, a credit written as a paragraph of up to 10 words (a label such as
  *      "Foto", "Quelle", "Source", "Fuente" and a colon, perhaps in brackets: "(Quelle: dpa)"),
@@ -1221,6 +1223,33 @@ is_credit(const char *s, size_t n, size_t words)
 	return 0;
 }
 
+/* H10: appeals to the reader that close an article: the site's app, channel or newsletter,
+ * "did you like it", support and donations, "the full story" behind a subscription */
+static const char *const appeal_phrases[] = {"full story", "download the", "download our",
+    "our app", "the app", "apps for", "get the latest", "never miss", "stay up to date",
+    "support us", "support our", "donate", "did you like", "did you enjoy", "youtube channel",
+    "sign up", "gef\xc3\xa4llt dir", "gef\xc3\xa4llt ihnen", "hat ihnen", "hat dir",
+    "war der artikel", "war dieser artikel", "unterst\xc3\xbctzen sie",
+    "unterst\xc3\xbctze uns", "spende", "unsere app", "verpassen sie", "weitere infos",
+    "mehr infos", "nuestro canal", "suscr\xc3\xad", "descarga", "s\xc3\xadguenos",
+    "ap\xc3\xb3yanos", "abonnez", "t\xc3\xa9l\xc3\xa9" "chargez", "soutenez", "iscriviti",
+    "scarica", "sostienici", "assine", "baixe", "abonneer", "steun ons", "subskrybuj",
+    "pobierz", "wesprzyj", NULL};
+
+/* Does s[0..n) hold one of the lower-case phrases, in any ASCII case? */
+static int
+has_phrase_dom(const char *s, size_t n, const char *const *phrases)
+{
+	for (const char *const *p = phrases; *p; p++) {
+		size_t l = strlen(*p);
+
+		for (size_t i = 0; i + l <= n; i++)
+			if ((s[i] | 0x20) == (*p)[0] && strncasecmp(s + i, *p, l) == 0)
+				return 1;
+	}
+	return 0;
+}
+
 /* H10: the paragraphs of the article, then the containers inside it. */
 static void
 clean(struct page *pg)
@@ -1296,7 +1325,8 @@ clean(struct page *pg)
 			continue;
 		for (i = 0; i < b->len; i++)
 			words += s[i] == ' ';
-		if (!b->heading && !is_prompt(s, b->len, words) && block_date(pg, b) == 0)
+		if (!b->heading && !is_prompt(s, b->len, words) && block_date(pg, b) == 0 &&
+		    !(words < 40 && has_phrase_dom(s, b->len, appeal_phrases)))
 			break;
 		b->keep = 0;
 	}
