@@ -44,11 +44,12 @@
  *     paragraph weighs toward its article (a CJK character counts as half a word): prose
  *     (complete, at least 4 words, and, when the page is in a language of the stop-word
  *     list — English, German, French, Spanish, Italian, Portuguese, Dutch, Polish: its stop
- *     words are 5% of its longer paragraphs' words — 15% stop words) its word count, a long
- *     unfinished prose paragraph (10 words or more: a teaser, mostly) a quarter of it, another
- *     complete one -2, a short unfinished line -1, other unfinished text minus its words,
- *     credits, bylines and datelines nothing.  The densest run is the run whose
- *     weights sum highest (one pass); it is the page's article if they sum to 30 or more,
+ *     words are 5% of the words of its paragraphs of 10 words or more, CJK characters counting
+ *     as half a word here too, so a Japanese or Chinese page is in none — 15% stop words)
+ *     its word count, a long unfinished prose paragraph (10 words or more: a teaser, mostly) a
+ *     quarter of it, another complete one -2, a short unfinished line -1, other unfinished
+ *     text minus its words, credits, bylines and datelines nothing.  The densest run is the
+ *     run whose weights sum highest (one pass); it is the page's article if they sum to 30 or more,
  *     unless a run before it sums to 30 and half as much (the article comes before a
  *     disclaimer or an "about us" that outweighs it), and it grows over the complete
  *     paragraphs right after it, and back over prose of 10 words or more before it when only
@@ -66,9 +67,10 @@
  *     run, and the densest run after the first one is the article only when nothing before
  *     it reaches 30 or it weighs over five times what does (the "opener" was a button).
  * 12. The page's article is one entry, first in the feed: its headline is the nearest short
- *     unfinished line (4 to headline_max_words words, not a list item) before the run, within
- *     20 paragraphs and past furniture, else the nearest of 2 or 3 words (next to the text,
- *     such a line is as often a photographer's or an author's name); between them a paragraph of 10 words or more (a
+ *     unfinished line (4 to headline_max_words words, a CJK character counting as half a word,
+ *     not a list item) before the run, within 20 paragraphs and past furniture, else the
+ *     nearest of 2 or 3 words (next to the text, such a line is as often a photographer's or
+ *     an author's name); between them a paragraph of 10 words or more (a
  *     standfirst) is text, a byline the author, a line naming a day its published date and
  *     a credit the caption; inside the run, furniture and unfinished lines are dropped but
  *     subheadings (short lines before prose: a complete paragraph, or a long unfinished one
@@ -1532,7 +1534,8 @@ cjk_chars(const char *s, size_t n)
 }
 
 /* Rule 10: counts each paragraph's stop words; a page where they are under 5% of the words
- * of its longer paragraphs is in another language, and prose there needs none. */
+ * of its longer paragraphs is in another language, and prose there needs none.  Length is
+ * size here, so CJK text (a paragraph is one "word") counts, and without stop words. */
 static void
 count_stops(struct doc *d)
 {
@@ -1543,9 +1546,9 @@ count_stops(struct doc *d)
 
 		p->stop = count_stop(p->s, p->len);
 		p->size = p->words + cjk_chars(p->s, p->len) / 2;
-		if (p->words >= 10) {
+		if (p->size >= 10) {
 			stop += p->stop;
-			words += p->words;
+			words += p->size;
 		}
 	}
 	d->stop_words = stop * 20 >= words;
@@ -1613,9 +1616,9 @@ find_headline(const struct doc *d, const struct opts *o, size_t start)
 		if (p->drop || p->kind == P_CREDIT || p->kind == P_BYLINE || p->kind == P_DATE ||
 		    (p->words <= 6 && has_phrase(p->s, p->len, comment_phrases)))
 			continue; /* and a "0 Comments" counter */
-		if (p->kind == P_INCOMPLETE && p->words >= 2 &&
+		if (p->kind == P_INCOMPLETE && p->size >= 2 &&
 		    p->words <= (size_t)o->headline_max_words && !is_item(p->s, p->len)) {
-			if (p->words >= 4)
+			if (p->size >= 4)
 				return (long)j;
 			if (two < 0)
 				two = (long)j;

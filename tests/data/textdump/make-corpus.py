@@ -232,6 +232,19 @@ add("page-spanish", "\n\n".join(
     note="a page in Spanish, whose prose has few of the English and German stop words: the "
          "article is still found among the menus")
 
+SANBASHI = ["港町の議会は月曜日、古い石の桟橋を建て直すことを決め、十年以上続いた町の争いに終わりを"
+            "告げました。",
+            "市長は投票の後、「私たちは十分に待ちました。これから建てます」と記者団に話しました。",
+            "工事は春に始まり、二年ほどかかる見込みだと議会は説明しています。漁師たちも新しい計画に"
+            "満足しています。"]
+add("page-japanese", "\n\n".join(
+    ["港新聞", "\n".join(MENU), "Sign in", "Share", "港の桟橋を建て直し"] +
+    SANBASHI[:2] + ["漁師たちの声"] + SANBASHI[2:] + ["Advertisement", "\n".join(MENU)]) + "\n",
+    [art(SANBASHI[:2] + ["漁師たちの声"] + SANBASHI[2:], "港の桟橋を建て直し")],
+    note="a page in Japanese, whose paragraphs are one 'word' each: they are long by their "
+         "characters (two to a word), so the page is not taken for one in a stop-word language, "
+         "its prose is one article (a subheading inside it) and its headline is found")
+
 MENU_FLAT = MENU[:2] + MENU[4:]
 POST = [HARBOUR[0], "“We have waited long enough,” said the mayor after the vote, and she "
         "thanked the fishermen for their patience.",
