@@ -57,8 +57,10 @@
  *     50 of them: a lead over a table of contents or a row of share buttons).
  * 11. On a page, furniture is dropped and never makes an entry or a paragraph: paragraphs that
  *     occur more than once (but complete ones of 10 words or more), unfinished list items
- *     under 10 words, short unfinished lines made of a UI label ("Share", "Sign in",
- *     "Advertisement", "Related", "Impressum"...), legal and cookie text (up to 80 words with
+ *     under 10 words (but the items of a list that a line ending in a colon opens, "as
+ *     follows:", weigh -1 and, inside the run, are text when that line is), short
+ *     unfinished lines made of a UI label ("Share", "Sign in", "Advertisement", "Related",
+ *     "Impressum"...), legal and cookie text (up to 80 words with
  *     "cookie", "©", "all rights reserved"...), paragraphs of lynx's [n] link references
  *     (one per three words), and unfinished lines that point to another story ("Read also:",
  *     "Lesen Sie auch", "Lea también": these weigh -1 only, being inside articles as often as
@@ -385,6 +387,7 @@ struct para {
 	unsigned in_arena : 1;
 	unsigned drop : 1; /* page furniture, or already in the page's article: no entry, no
 	                      paragraph */
+	unsigned item : 1; /* rule 11: an item of a list a line ending in a colon opens */
 	long weight; /* rule 10: for the page's densest run */
 };
 
@@ -791,6 +794,7 @@ add_para(struct doc *d, const struct opts *o, size_t first, int joined, size_t o
 	p->in_arena = joined;
 	p->off = off;
 	p->drop = 0;
+	p->item = 0;
 	p->weight = 0;
 	if (joined) {
 		s = d->arena.p + off;
@@ -1566,10 +1570,20 @@ para_weight(struct doc *d, const struct opts *o, size_t i, int repeated)
 	if (w <= 6 && p->kind != P_COMPLETE && has_phrase(p->s, p->len, comment_phrases) &&
 	    !has_phrase(p->s, p->len, no_comment_phrases))
 		return BARRIER;
-	if ((repeated && (w < 10 || p->kind != P_COMPLETE)) || (is_item(p->s, p->len) && w < 10 && p->kind != P_COMPLETE) ||
+	if ((repeated && (w < 10 || p->kind != P_COMPLETE)) ||
 	    (w <= 6 && p->kind != P_COMPLETE && has_phrase(p->s, p->len, ui_phrases)) ||
 	    (w <= 80 && has_phrase(p->s, p->len, legal_phrases)) || link_refs(p->s, p->len) * 3 > w) {
 		p->drop = 1;
+		return -10 - (long)w;
+	}
+	if (is_item(p->s, p->len) && w < 10 && p->kind != P_COMPLETE) {
+		const struct para *q = i > 0 ? &d->paras[i - 1] : NULL;
+
+		p->drop = 1;
+		if (q != NULL && (q->item || (!q->drop && q->len > 0 && q->s[q->len - 1] == ':'))) {
+			p->item = 1; /* a list the text introduces ("...as follows:") */
+			return -1;
+		}
 		return -10 - (long)w;
 	}
 	if (p->kind != P_COMPLETE && is_related_pointer(p->s, p->len)) {
@@ -1770,6 +1784,13 @@ page_article(const struct feedd_host *h, const struct opts *o, struct scratch *s
 			p->drop = 1; /* furniture in the run; subheadings stay */
 		else if (i < first && p->words < 10)
 			p->drop = 1;
+		if (p->item && i > first && i < last) { /* its list is text if what opens it is */
+			size_t j = i;
+
+			while (d->paras[j - 1].item)
+				j--;
+			p->drop = j - 1 < first || d->paras[j - 1].drop;
+		}
 	}
 	i = a.first;
 	rc = emit_article(h, o, sc, d, &a);

@@ -245,6 +245,18 @@ add("page-japanese", "\n\n".join(
          "characters (two to a word), so the page is not taken for one in a stop-word language, "
          "its prose is one article (a subheading inside it) and its headline is found")
 
+REASONS = ("After a long debate the council gave three reasons for its vote, and the mayor read "
+           "them out to the crowd outside the town hall:")
+LISTED = ["\u2022 The old pier is no longer safe", "\u2022 The boats need a deeper berth",
+          "\u2022 The region will pay half of it"]
+add("page-colon-list", "\n\n".join(
+    ["The Harbour Gazette", "\n".join(MENU), "Sign in", "Harbour pier to be rebuilt"] +
+    HARBOUR[:2] + [REASONS, "\n".join("  " + l for l in LISTED)] + HARBOUR[2:] +
+    ["\n".join(MENU)]) + "\n",
+    [art(HARBOUR[:2] + [REASONS] + LISTED + HARBOUR[2:], "Harbour pier to be rebuilt")],
+    note="a bulleted list that the article's text opens with a colon is part of the article, "
+         "though its items are short like a menu's")
+
 MENU_FLAT = MENU[:2] + MENU[4:]
 POST = [HARBOUR[0], "“We have waited long enough,” said the mayor after the vote, and she "
         "thanked the fishermen for their patience.",
