@@ -1225,7 +1225,7 @@ is_credit(const char *s, size_t n, size_t words)
 
 /* H10: appeals to the reader that close an article: the site's app, channel or newsletter,
  * "did you like it", support and donations, "the full story" behind a subscription */
-static const char *const appeal_phrases[] = {"full story", "download the", "download our",
+const char *const appeal_phrases[] = {"full story", "download the", "download our",
     "our app", "the app", "apps for", "get the latest", "never miss", "stay up to date",
     "support us", "support our", "donate", "did you like", "did you enjoy", "youtube channel",
     "sign up", "gef\xc3\xa4llt dir", "gef\xc3\xa4llt ihnen", "hat ihnen", "hat dir",

@@ -76,9 +76,10 @@
  *     standfirst) is text, a byline the author, a line naming a day its published date and
  *     a credit the caption; inside the run, furniture and unfinished lines are dropped but
  *     subheadings (short lines before prose: a complete paragraph, or a long unfinished one
- *     whose last sentence lost its full stop) stay.  Social and subscription prompts (under 40 words: "Follow us on Twitter",
- *     "Subscribe to read on") at its end are dropped.  A page has one article: the rest of
- *     it gives only teasers (rule 7).
+ *     whose last sentence lost its full stop) stay.  Social and subscription prompts and
+ *     appeals to the reader (under 40 words: "Follow us on Twitter", "Subscribe to read on",
+ *     "Download our app", "Did you like this article?": H10's list) at its end are dropped.
+ *     A page has one article: the rest of it gives only teasers (rule 7).
  */
 #define _GNU_SOURCE /* memmem */
 #include <ctype.h>
@@ -1761,8 +1762,10 @@ page_article(const struct feedd_host *h, const struct opts *o, struct scratch *s
 	while (last + 1 < d->n_paras && d->paras[last + 1].kind == P_COMPLETE &&
 	    !d->paras[last + 1].drop)
 		last++; /* a short last paragraph */
-	while (last > first && is_prompt(d->paras[last].s, d->paras[last].len, d->paras[last].words))
-		d->paras[last--].drop = 1; /* "Follow us on Twitter", "Subscribe to read on" */
+	while (last > first && (is_prompt(d->paras[last].s, d->paras[last].len, d->paras[last].words) ||
+	    (d->paras[last].words < 40 &&
+	        has_phrase(d->paras[last].s, d->paras[last].len, appeal_phrases))))
+		d->paras[last--].drop = 1; /* "Follow us on Twitter", "Get our app" */
 	first = lead_before(d, first);
 	hl = find_headline(d, o, first);
 	a.first = hl >= 0 ? (size_t)hl : first;

@@ -41,5 +41,8 @@ int is_legal(const char *s, size_t n, size_t words);
 /* Rule 12: is s[0..n) of `words` words a social or subscription prompt ("Follow us on
  * Twitter", "Subscribe to read on")? */
 int is_prompt(const char *s, size_t n, size_t words);
+/* H10 (dom.c) and rule 12: appeals to the reader that close an article ("download our app",
+ * "Did you like this article?", "Support us"), lower-case, NULL-terminated. */
+extern const char *const appeal_phrases[];
 
 #endif

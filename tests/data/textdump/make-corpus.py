@@ -257,6 +257,14 @@ add("page-colon-list", "\n\n".join(
     note="a bulleted list that the article's text opens with a colon is part of the article, "
          "though its items are short like a menu's")
 
+add("page-appeal-end", "\n\n".join(
+    ["The Harbour Gazette", "\n".join(MENU), "Sign in", "Harbour pier to be rebuilt"] + HARBOUR +
+    ["Did you like this article? Then support our small newsroom with a donation today.",
+     "\n".join(MENU)]) + "\n",
+    [art(HARBOUR, "Harbour pier to be rebuilt")],
+    note="an appeal to the reader closing the article (H10's list: 'did you like', 'support "
+         "our') is not its last paragraph")
+
 MENU_FLAT = MENU[:2] + MENU[4:]
 POST = [HARBOUR[0], "“We have waited long enough,” said the mayor after the vote, and she "
         "thanked the fishermen for their patience.",
