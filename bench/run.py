@@ -3,7 +3,7 @@ rss|scale|http|idle|roundtrip|latency]...).  Each figure is the median of severa
 reference measured in the same run, since the machine is shared and noisy; every time has the
 peak RSS and the page faults of the same runs beside it, since on a VM memory touched is time
 spent.  BENCH_BEFORE (an older feedd) and BENCH_BEFORE_PLUGINS (its plugin folder) add that
-build to the textdump, news and rss rounds, alternated with the others.  Peak RSS comes from
+build to every round (serve, textdump, news, rss, scale, http), alternated with the others.  Peak RSS comes from
 wait4 in bench/peak.c, which starts each command: wait4 here would count this script's own
 (Linux keeps a process's peak across exec)."""
 import json
@@ -138,12 +138,17 @@ def free_port():
     return p
 
 
-def start_feedd(feeds, port, state=None):
+def builds():
+    """(label, feedd, environment) of each build measured: this one, and BENCH_BEFORE's."""
+    return [("after", FEEDD, None)] + ([("before", BEFORE, BEFORE_ENV)] if BEFORE else [])
+
+
+def start_feedd(feeds, port, state=None, exe=None, env=None):
     state = state or tempfile.mkdtemp(dir=TMP)
     conf = os.path.join(state, "feedd.conf")
     with open(conf, "w") as f:
         f.write("[server]\nlisten = 127.0.0.1:%d\nstate_dir = %s\n%s" % (port, state, feeds))
-    return subprocess.Popen([FEEDD, "-c", conf], stderr=subprocess.DEVNULL)
+    return subprocess.Popen([exe or FEEDD, "-c", conf], stderr=subprocess.DEVNULL, env=env)
 
 
 def wait_http(url, timeout=60):
@@ -172,9 +177,15 @@ def bench_serve():
     page = os.path.join(TMP, "page.txt")
     gen("page", page, SAMPLE, 50)
     port, nport = free_port(), free_port()
-    d = start_feedd("[feed bench]\nplugin = textdump\nsource = %s\ninterval = 1h\n" % page, port)
+    feed = "[feed bench]\nplugin = textdump\nsource = %s\ninterval = 1h\n" % page
+    d = start_feedd(feed, port)
     furl = "http://127.0.0.1:%d/feeds/bench.atom" % port
     body, fh = wait_http(furl)
+    if BEFORE:
+        bport = free_port()
+        bd = start_feedd(feed, bport, exe=BEFORE, env=BEFORE_ENV)
+        burl = "http://127.0.0.1:%d/feeds/bench.atom" % bport
+        _, bh = wait_http(burl)
     root = os.path.join(TMP, "www")
     os.makedirs(root, 0o755)
     with open(os.path.join(root, "bench.atom"), "wb") as f:
@@ -189,24 +200,39 @@ def bench_serve():
                 "server { listen 127.0.0.1:%d; root %s; } }\n" % (TMP, TMP, nport, root))
     n = start_nginx(root, nport, "application/atom+xml atom;")
     nurl = "http://127.0.0.1:%d/bench.atom" % nport
-    res = {"feedd 200": [], "nginx 200": [], "feedd 304": [], "nginx 304": []}
+    res = {"feedd 200": [], "nginx 200": [], "feedd 304": [], "nginx 304": [],
+           "before 200": [], "before 304": []}
     try:
         _, nh = wait_http(nurl)
         for _ in range(ROUNDS):
             res["feedd 200"].append(wrk(furl))
+            if BEFORE:
+                res["before 200"].append(wrk(burl))
             res["nginx 200"].append(wrk(nurl))
             res["feedd 304"].append(wrk(furl, ["If-None-Match: " + fh["ETag"]]))
+            if BEFORE:
+                res["before 304"].append(wrk(burl, ["If-None-Match: " + bh["ETag"]]))
             res["nginx 304"].append(wrk(nurl, ["If-None-Match: " + nh["ETag"]]))
     finally:
         d.send_signal(signal.SIGTERM)
         n.send_signal(signal.SIGQUIT)
         d.wait()
         n.wait()
-    m = {k: statistics.median(v) for k, v in res.items()}
-    return ("serve (%d-byte feed, wrk -t1 -c64 -d5s, median of %d): 200: feedd %.0f req/s, "
-            "nginx %.0f, ratio %.2f; 304: feedd %.0f, nginx %.0f, ratio %.2f"
-            % (len(body), ROUNDS, m["feedd 200"], m["nginx 200"], m["feedd 200"] / m["nginx 200"],
-               m["feedd 304"], m["nginx 304"], m["feedd 304"] / m["nginx 304"]))
+        if BEFORE:
+            bd.send_signal(signal.SIGTERM)
+            bd.wait()
+    print("#   serve, each round (req/s): %s" % "; ".join(
+        "%s %s" % (k, " ".join("%.0f" % x for x in v)) for k, v in res.items() if v), flush=True)
+    m = {k: statistics.median(v) for k, v in res.items() if v}
+    out = ("serve (%d-byte feed, wrk -t1 -c64 -d5s, median of %d): 200: feedd %.0f req/s, "
+           "nginx %.0f, ratio %.2f; 304: feedd %.0f, nginx %.0f, ratio %.2f"
+           % (len(body), ROUNDS, m["feedd 200"], m["nginx 200"], m["feedd 200"] / m["nginx 200"],
+              m["feedd 304"], m["nginx 304"], m["feedd 304"] / m["nginx 304"]))
+    if BEFORE:
+        out += ("; before (%s): 200 %.0f req/s, ratio %.2f; 304 %.0f, ratio %.2f"
+                % (BEFORE, m["before 200"], m["before 200"] / m["nginx 200"], m["before 304"],
+                   m["before 304"] / m["nginx 304"]))
+    return out
 
 
 def textdump_on(kind, what):
@@ -266,11 +292,11 @@ def count_samples(text, prefix, suffix=""):
                line.rpartition(" ")[0].endswith(suffix) and line.rpartition(" ")[2] != "0")
 
 
-def run_daemon_until(feeds, port, done, limit=120, state=None):
+def run_daemon_until(feeds, port, done, limit=120, state=None, exe=None, env=None):
     """Starts feedd on feeds, polls /metrics until done(metrics text) is true; returns the
     seconds that took (None past limit), the daemon's peak RSS (MiB), page faults and CPU."""
     t0 = time.perf_counter()
-    d = start_feedd(feeds, port, state)
+    d = start_feedd(feeds, port, state, exe, env)
     url = "http://127.0.0.1:%d/metrics" % port
     done_at = None
     try:
@@ -319,6 +345,23 @@ def fmt_round(what, r):
             "%d page faults)" % (what, "%.1f s" % t if t else "NOT within the limit", cpu, rss, faults))
 
 
+def fmt_rounds(what, runs):
+    """The medians of several rounds (time, peak RSS, faults, CPU), each round's beside."""
+    if len(runs) == 1:
+        return fmt_round(what, runs[0])
+    times = [r[0] for r in runs]
+    med = (None if None in times else statistics.median(times),) + tuple(
+        statistics.median(r[k] for r in runs) for k in (1, 2, 3))
+    return "%s, median of %d [each: %s]" % (fmt_round(what, med), len(runs), "; ".join(
+        "%s, CPU %.1f s, %.0f MiB, %d faults" % ("%.1f s" % r[0] if r[0] else "over", r[3], r[1],
+                                                 r[2]) for r in runs))
+
+
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
 def bench_scale(n=10000):
     src = os.path.join(TMP, "scale")
     os.makedirs(src, exist_ok=True)
@@ -330,8 +373,14 @@ def bench_scale(n=10000):
                     "would go ahead despite the objections of residents who had gathered outside "
                     "the town hall for the third week in a row to demand that the council\n" % i)
         feeds.append("[feed f%d]\nplugin = textdump\nsource = %s\ninterval = 1h\n" % (i, p))
-    r = run_daemon_until("".join(feeds), free_port(), all_served(n))
-    return "scale (%d feeds, file sources): %s" % (n, fmt_round("all served after", r))
+    res = {label: [] for label, _, _ in builds()}
+    for _ in range(int(os.environ.get("BENCH_SCALE_ROUNDS", "1"))):
+        for label, exe, env in builds():
+            print("#   scale, %s, load average %s" % (label, loadavg()), flush=True)
+            res[label].append(run_daemon_until("".join(feeds), free_port(), all_served(n),
+                                               exe=exe, env=env))
+    return "scale (%d feeds, file sources): %s" % (n, "; ".join(
+        "%s: %s" % (label, fmt_rounds("all served after", res[label])) for label in res))
 
 
 def bench_roundtrip():
@@ -472,17 +521,26 @@ def bench_http(n=10000):
     ng = start_nginx(root, nport)
     feeds = "".join("[feed f%d]\nplugin = feed\nsource = http://127.0.0.1:%d/%d.xml\n"
                     "interval = 1h\n" % (i, nport, i) for i in range(n))
-    state = tempfile.mkdtemp(dir=TMP)
+    first = {label: [] for label, _, _ in builds()}
+    again = {label: [] for label, _, _ in builds()}
     try:
-        first = run_daemon_until(feeds, port, all_served(n), state=state)
-        again = run_daemon_until(feeds, port, lambda m: count_samples(
-            m, "feedd_feed_fetches_total{", 'result="not_modified"}') >= n, state=state)
+        for _ in range(int(os.environ.get("BENCH_SCALE_ROUNDS", "1"))):
+            for label, exe, env in builds():
+                state = tempfile.mkdtemp(dir=TMP)
+                print("#   http, %s, load average %s" % (label, loadavg()), flush=True)
+                first[label].append(run_daemon_until(feeds, port, all_served(n), state=state,
+                                                     exe=exe, env=env))
+                again[label].append(run_daemon_until(feeds, port, lambda m: count_samples(
+                    m, "feedd_feed_fetches_total{", 'result="not_modified"}') >= n,
+                    state=state, exe=exe, env=env))
+                shutil.rmtree(state, ignore_errors=True)
     finally:
         ng.send_signal(signal.SIGQUIT)
         ng.wait()
-    return ("http (%d RSS feeds of 10 items from a loopback nginx, one host): %s; restart, "
-            "every fetch a 304: %s" % (n, fmt_round("all served after", first),
-                                       fmt_round("all fetched after", again)))
+    return ("http (%d RSS feeds of 10 items from a loopback nginx, one host): %s"
+            % (n, "; ".join("%s: %s; restart, every fetch a 304: %s" % (
+                label, fmt_rounds("all served after", first[label]),
+                fmt_rounds("all fetched after", again[label])) for label in first)))
 
 
 def library_floor():
