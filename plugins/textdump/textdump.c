@@ -65,8 +65,8 @@
  *     (one per three words), and unfinished lines that point to another story ("Read also:",
  *     "Lesen Sie auch", "Lea también": these weigh -1 only, being inside articles as often as
  *     around them).  A short unfinished line that opens the comments ("Comments",
- *     "Leave a reply", "Kommentare", but not "0 Comments", "Noch keine Kommentare") ends any
- *     run, and the densest run after the first one is the article only when nothing before
+ *     "Leave a reply", "Kommentare", but not "0 Comments", "Noch keine Kommentare", nor a
+ *     list item: "• Comments" is a button in a row of share buttons) ends any run, and the densest run after the first one is the article only when nothing before
  *     it reaches 30 or it weighs over five times what does (the "opener" was a button).
  * 12. The page's article is one entry, first in the feed: its headline is the nearest short
  *     unfinished line (4 to headline_max_words words, a CJK character counting as half a word,
@@ -1569,8 +1569,8 @@ para_weight(struct doc *d, const struct opts *o, size_t i, int repeated)
 	if (p->kind == P_CREDIT || p->kind == P_BYLINE || p->kind == P_DATE)
 		return 0;
 	if (w <= 6 && p->kind != P_COMPLETE && has_phrase(p->s, p->len, comment_phrases) &&
-	    !has_phrase(p->s, p->len, no_comment_phrases))
-		return BARRIER;
+	    !has_phrase(p->s, p->len, no_comment_phrases) && !is_item(p->s, p->len))
+		return BARRIER; /* but "• Comments" is a button in a row of them */
 	if ((repeated && (w < 10 || p->kind != P_COMPLETE)) ||
 	    (w <= 6 && p->kind != P_COMPLETE && has_phrase(p->s, p->len, ui_phrases)) ||
 	    (w <= 80 && has_phrase(p->s, p->len, legal_phrases)) || link_refs(p->s, p->len) * 3 > w) {

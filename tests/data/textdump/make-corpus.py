@@ -265,6 +265,14 @@ add("page-appeal-end", "\n\n".join(
     note="an appeal to the reader closing the article (H10's list: 'did you like', 'support "
          "our') is not its last paragraph")
 
+SHARE_BAR = ["  \u2022 " + b for b in ("Facebook", "Twitter", "E-mail", "Print", "Comments")]
+add("page-share-bar-comments", "\n\n".join(
+    ["The Harbour Gazette", "\n".join(MENU), "Sign in", "Harbour pier to be rebuilt", LEAD_PARA,
+     "\n".join(SHARE_BAR)] + HARBOUR + ["\n".join(MENU)]) + "\n",
+    [art([LEAD_PARA] + HARBOUR, "Harbour pier to be rebuilt")],
+    note="'\u2022 Comments' in a row of share buttons between the lead and the text is a button, "
+         "not the comments' opener: the article keeps its lead and its headline")
+
 MENU_FLAT = MENU[:2] + MENU[4:]
 POST = [HARBOUR[0], "“We have waited long enough,” said the mayor after the vote, and she "
         "thanked the fishermen for their patience.",
