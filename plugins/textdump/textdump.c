@@ -78,7 +78,9 @@
  *     subheadings (short lines before prose: a complete paragraph, or a long unfinished one
  *     whose last sentence lost its full stop) stay.  Social and subscription prompts and
  *     appeals to the reader (under 40 words: "Follow us on Twitter", "Subscribe to read on",
- *     "Download our app", "Did you like this article?": H10's list) at its end are dropped.
+ *     "Download our app", "Did you like this article?": H10's list) at its end are dropped,
+ *     and so is a short label over an author's box or an "about us" among its last five
+ *     paragraphs ("About the author", "Über uns", "Sobre el autor") with what follows it.
  *     A page has one article: the rest of it gives only teasers (rule 7).
  */
 #define _GNU_SOURCE /* memmem */
@@ -1437,6 +1439,12 @@ static const char *const related_openers[] = {"read more", "read also", "also re
     "leia tamb\303\251m", "leia mais", "lees ook", "czytaj tak\305\274e", "czytaj te\305\274",
     "zobacz te\305\274", NULL};
 
+/* Rule 12: labels over an author's box or the site's "about us" closing the article */
+static const char *const about_openers[] = {"about ", "\xc3\xbc" "ber ", "\xc3\x9c" "ber ",
+    "sobre ", "\xc3\xa0 propos", "a propos", "o autorze", "o nas", "o mnie", "over ons",
+    "over mij", "chi siamo", "qui sommes", "qui suis", "quem somos", "wer wir sind", "the author",
+    "der autor", "die autorin", "zum autor", "zur autorin", "el autor", "l'auteur", NULL};
+
 static int
 opens_with(const char *s, size_t n, const char *const *phrases)
 {
@@ -1762,6 +1770,14 @@ page_article(const struct feedd_host *h, const struct opts *o, struct scratch *s
 	while (last + 1 < d->n_paras && d->paras[last + 1].kind == P_COMPLETE &&
 	    !d->paras[last + 1].drop)
 		last++; /* a short last paragraph */
+	for (i = last; i > first && last - i <= 4; i--) {
+		const struct para *p = &d->paras[i];
+
+		if (p->kind == P_INCOMPLETE && p->words <= 6 && opens_with(p->s, p->len, about_openers)) {
+			last = i - 1; /* "About the author", "Über uns" and what follows it */
+			break;
+		}
+	}
 	while (last > first && (is_prompt(d->paras[last].s, d->paras[last].len, d->paras[last].words) ||
 	    (d->paras[last].words < 40 &&
 	        has_phrase(d->paras[last].s, d->paras[last].len, appeal_phrases))))

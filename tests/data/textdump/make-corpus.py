@@ -273,6 +273,14 @@ add("page-share-bar-comments", "\n\n".join(
     note="'\u2022 Comments' in a row of share buttons between the lead and the text is a button, "
          "not the comments' opener: the article keeps its lead and its headline")
 
+add("page-about-author", "\n\n".join(
+    ["The Harbour Gazette", "\n".join(MENU), "Sign in", "Harbour pier to be rebuilt"] + HARBOUR +
+    ["About the author", "Ana Ruiz has written about the town's harbour and its fishermen for "
+     "the Gazette since she left school, and she still goes out with the boats in summer.",
+     "\n".join(MENU)]) + "\n",
+    [art(HARBOUR, "Harbour pier to be rebuilt")],
+    note="an author's box after the article, under 'About the author': not the article's")
+
 MENU_FLAT = MENU[:2] + MENU[4:]
 POST = [HARBOUR[0], "“We have waited long enough,” said the mayor after the vote, and she "
         "thanked the fishermen for their patience.",
