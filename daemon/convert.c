@@ -281,14 +281,21 @@ spool_init(struct spool *s, const struct format *fmt, const char *url, int64_t s
 	s->seen = s->newest = seen;
 }
 
-/* Memory the kernel keeps (shmem: no file system's journal or write-back to pay, and not this
- * process's RSS), else a temporary file. */
+/* A file with no name in $TMPDIR (else /tmp), else memory the kernel keeps (memfd), else
+ * tmpfile(): page cache either way, not this process's RSS.  On a disk file system the
+ * unnamed file costs the least: its pages are large folios where shmem writes 4 KiB pages one
+ * by one (10 MiB spooled and sent on: 4 ms of CPU on ext4, 9 ms in a memfd), its blocks are
+ * not allocated before write-back, and a conversion done in seconds closes it before any
+ * write-back starts, which drops its pages unwritten.  Where /tmp is a tmpfs it is shmem. */
 static FILE *
 spool_file(void)
 {
-	int fd = memfd_create("feedd-convert-spool", MFD_CLOEXEC);
+	const char *dir = getenv("TMPDIR");
+	int fd = open(dir && *dir ? dir : "/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 	FILE *f;
 
+	if (fd == -1)
+		fd = memfd_create("feedd-convert-spool", MFD_CLOEXEC);
 	if (fd == -1)
 		return tmpfile();
 	if ((f = fdopen(fd, "w+")) == NULL)

@@ -23,13 +23,14 @@ ok(True, "peak RSS %s" % ("measured" if measured else "not measured (sanitizers 
 LIMIT = 40 << 20  # bytes; the text alone is 80 MB
 
 
-def convert(args, out, n=N):
+def convert(args, out, n=N, extra_env=None):
     """Runs convert with stdout to the file out; returns (exit status, peak RSS in bytes)."""
     with tempfile.TemporaryFile() as inp:
         inp.write(b"many %d\n" % n)
         inp.seek(0)
         p = subprocess.Popen(FEEDD_CMD + ["convert", "-p", "evil"] + args, stdin=inp,
-                             stdout=out, stderr=subprocess.DEVNULL, env=env)
+                             stdout=out, stderr=subprocess.DEVNULL,
+                             env=dict(env, **(extra_env or {})))
         _, status, ru = os.wait4(p.pid, 0)
     return os.waitstatus_to_exitcode(status), ru.ru_maxrss * 1024
 
@@ -38,11 +39,14 @@ def convert(args, out, n=N):
 # fork (Linux keeps the larger across exec); the outputs are read afterwards
 RUNS = (("in-process", [], rb"<id>urn:uuid:"), ("through a worker", ["-w", "-m", "1G"],
         rb"<id>urn:uuid:"), ("-f rss", ["-f", "rss"], rb"<guid "),
-        ("-f html", ["-f", "html"], rb"<article "))
+        ("-f html", ["-f", "html"], rb"<article "),
+        # the spool is an unnamed file in TMPDIR; without one, a memfd
+        ("TMPDIR missing", [], rb"<id>urn:uuid:"))
 results = []
 for what, args, mark in RUNS:
     out = tempfile.TemporaryFile()
-    rc, rss = convert(args, out)
+    rc, rss = convert(args, out, extra_env={"TMPDIR": "/nonexistent/feedd"} if
+                      what.startswith("TMPDIR") else None)
     results.append((what, mark, out, rc, rss))
 
 for what, mark, out, rc, rss in results:
