@@ -157,10 +157,115 @@ take_warning(struct feed *f, char **warning)
 	*warning = NULL;
 }
 
+/*
+ * A merge of this many entries or more (kept and fetched) runs on env->saver, beside the loop:
+ * 14,566 kept and 14,566 fetched took the loop 10-28 ms in one pass (the id lookups, the sort,
+ * freeing the fetched copies of unchanged entries).  Smaller ones take less than the job's
+ * round trip through the thread.
+ */
+#define MERGE_INLINE_MAX 2000
+
+/* A merge beside the loop: the feed's entries are lent to it (f->saving, as to a commit). */
+struct merge {
+	struct feed *f;    /* NULL once the feed is gone: the entries are then the merge's */
+	struct store s;    /* v, n, seq and last_change: the feed's, merged into */
+	struct harvest *h; /* the fetch's entries, taken from its harvest */
+	int64_t now;
+	size_t max_entries, changed;
+	long status;
+	int meta;
+};
+
+/* What a success does once the entries are merged (changed of them): the feed is saved and
+ * published if anything changed, and fetched again on schedule. */
+static void
+success_tail(struct feed *f, int harvested, size_t changed, int meta, long status, int64_t now)
+{
+	if (f->store.last_error != NULL)
+		f->pinned = 1;
+	free(f->store.last_error);
+	f->store.last_error = NULL;
+	f->store.http_status = status;
+	f->store.last_success = now;
+	f->failures = 0;
+	if (harvested)
+		f->fetches_ok++;
+	else
+		f->fetches_not_modified++;
+	if (changed)
+		log_info("feed %s: %zu new or changed entries", f->conf->name, changed);
+	if (changed || meta || f->pinned || f->resp[FORMAT_ATOM] == NULL)
+		f->env->dirty(f->env->arg, f);
+	schedule_next(f, 0);
+}
+
+/* On the saver thread: nothing but the merge's own (the entries are lent, frozen on the loop). */
+static void
+merge_work(void *arg)
+{
+	struct merge *m = arg;
+
+	m->changed = store_merge(&m->s, m->h, m->now, m->max_entries);
+	harvest_free(m->h); /* the fetched copies of unchanged entries, freed here too */
+	free(m->h);
+	m->h = NULL;
+}
+
+static void
+merge_done(void *arg)
+{
+	struct merge *m = arg;
+	struct feed *f = m->f;
+
+	if (f == NULL) { /* freed meanwhile: the entries were left to the merge */
+		store_clear(&m->s);
+		free(m);
+		return;
+	}
+	f->saving = 0;
+	f->merge = NULL;
+	free(f->store.v);
+	f->store.v = m->s.v;
+	f->store.n = m->s.n;
+	f->store.seq = m->s.seq;
+	f->store.last_change = m->s.last_change;
+	success_tail(f, 1, m->changed, m->meta, m->status, m->now);
+	free(m);
+	feed_resume(f); /* what came meanwhile: a harvest, a new filter */
+}
+
+/* Lends the entries to a merge on env->saver; h's entries are taken. */
+static void
+merge_later(struct feed *f, struct harvest *h, long status, int64_t now, int meta)
+{
+	struct merge *m = xcalloc(1, sizeof(*m));
+
+	m->f = f;
+	m->s.n = f->store.n;
+	m->s.v = f->store.n ? xreallocarray(NULL, f->store.n, sizeof(*f->store.v)) : NULL;
+	if (f->store.n)
+		memcpy(m->s.v, f->store.v, f->store.n * sizeof(*f->store.v));
+	m->s.seq = f->store.seq;
+	m->s.last_change = f->store.last_change;
+	m->h = xmalloc(sizeof(*m->h));
+	*m->h = *h;
+	memset(h, 0, sizeof(*h));
+	m->h->base = NULL; /* borrowed from the job, which goes */
+	m->h->filter = NULL;
+	m->now = now;
+	m->max_entries = f->conf->max_entries;
+	m->status = status;
+	m->meta = meta;
+	f->saving = 1;
+	f->merge = m;
+	offload_submit(f->env->saver, merge_work, merge_done, m);
+}
+
 /* A fetch or a conversion went well: the store takes what changed, and the feed is saved and
  * published if anything did.  h is NULL for a 304, which ran no plugin: the harvest would be
  * empty and say nothing about the feed, so feed info, validators, entries and the served
- * bytes all stay as they are. */
+ * bytes all stay as they are.  A big merge goes beside the loop (MERGE_INLINE_MAX), the
+ * rest of the success after it. */
 static void
 succeeded(struct feed *f, struct harvest *h, long status)
 {
@@ -170,25 +275,14 @@ succeeded(struct feed *f, struct harvest *h, long status)
 
 	if (h) {
 		take_warning(f, &h->warning);
-		changed = store_merge(&f->store, h, now, f->conf->max_entries);
 		meta = take_validators(f) | take_feed_info(f, h);
+		if (f->env->saver && f->store.n + h->n >= MERGE_INLINE_MAX) {
+			merge_later(f, h, status, now, meta);
+			return;
+		}
+		changed = store_merge(&f->store, h, now, f->conf->max_entries);
 	}
-	if (f->store.last_error != NULL)
-		f->pinned = 1;
-	free(f->store.last_error);
-	f->store.last_error = NULL;
-	f->store.http_status = status;
-	f->store.last_success = now;
-	f->failures = 0;
-	if (h)
-		f->fetches_ok++;
-	else
-		f->fetches_not_modified++;
-	if (changed)
-		log_info("feed %s: %zu new or changed entries", f->conf->name, changed);
-	if (changed || meta || f->pinned || f->resp[FORMAT_ATOM] == NULL)
-		f->env->dirty(f->env->arg, f);
-	schedule_next(f, 0);
+	success_tail(f, h != NULL, changed, meta, status, now);
 }
 
 /* The plugin's answer, from a worker. */
@@ -203,7 +297,7 @@ converted(struct harvest *h, int rc, void *arg)
 		drop_job(f);
 		return;
 	}
-	if (f->saving) { /* its entries are lent to the commit under way: merged once it is over */
+	if (f->saving) { /* its entries are lent to a thread: merged once they are back */
 		f->held = xmalloc(sizeof(*f->held));
 		*f->held = *h;
 		memset(h, 0, sizeof(*h));
@@ -409,6 +503,10 @@ feed_free(struct feed *f)
 	if (f->snap) { /* a commit still writes them: its snapshot frees the entries */
 		f->snap->f = NULL;
 		f->snap->owns_entries = 1;
+		f->store.n = 0;
+	}
+	if (f->merge) { /* a merge still works on them: they are its */
+		f->merge->f = NULL;
 		f->store.n = 0;
 	}
 	store_clear(&f->store);

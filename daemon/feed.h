@@ -13,6 +13,7 @@
 struct event_base;
 struct feed;
 struct fetcher;
+struct merge;
 struct pool;
 struct response;
 
@@ -57,8 +58,10 @@ struct feed {
 	int64_t pending_updated, resp_updated; /* the <updated> each was written with */
 	unsigned formats_wanted; /* bit k: formats[k] was asked for, so every change builds it */
 	int dirty;            /* waiting for the next commit, on its list */
-	int saving;           /* in the commit under way: its entries are lent to it (feed_snap) */
+	int saving;           /* its entries are lent to a thread: to the commit under way
+	                         (feed_snap), a format being written, or a big merge */
 	struct feed_snap *snap; /* that commit's copy, while saving */
+	struct merge *merge;  /* the merge they are lent to, or NULL */
 	struct harvest *held; /* a harvest that came while saving, merged after (feed_resume) */
 	int refilter;         /* a new filter that came while saving, applied after */
 	struct feed *dirty_next;

@@ -328,7 +328,7 @@ commit(evutil_socket_t fd, short what, void *arg)
 	b->dir = xstrdup(d->cfg.state_dir);
 	for (pp = &d->dirty; (f = *pp) != NULL;) {
 		*pp = f->dirty_next;
-		if (f->saving) { /* a format of it is being written: the next commit takes it */
+		if (f->saving) { /* a format or a merge has its entries: the next commit takes it */
 			f->dirty_next = wait;
 			wait = f;
 			continue;

@@ -198,4 +198,31 @@ if got:
 eq(d.request("/feeds/big.json")[0], 200, "and kept")
 d.cleanup()
 
+# ---- a big merge (2,000 entries or more) runs beside the loop: it must merge as the loop did ----
+d = Daemon()
+os.makedirs(d.dir, exist_ok=True)
+src = os.path.join(d.dir, "many.txt")
+with open(src, "w") as f:
+    for i in range(2500):
+        f.write("line %d of many\n" % i)
+d.write_config("[feed many]\nplugin = lines\nsource = %s\ninterval = 1s\nmax_entries = 2505\n" % src)
+ok(d.start(), "daemon ready")
+ok(d.wait_for(lambda: entries(d, "many") == 2500, 20), "the 2,500-entry feed is served")
+with open(src) as f:
+    old = f.read()
+with open(src + ".new", "w") as f:  # on top: the plugin is asked for max_entries at most
+    f.write("".join("new %d of many\n" % i for i in range(10)) + old)
+os.rename(src + ".new", src)
+ok(d.wait_for(lambda: entries(d, "many") == 2505, 20), "10 new entries merged, max_entries kept")
+body = d.feed("many")[2]
+titles = [t.split(b"</title>")[0] for t in body.split(b"<entry>")[1:]]
+firsts = [t[t.find(b"<title>") + 7:] for t in titles[:10]]
+eq(firsts, [b"new %d of many" % i for i in range(10)], "the new entries first, in page order")
+ok(b"line 2494 of many" in body and b"line 2495 of many" not in body,
+   "the first seen beyond max_entries dropped (the page's last five)")
+eq(d.stop(), 0, "stopped")
+with open(os.path.join(d.state, "many.state"), "rb") as f:
+    eq(f.read().count(b"\nentry\t"), 2505, "and its state holds what was served")
+d.cleanup()
+
 done()
