@@ -112,7 +112,7 @@ wproc_read(struct wproc *w)
 	ssize_t n;
 
 	for (;;) {
-		n = read(w->fd, wire_in_space(&w->in, 256 * 1024), 256 * 1024);
+		n = read(w->fd, wire_in_space(&w->in, WPROC_READ_MAX), WPROC_READ_MAX);
 		if (n > 0) {
 			w->in.b.len += (size_t)n;
 			return 1;
