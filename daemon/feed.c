@@ -883,6 +883,12 @@ feed_snap_render(struct feed_snap *sn)
 			response_set_mtime(sn->out[i], sn->s.body_time);
 }
 
+void
+feed_snap_all_formats(struct feed_snap *sn)
+{
+	sn->mask = (1u << FORMAT_N) - 1;
+}
+
 const char *
 feed_snap_name(const struct feed_snap *sn)
 {

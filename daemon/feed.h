@@ -100,6 +100,9 @@ struct feed_snap;
 struct feed_snap *feed_snap_take(struct feed *);
 void feed_snap_render(struct feed_snap *);
 const struct store *feed_snap_store(const struct feed_snap *);
+/* export_dir: every format is written, not only those asked for so far (on the loop, before
+ * the thread takes it). */
+void feed_snap_all_formats(struct feed_snap *);
 /* The feed's name, as taken (for a log line while the snapshot is on a thread). */
 const char *feed_snap_name(const struct feed_snap *);
 struct feed *feed_snap_give(struct feed_snap *, int saved);

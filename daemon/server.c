@@ -251,6 +251,7 @@ struct batch {
 	char *dir;
 };
 
+
 /* On the saver thread: every format asked for, then the states, in one batch (few fsyncs). */
 static void
 batch_work(void *arg)
@@ -335,6 +336,8 @@ commit(evutil_socket_t fd, short what, void *arg)
 		}
 		f->dirty = 0;
 		b->snaps[i] = feed_snap_take(f);
+		if (d->cfg.export_dir) /* each is exported: written here, not on the loop */
+			feed_snap_all_formats(b->snaps[i]);
 		b->jobs[i++].path = xstrdup(f->state_path); /* the feed may go before the thread */
 	}
 	d->dirty = wait;
@@ -381,36 +384,79 @@ write_file_atomic(const char *dir, const char *name, const char *ext, const char
 	return 0;
 }
 
+/* One format of a feed into export_dir, NAME.EXT and NAME.EXT.gz; b and z are scratch. */
+static void
+export_response(const char *dir, const char *name, int format, const struct response *r,
+    struct buf *b, struct buf *z)
+{
+	const char *ext = formats[format].ext;
+	char gzext[16];
+
+	buf_reset(b);
+	buf_reset(z);
+	snprintf(gzext, sizeof(gzext), "%s.gz", ext);
+	if (response_bytes(r, 0, b) == -1 || write_file_atomic(dir, name, ext, b->data, b->len) == -1 ||
+	    (r->gzlen && (response_bytes(r, 1, z) == -1 ||
+	                  write_file_atomic(dir, name, gzext, z->data, z->len) == -1)))
+		log_warn("feed %s: export to %s", name, dir);
+}
+
+/* A feed's formats to write into export_dir, on the saver thread; each response is held by a
+ * reference the loop took and gives back (response_unref is the loop's). */
+struct export {
+	char *dir, *name;
+	struct response *r[FORMAT_N];
+};
+
+static void
+export_work(void *arg)
+{
+	struct export *x = arg;
+	struct buf b = BUF_INIT, z = BUF_INIT;
+	int i;
+
+	for (i = 0; i < FORMAT_N; i++)
+		if (x->r[i])
+			export_response(x->dir, x->name, i, x->r[i], &b, &z);
+	buf_free(&b);
+	buf_free(&z);
+}
+
+static void
+export_done(void *arg)
+{
+	struct export *x = arg;
+	int i;
+
+	for (i = 0; i < FORMAT_N; i++)
+		if (x->r[i])
+			response_unref(x->r[i]);
+	free(x->dir);
+	free(x->name);
+	free(x);
+}
+
 /* export_dir: each feed also in every format, NAME.EXT and NAME.EXT.gz, replaced atomically,
- * for a static server or a sync job.  No fsync: the copy can always be made again from the
- * state. */
+ * for a static server or a sync job, once published (after its state is saved).  No fsync:
+ * the copy can always be made again from the state.  The files are written on the saver
+ * thread, after what it was given before; a commit writes every format there too
+ * (feed_snap_all_formats), so only a publish outside a commit (the start, a reload that
+ * changes export_dir) builds the missing ones here, on the loop. */
 static void
 feedd_exported(struct feedd *d, struct feed *f)
 {
-	struct buf b = BUF_INIT, z = BUF_INIT;
-	char gzext[16];
+	struct export *x;
 	size_t i;
 
 	if (d->cfg.export_dir == NULL)
 		return;
-	for (i = 0; i < FORMAT_N; i++) {
-		const struct response *r = feed_response_now(f, (int)i); /* each, built now */
-		const char *ext = formats[i].ext;
-
-		if (r == NULL)
-			continue;
-		buf_reset(&b);
-		buf_reset(&z);
-		snprintf(gzext, sizeof(gzext), "%s.gz", ext);
-		if (response_bytes(r, 0, &b) == -1 ||
-		    write_file_atomic(d->cfg.export_dir, f->conf->name, ext, b.data, b.len) == -1 ||
-		    (r->gzlen && (response_bytes(r, 1, &z) == -1 ||
-		                  write_file_atomic(d->cfg.export_dir, f->conf->name, gzext, z.data,
-		                                    z.len) == -1)))
-			log_warn("feed %s: export to %s", f->conf->name, d->cfg.export_dir);
-	}
-	buf_free(&b);
-	buf_free(&z);
+	x = xcalloc(1, sizeof(*x));
+	x->dir = xstrdup(d->cfg.export_dir);
+	x->name = xstrdup(f->conf->name);
+	for (i = 0; i < FORMAT_N; i++)
+		if ((x->r[i] = feed_response_now(f, (int)i)) != NULL) /* each, built now if need be */
+			response_ref(x->r[i]);
+	offload_submit(d->saver, export_work, export_done, x);
 }
 
 /* state_dir private to feedd; export_dir readable by the web server that serves it. */

@@ -198,6 +198,35 @@ if got:
 eq(d.request("/feeds/big.json")[0], 200, "and kept")
 d.cleanup()
 
+# ---- an export that blocks in open(): export_dir's .NAME.atom.tmp is a FIFO nobody reads ----
+d = Daemon()
+exp = os.path.join(d.dir, "www")
+os.makedirs(exp)
+xfifo = os.path.join(exp, ".small.atom.tmp")
+os.mkfifo(xfifo)
+d.write_config("[feed small]\nplugin = textdump\nsource = %s\ninterval = 1h\n" % SAMPLE,
+               "export_dir = %s" % exp)
+ok(d.start(), "daemon ready")
+ok(d.wait_for(lambda: entries(d, "small") > 0, 15), "the feed is served while its export blocks")
+answers_throughout(d, 1, "while an export blocks in open()")
+fd = os.open(xfifo, os.O_RDONLY | os.O_NONBLOCK)
+got, end = b"", time.time() + 10
+while time.time() < end:
+    try:
+        chunk = os.read(fd, 65536)
+    except BlockingIOError:
+        chunk = None
+    if chunk == b"" and got:
+        break
+    got += chunk or b""
+    time.sleep(0.01)
+os.close(fd)
+ok(got.startswith(b"<?xml") and b"<feed" in got, "the blocked export was writing the Atom feed")
+names = ["small" + ext + gz for ext in (".atom", ".rss", ".json", ".html") for gz in ("", ".gz")]
+ok(d.wait_for(lambda: all(os.path.exists(os.path.join(exp, n)) for n in names), 10),
+   "then every format is exported")
+d.cleanup()
+
 # ---- a big merge (2,000 entries or more) runs beside the loop: it must merge as the loop did ----
 d = Daemon()
 os.makedirs(d.dir, exist_ok=True)
