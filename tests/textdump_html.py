@@ -177,6 +177,22 @@ if feed and feed["entries"]:
 else:
     ok(False, "labels: has an article")
 
+# short lines in a box after the article's last long paragraph go; a short line inside the
+# text's own container (a signature) stays
+TAIL = """<!doctype html><html><head><title>Old mill reopens</title></head><body><article>
+<h1>Old mill reopens</h1><div class="prose"><p>%(body)s</p><p>%(body)s</p><p>%(body)s</p>
+<p>Yours, Hans Ehrlich</p></div>
+<div class="box"><p>Ana Ruiz</p><p>Editor of the harbour desk</p>
+<p>Writes about boats and mills</p></div></article></body></html>
+""" % {"body": BODY}
+p = convert(["-p", "textdump", write("tail.html", TAIL)])
+feed = valid_feed(p.stdout, "tail")
+text = plain(feed["entries"][0]["content"]) if feed and feed["entries"] else ""
+ok(text.count("four million euros") == 6, "tail: the text stays")
+ok("Yours, Hans Ehrlich" in text, "tail: a short line in the text's container stays")
+ok("harbour desk" not in text and "boats and mills" not in text,
+   "tail: short lines in a box after the text go (got %r)" % text[-80:])
+
 # the headline inside a boilerplate name ("masthead"): it does not join, but the lead between
 # it and the text does
 MAST = """<!doctype html><html><head><title>Old mill reopens</title></head><body>

@@ -65,7 +65,10 @@
  *      prompts of under 40 words (rule 12 of textdump.c: "Follow us", "Subscribe"), appeals
  *      to the reader of under 40 words (the site's app or channel, "Did you like this
  *      article?", support and donations, the full story behind a subscription:
- *      appeal_phrases below) and datelines ("Updated: 02.12.2026, 10:40").
+ *      appeal_phrases below) and datelines ("Updated: 02.12.2026, 10:40"); then, after the
+ *      last paragraph of 80 characters or more, lines of up to 6 words that are no list
+ *      items and lie outside that paragraph's parent (boxes after the text: an author's
+ *      role, an "about us" line, a rating, a calendar's cells).
  *      A paragraph opening with © or "Copyright" is dropped, and so is legal or cookie text of
  *      up to 80 words, a credit written as a paragraph of up to 10 words (a label such as
  *      "Foto", "Quelle", "Source", "Fuente" and a colon, perhaps in brackets: "(Quelle: dpa)"),
@@ -1250,6 +1253,32 @@ has_phrase_dom(const char *s, size_t n, const char *const *phrases)
 	return 0;
 }
 
+/* H10: after the article's last paragraph of 80 characters or more, the short lines (up to 6
+ * words, no list items) outside that paragraph's parent go: they sit in boxes of their own
+ * after the text (an author's role, an "about us" line, a rating, a calendar's cells). */
+static void
+drop_tail_lines(struct page *pg)
+{
+	size_t i, last = pg->n_blocks;
+	long par;
+
+	for (i = pg->n_blocks; i > 0 && last == pg->n_blocks; i--) {
+		const struct block *b = &pg->blocks[i - 1];
+
+		if (b->keep && !b->heading && b->chars >= 80 && b->el >= 0)
+			last = i - 1;
+	}
+	if (last == pg->n_blocks || (par = pg->els[pg->blocks[last].el].parent) < 0)
+		return;
+	for (i = last + 1; i < pg->n_blocks; i++) {
+		struct block *b = &pg->blocks[i];
+
+		if (b->keep && b->el >= 0 && !b->item && b->el != par && !is_ancestor(pg, par, b->el) &&
+		    block_words(pg, b) <= 6)
+			b->keep = 0;
+	}
+}
+
 /* H10: the paragraphs of the article, then the containers inside it. */
 static void
 clean(struct page *pg)
@@ -1330,6 +1359,7 @@ clean(struct page *pg)
 			break;
 		b->keep = 0;
 	}
+	drop_tail_lines(pg);
 }
 
 
