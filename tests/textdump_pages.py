@@ -10,8 +10,8 @@ from testlib import DATA, SRCDIR, done, ok
 sys.path.insert(0, os.path.join(SRCDIR, "bench"))
 import pages  # noqa: E402
 
-FLOOR = 0.92  # the sample scored 0.934 when this was set (0.921 at 0.91, 0.909 at 0.89; the
-# whole set 0.930)
+FLOOR = 0.93  # the sample scored 0.942 when this was set (0.934 at 0.92, 0.921 at 0.91, 0.909
+# at 0.89; the whole set 0.934)
 
 s = pages.score(pages.load_set(os.path.join(DATA, "pages")), "html", jobs=2)
 pages.report(s)
