@@ -1208,7 +1208,7 @@ static const char *const credit_labels[] = {"foto", "fotos", "photo", "photos", 
 /* H10: a credit written as a paragraph of at most 10 words: a label and a colon, perhaps in
  * brackets ("Foto: Ana Ruiz", "(Quelle: dpa)", "Fuente: EFE"). */
 static int
-is_credit(const char *s, size_t n, size_t words)
+is_credit_para(const char *s, size_t n, size_t words)
 {
 	size_t i = n > 0 && s[0] == '(', k = i, e;
 
@@ -1298,7 +1298,7 @@ clean(struct page *pg)
 			b->keep = 0;
 		if (b->keep && ((!b->heading && is_ui_label(btext(pg, b), b->len, block_words(pg, b))) ||
 		                   is_legal(btext(pg, b), b->len, block_words(pg, b)) ||
-		                   is_credit(btext(pg, b), b->len, block_words(pg, b))))
+		                   is_credit_para(btext(pg, b), b->len, block_words(pg, b))))
 			b->keep = 0;
 	}
 	for (i = 0; i < pg->n_blocks; i++) {
