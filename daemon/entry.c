@@ -282,7 +282,7 @@ struct entry *
 entry_from_plugin(const struct feedd_entry *pe, int safe_html, const char *base,
     const char **why)
 {
-	struct entry *e = entry_from_plugin_unhashed(pe, safe_html, base, why);
+	struct entry *e = entry_from_plugin_unhashed(pe, safe_html, base, NULL, why);
 
 	if (e)
 		entry_rehash(e);
@@ -291,7 +291,7 @@ entry_from_plugin(const struct feedd_entry *pe, int safe_html, const char *base,
 
 struct entry *
 entry_from_plugin_unhashed(const struct feedd_entry *pe, int safe_html, const char *base,
-    const char **why)
+    const struct idkeys *lookup, const char **why)
 {
 	struct entry *e;
 	size_t i, n;
@@ -308,6 +308,8 @@ entry_from_plugin_unhashed(const struct feedd_entry *pe, int safe_html, const ch
 		return NULL;
 	}
 	entry_make_id(e->id_key, e->id);
+	if (lookup)
+		idkeys_prefetch(lookup, e->id);
 	e->link = entry_strdup_clean(pe->link);
 	e->author = entry_strdup_clean(pe->author);
 	e->summary = entry_strdup_text(pe->summary);
@@ -510,6 +512,17 @@ idkeys_add(struct idkeys *s, const char *id)
 	memcpy(s->keys[s->n], k, 16);
 	s->slots[i] = key_slot(k, s->n++);
 	return 1;
+}
+
+void
+idkeys_prefetch(const struct idkeys *s, const char *id)
+{
+	unsigned char k[16];
+
+	if (s->cap == 0)
+		return;
+	id_bytes(id, k);
+	__builtin_prefetch(&s->slots[key_home(k, s->cap - 1)]);
 }
 
 void

@@ -24,6 +24,8 @@ struct enclosure {
 	int64_t length; /* -1 unknown */
 };
 
+struct idkeys;
+
 /* Every string is owned by the entry, valid UTF-8 fit for XML, and freed by entry_free. */
 struct entry {
 	char id[ENTRY_ID_LEN + 1]; /* urn:uuid:… (UUIDv5 of id_key) */
@@ -57,9 +59,10 @@ struct entry {
 struct entry *entry_from_plugin(const struct feedd_entry *, int safe_html, const char *base,
     const char **why);
 /* The same without the hash (e->hash is 0): for an entry that is written and dropped, never
- * stored or compared (convert's sink). */
+ * stored or compared (convert's sink).  lookup (or NULL) is where its id is looked up next:
+ * the slot that lookup reads first is fetched while the strings are copied. */
 struct entry *entry_from_plugin_unhashed(const struct feedd_entry *, int safe_html,
-    const char *base, const char **why);
+    const char *base, const struct idkeys *lookup, const char **why);
 /* Resolves the entry's link and enclosures against base (the source URL, or NULL) and drops
  * those that are then not http or https (url_clickable); rehashes. */
 void entry_screen_links(struct entry *, const char *base);
@@ -111,6 +114,10 @@ struct idkeys {
 };
 /* Adds id (an entry's, entry_make_id's form); returns 1 if it was new, 0 if present. */
 int idkeys_add(struct idkeys *, const char *id);
+/* Starts loading the slot idkeys_add(s, id) reads first (the table is larger than the cache,
+ * and the parse and the writer stream past it between two entries: that read was a miss and
+ * two thirds of idkeys_add's time). */
+void idkeys_prefetch(const struct idkeys *, const char *id);
 void idkeys_free(struct idkeys *);
 
 #endif

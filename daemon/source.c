@@ -143,7 +143,7 @@ harvest_emit(struct harvest *out, struct idset *ids, const struct feedd_entry *p
 
 	if (out->max && out->n >= out->max)
 		return -1;
-	e = out->sink ? entry_from_plugin_unhashed(pe, safe_html, out->base, &why) :
+	e = out->sink ? entry_from_plugin_unhashed(pe, safe_html, out->base, &out->keys, &why) :
 	    entry_from_plugin(pe, safe_html, out->base, &why);
 	if (e == NULL) {
 		char *title = entry_strdup_clean(pe->title);
