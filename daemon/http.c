@@ -783,6 +783,8 @@ adopt(evutil_socket_t fd, short what, void *arg)
 		bufferevent_decref(bev);
 	}
 	h->n_fresh = 0;
+	/* make_bev may have paused at the cap before any of these waited for a head */
+	check_cap(h);
 }
 
 /* Each connection's bufferevent, made here so that a response leaves in one write: libevent's

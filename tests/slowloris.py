@@ -57,6 +57,31 @@ ok(len(cut) == 4 and all(g and s < 16.5 for g, s in cut.values()),
    % ", ".join("%.1f s" % s for _, s in sorted(cut.values())))
 s, _, _ = d.request("/healthz")
 ok(s == 200, "served afterwards")
+# the four arrive in one loop pass (the daemon stopped while they connect): the one that
+# reached the cap paused accepting before any of them was waiting for its head, and the pause
+# must not outlast that pass (it used to last until their deadline cut them, 10 s)
+import os
+import signal
+os.kill(d.proc.pid, signal.SIGSTOP)
+together = [socket.create_connection(("127.0.0.1", d.port)) for _ in range(4)]
+for s in together:
+    s.sendall(b"GET / HTTP/1.1\r\n")
+os.kill(d.proc.pid, signal.SIGCONT)
+time.sleep(1)
+t0 = time.time()
+got = None
+try:
+    c = socket.create_connection(("127.0.0.1", d.port), timeout=8)
+    c.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    got = c.recv(100)
+    c.close()
+except OSError:
+    pass
+took = time.time() - t0
+ok(got is not None and got.startswith(b"HTTP/1.1 200") and took < 3,
+   "four slow clients accepted in one pass do not keep a normal request out (%.1f s)" % took)
+for s in together:
+    s.close()
 # a keep-alive connection idle past the deadline is closed too; one that sends gets answered
 k = socket.create_connection(("127.0.0.1", d.port), timeout=20)
 k.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
