@@ -411,7 +411,7 @@ find_plugin(const struct convert_args *a, struct plugin_set *set, struct wproc *
 			return -1;
 		}
 	} else {
-		plugins_load_dir(set, dir);
+		plugins_load_named(set, dir, a->plugin); /* the others' start-up is not needed */
 	}
 	if ((*pl = plugins_find(set, a->plugin)) == NULL) {
 		fprintf(stderr, "feedd convert: no plugin named '%s' in %s (there are: %s)\n",

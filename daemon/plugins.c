@@ -22,6 +22,8 @@
  * One added later is read only where PLUGIN_HAS says the plugin's size covers it. */
 #define PLUGIN_SIZE_MIN (offsetof(struct feedd_plugin, close) + sizeof(void (*)(void *)))
 
+#define PLUGIN_NAME_CHARS "abcdefghijklmnopqrstuvwxyz0123456789_-"
+
 const char *const plugin_core_keys[] = {"plugin", "source", "interval", "timeout", "title",
     "author", "max_entries", "charset", "include", "exclude", NULL};
 
@@ -78,7 +80,7 @@ plugin_check(const struct feedd_plugin *p, const char *path, char *err, size_t e
 		snprintf(err, errlen, "%s: plugin has no name or no segment function", path);
 		return -1;
 	}
-	if (strspn(p->name, "abcdefghijklmnopqrstuvwxyz0123456789_-") != strlen(p->name)) {
+	if (strspn(p->name, PLUGIN_NAME_CHARS) != strlen(p->name)) {
 		snprintf(err, errlen, "%s: plugin name '%s' is not [a-z0-9_-]+", path, p->name);
 		return -1;
 	}
@@ -154,6 +156,51 @@ so_filter(const struct dirent *d)
 	return n > 3 && strcmp(d->d_name + n - 3, ".so") == 0 && d->d_name[0] != '.';
 }
 
+/* Non-zero if path's file is NAME.so for the name its plugin declares. */
+static int
+named_after(const struct plugin *pl)
+{
+	const char *base = strrchr(pl->path, '/');
+	size_t n = strlen(pl->p->name);
+
+	base = base ? base + 1 : pl->path;
+	return strncmp(base, pl->p->name, n) == 0 && strcmp(base + n, ".so") == 0;
+}
+
+static void
+plugin_unload(struct plugin *pl)
+{
+	dlclose(pl->handle);
+	free(pl->path);
+}
+
+/* Adds pl to set, unless a plugin of its name is there: then the one in the file named after
+ * the name stays (the file `convert -p NAME` opens first), else the first one loaded. */
+static int
+add_loaded(struct plugin_set *set, struct plugin *pl)
+{
+	size_t i;
+
+	for (i = 0; i < set->n && strcmp(set->v[i].p->name, pl->p->name) != 0; i++)
+		;
+	if (i == set->n) {
+		set->v = xreallocarray(set->v, set->n + 1, sizeof(*set->v));
+		set->v[set->n++] = *pl;
+		return 1;
+	}
+	if (named_after(pl) && !named_after(&set->v[i])) {
+		log_warnx("plugins: skipped %s: %s declares the name %s too, and is named after it",
+		    set->v[i].path, pl->path, pl->p->name);
+		plugin_unload(&set->v[i]);
+		set->v[i] = *pl;
+	} else {
+		log_warnx("plugins: skipped %s: a plugin named %s is already loaded", pl->path,
+		    pl->p->name);
+		plugin_unload(pl);
+	}
+	return 0;
+}
+
 int
 plugins_load_dir(struct plugin_set *set, const char *dir)
 {
@@ -178,19 +225,31 @@ plugins_load_dir(struct plugin_set *set, const char *dir)
 			log_warnx("plugins: skipped %s", err);
 			continue;
 		}
-		if (plugins_find(set, pl.p->name) != NULL) {
-			log_warnx("plugins: skipped %s: a plugin named %s is already loaded", path,
-			    pl.p->name);
-			dlclose(pl.handle);
-			free(pl.path);
-			continue;
-		}
-		set->v = xreallocarray(set->v, set->n + 1, sizeof(*set->v));
-		set->v[set->n++] = pl;
-		loaded++;
+		loaded += add_loaded(set, &pl);
 	}
 	free(names);
 	return loaded;
+}
+
+int
+plugins_load_named(struct plugin_set *set, const char *dir, const char *name)
+{
+	char path[PATH_MAX], err[PATH_MAX + 256];
+	struct plugin pl;
+	int n;
+
+	if (*name && strspn(name, PLUGIN_NAME_CHARS) == strlen(name) &&
+	    (n = snprintf(path, sizeof(path), "%s/%s.so", dir, name)) > 0 &&
+	    (size_t)n < sizeof(path) && check_mode(dir, err, sizeof(err)) == 0 &&
+	    plugin_load(path, &pl, err, sizeof(err)) == 0) {
+		if (strcmp(pl.p->name, name) == 0) {
+			set->v = xreallocarray(set->v, set->n + 1, sizeof(*set->v));
+			set->v[set->n++] = pl;
+			return 1;
+		}
+		plugin_unload(&pl);
+	}
+	return plugins_load_dir(set, dir);
 }
 
 int
@@ -202,7 +261,7 @@ plugins_add_described(struct plugin_set *set, const char *name, const char *vers
 	size_t i;
 
 	if (name == NULL || *name == '\0' ||
-	    strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_-") != strlen(name) ||
+	    strspn(name, PLUGIN_NAME_CHARS) != strlen(name) ||
 	    plugins_find(set, name) != NULL)
 		return -1;
 	p = xcalloc(1, sizeof(*p));

@@ -45,11 +45,19 @@ int plugin_check(const struct feedd_plugin *, const char *path, char *err, size_
  */
 int plugin_load(const char *path, struct plugin *out, char *err, size_t errlen);
 /*
- * Loads every *.so in dir (sorted by name), logging each file refused.  A second plugin of
- * the same name is refused too.  Returns the number loaded, or -1 if dir cannot be read
- * or is writable by others.
+ * Loads every *.so in dir (sorted by name), logging each file refused.  Of two plugins of the
+ * same name one is refused too: the one in a file not named after the name (NAME.so), else
+ * the second.  Returns the number loaded, or -1 if dir cannot be read or is writable by others.
  */
 int plugins_load_dir(struct plugin_set *, const char *dir);
+/*
+ * Loads the plugin called name for `feedd convert`: dir/NAME.so alone if that file loads and
+ * declares name, which is then the plugin the whole folder's scan would pick too; else, if it
+ * is missing, refused or declares another name, every *.so as plugins_load_dir (with its
+ * warnings).  A name that is not [a-z0-9_-]+ is never made a path.  Returns as
+ * plugins_load_dir.
+ */
+int plugins_load_named(struct plugin_set *, const char *dir, const char *name);
 /*
  * Adds a plugin known only by what a worker said of it: no code of it is loaded here.  The
  * strings are copied.  Returns 0, or -1 if the name is not [a-z0-9_-]+ or already taken.

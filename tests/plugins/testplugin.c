@@ -1,6 +1,7 @@
 /* A minimal plugin for the loader and warning tests; TEST_ABI, TEST_SIZE and TEST_OPTION make
- * variants (TEST_NAME names them, when they load).  An input starting "warn" reports a
- * warning, "fail" an early warning and then the real error. */
+ * variants (TEST_NAME names them, when they load; TEST_VERSION, also its entry's title, tells
+ * two of the same name apart).  An input starting "warn" reports a warning, "fail" an early
+ * warning and then the real error. */
 #include <string.h>
 
 #include <feedd/plugin.h>
@@ -10,6 +11,12 @@
 #endif
 #ifndef TEST_NAME
 #define TEST_NAME "testplugin"
+#endif
+#ifndef TEST_VERSION
+#define TEST_VERSION "0"
+#define TEST_TITLE "one"
+#else
+#define TEST_TITLE TEST_VERSION
 #endif
 #ifndef TEST_SIZE
 #define TEST_SIZE sizeof(struct feedd_plugin)
@@ -35,7 +42,7 @@ segment(void *state, const struct feedd_host *h, const struct feedd_input *in)
 	if (strncmp(in->data, "warn", 4) == 0)
 		h->error(h->ctx, "testplugin: a warning about %s", in->data + 4);
 	e.id_key = "test:one";
-	e.title = "one";
+	e.title = TEST_TITLE;
 	e.summary = in->len ? in->data : "empty";
 	return h->emit(h->ctx, &e);
 }
@@ -44,7 +51,7 @@ FEEDD_PLUGIN_DEFINE = {
 	.abi = TEST_ABI,
 	.size = TEST_SIZE,
 	.name = TEST_NAME,
-	.version = "0",
+	.version = TEST_VERSION,
 	.description = "loader test plugin",
 	.options = options,
 	.segment = segment,
