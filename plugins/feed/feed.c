@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include <ctype.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -35,16 +36,17 @@
 #define MAX_PEOPLE 16
 
 /* An entry being assembled: every string malloc'd, freed by item_free.  author holds every
- * author, one per line, in the ABI's form (see add_person). */
+ * author, one per line, in the ABI's form (see add_person).  cats[] is NULL past n_cats, so
+ * always NULL-terminated; encs[] past n_encs is never read. */
 struct item {
 	char *id, *title, *link, *author, *summary, *content, *published, *updated;
-	size_t n_people;
+	size_t n_people, n_cats, n_encs;
 	char *cats[MAX_CATS + 1];
-	size_t n_cats;
 	struct feedd_enclosure encs[MAX_ENCS];
-	size_t n_encs;
 };
 
+/* Clears what was set, not the whole struct: its 700 bytes, twice an item, were 1% of a
+ * conversion. */
 static void
 item_free(struct item *it)
 {
@@ -58,13 +60,15 @@ item_free(struct item *it)
 	free(it->content);
 	free(it->published);
 	free(it->updated);
-	for (i = 0; i < it->n_cats; i++)
+	for (i = 0; i < it->n_cats; i++) {
 		free(it->cats[i]);
+		it->cats[i] = NULL;
+	}
 	for (i = 0; i < it->n_encs; i++) {
 		free((char *)it->encs[i].url);
 		free((char *)it->encs[i].type);
 	}
-	memset(it, 0, sizeof(*it));
+	memset(it, 0, offsetof(struct item, cats));
 }
 
 static void
@@ -102,14 +106,9 @@ emit_item(const struct feedd_host *h, struct item *it, const char *feed_author)
 	char *key = NULL, *plain = NULL, *content = it->content;
 	int rc;
 
-	if (it->id)
-		key = strdup(it->id);
-	else if (it->link)
-		key = strdup(it->link);
-	else if (asprintf(&key, "%s|%s|%.200s", it->title ? it->title : "",
-	             it->published ? it->published : "", it->summary ? it->summary : "") < 0)
-		key = NULL;
-	if (key == NULL) {
+	if (it->id == NULL && it->link == NULL &&
+	    asprintf(&key, "%s|%s|%.200s", it->title ? it->title : "",
+	        it->published ? it->published : "", it->summary ? it->summary : "") < 0) {
 		h->error(h->ctx, "feed: out of memory");
 		return -2;
 	}
@@ -117,7 +116,7 @@ emit_item(const struct feedd_host *h, struct item *it, const char *feed_author)
 		content = it->summary;
 	else if (it->summary)
 		plain = pc_html_text(it->summary);
-	e.id_key = key;
+	e.id_key = it->id ? it->id : it->link ? it->link : key;
 	e.title = it->title;
 	e.link = it->link;
 	e.author = it->author ? it->author : feed_author;
@@ -390,10 +389,11 @@ chain_or(const struct sax *x, int depth, const char *fallback)
 	return b ? b : fallback;
 }
 
+/* (The first byte compared here first: each start tag tries a dozen names.) */
 static int
 el_is(const xmlChar *local, const xmlChar *uri, const char *ns, const char *name)
 {
-	if (strcmp((const char *)local, name) != 0)
+	if (local[0] != (xmlChar)name[0] || strcmp((const char *)local, name) != 0)
 		return 0;
 	if (ns == NULL)
 		return uri == NULL;
