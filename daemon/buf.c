@@ -26,16 +26,6 @@ buf_reserve(struct buf *b, size_t extra)
 	b->data[b->len] = '\0'; /* a first allocation too: the header's promise */
 }
 
-void
-buf_add(struct buf *b, const void *p, size_t n)
-{
-	buf_reserve(b, n);
-	if (n)
-		memcpy(b->data + b->len, p, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-}
-
 int
 buf_read_fd(struct buf *b, int fd)
 {
@@ -58,20 +48,6 @@ buf_read_fd(struct buf *b, int fd)
 	}
 	b->data[b->len] = '\0';
 	return 0;
-}
-
-void
-buf_adds(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
-
-void
-buf_addc(struct buf *b, char c)
-{
-	buf_reserve(b, 1);
-	b->data[b->len++] = c;
-	b->data[b->len] = '\0';
 }
 
 void
