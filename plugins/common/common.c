@@ -1,6 +1,7 @@
 /* Dates, XML text and link resolution shared by the bundled plugins. */
 #define _GNU_SOURCE
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -105,10 +106,11 @@ zone_offset(const char *z, int *off)
 {
 	static const struct {
 		const char *name;
+		size_t len;
 		int off;
-	} zones[] = {{"UT", 0}, {"UTC", 0}, {"GMT", 0}, {"Z", 0}, {"EST", -300}, {"EDT", -240},
-	    {"CST", -360}, {"CDT", -300}, {"MST", -420}, {"MDT", -360}, {"PST", -480},
-	    {"PDT", -420}};
+	} zones[] = {{"UT", 2, 0}, {"UTC", 3, 0}, {"GMT", 3, 0}, {"Z", 1, 0}, {"EST", 3, -300},
+	    {"EDT", 3, -240}, {"CST", 3, -360}, {"CDT", 3, -300}, {"MST", 3, -420},
+	    {"MDT", 3, -360}, {"PST", 3, -480}, {"PDT", 3, -420}};
 	size_t i;
 
 	if (*z == '+' || *z == '-') {
@@ -127,21 +129,53 @@ zone_offset(const char *z, int *off)
 		return 0;
 	}
 	for (i = 0; i < sizeof(zones) / sizeof(zones[0]); i++)
-		if (strncasecmp(z, zones[i].name, strlen(zones[i].name)) == 0 &&
-		    !isalpha((unsigned char)z[strlen(zones[i].name)])) {
+		if (tolower((unsigned char)*z) == tolower((unsigned char)zones[i].name[0]) &&
+		    strncasecmp(z, zones[i].name, zones[i].len) == 0 &&
+		    !isalpha((unsigned char)z[zones[i].len])) {
 			*off = zones[i].off;
 			return 0;
 		}
 	return -1;
 }
 
+/* strtol(p, &p, 10) where p is at a digit, as this file's callers had it, without the locale
+ * and sign handling: the digits' value, LONG_MAX past it. */
+static long
+number(const char **p)
+{
+	unsigned long v = 0;
+	int over = 0;
+
+	for (; isdigit((unsigned char)**p); (*p)++) {
+		unsigned d = (unsigned)(**p - '0');
+
+		if (over || v > ((unsigned long)LONG_MAX - d) / 10)
+			over = 1;
+		else
+			v = v * 10 + d;
+	}
+	return over ? LONG_MAX : (long)v;
+}
+
+/* 1 to 12 for the three letters at p (any case), else 0.  (Each name's first place in the
+ * string strstr once searched is its own, so only those three are compared.) */
+static int
+month_of(const char *p)
+{
+	static const char months[] = "janfebmaraprmayjunjulaugsepoctnovdec";
+	int i, a = tolower((unsigned char)p[0]), b = tolower((unsigned char)p[1]),
+	       c = tolower((unsigned char)p[2]);
+
+	for (i = 0; i < 12; i++)
+		if (months[3 * i] == a && months[3 * i + 1] == b && months[3 * i + 2] == c)
+			return i + 1;
+	return 0;
+}
+
 static int64_t
 parse_rfc822(const char *p)
 {
-	static const char months[] = "janfebmaraprmayjunjulaugsepoctnovdec";
 	int d, mo, y, h, mi, s = 0, off = 0;
-	const char *m;
-	char mon[4];
 
 	while (isalpha((unsigned char)*p))
 		p++; /* day name */
@@ -149,24 +183,18 @@ parse_rfc822(const char *p)
 		p++;
 	if (!isdigit((unsigned char)*p))
 		return 0;
-	d = (int)strtol(p, (char **)&p, 10);
+	d = (int)number(&p);
 	while (*p == ' ' || *p == '-')
 		p++;
-	if (strlen(p) < 3)
+	if (p[0] == '\0' || p[1] == '\0' || p[2] == '\0' || (mo = month_of(p)) == 0)
 		return 0;
-	for (int i = 0; i < 3; i++)
-		mon[i] = (char)tolower((unsigned char)p[i]);
-	mon[3] = '\0';
-	if ((m = strstr(months, mon)) == NULL || (m - months) % 3)
-		return 0;
-	mo = (int)(m - months) / 3 + 1;
 	while (isalpha((unsigned char)*p))
 		p++;
 	while (*p == ' ' || *p == '-')
 		p++;
 	if (!isdigit((unsigned char)*p))
 		return 0;
-	y = (int)strtol(p, (char **)&p, 10);
+	y = (int)number(&p);
 	if (y < 100)
 		y += y < 50 ? 2000 : 1900;
 	while (*p == ' ')
