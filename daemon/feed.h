@@ -81,6 +81,10 @@ struct feed {
  * retrying it), opens its plugin, publishes what the state holds and schedules the first
  * fetch a little later. */
 struct feed *feed_new(const struct feed_env *, const struct feed_conf *, const struct plugin *);
+/* The first fetch of each of n_feeds feeds starts at random within this many ms of the start:
+ * 2 ms a feed for a network source, 0.1 ms for a file: one (url), at most 3 s and one
+ * interval (seconds).  A few feeds start at once, thousands are spread. */
+long feed_first_spread_ms(size_t n_feeds, long interval, const char *url);
 void feed_free(struct feed *);
 /* Swaps in a new config for the same feed name; a changed one reopens the plugin and
  * reschedules, an equal one only repoints. */
