@@ -48,7 +48,8 @@
  *     as half a word here too, so a Japanese or Chinese page is in none — 15% stop words)
  *     its word count, a long unfinished prose paragraph (10 words or more: a teaser, mostly) a
  *     quarter of it, another complete one -2, a short unfinished line -1, other unfinished
- *     text minus its words, credits, bylines and datelines nothing.  The densest run is the
+ *     text minus its words, credits, bylines, datelines and complete paragraphs of 10 words or more
+ *     that occur more than once (story blurbs printed twice) nothing.  The densest run is the
  *     run whose weights sum highest (one pass); it is the page's article if they sum to 30 or more,
  *     unless a run before it sums to 30 and half as much (the article comes before a
  *     disclaimer or an "about us" that outweighs it), and it grows over the complete
@@ -1585,6 +1586,8 @@ para_weight(struct doc *d, const struct opts *o, size_t i, int repeated)
 		p->drop = 1;
 		return -10 - (long)w;
 	}
+	if (repeated)
+		return 0; /* a teaser or a blurb printed twice is no article's text, but stays */
 	if (is_item(p->s, p->len) && w < 10 && p->kind != P_COMPLETE) {
 		const struct para *q = i > 0 ? &d->paras[i - 1] : NULL;
 
