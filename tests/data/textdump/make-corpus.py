@@ -282,6 +282,22 @@ add("page-about-author", "\n\n".join(
     note="an author's box after the article, under 'About the author': not the article's")
 
 MENU_FLAT = MENU[:2] + MENU[4:]
+PIER = ["The harbour council voted on Monday to rebuild the old stone pier, ending a dispute "
+        "that has divided the town for years.",
+        "Work is due to start in the spring and should take two years, the council said on Monday."]
+BLURBS = [("Lighthouse keeper retires", "After forty years on the rock, the last keeper of the "
+           "lighthouse is moving to a cottage in the town."),
+          ("Ferry timetable changes", "The ferry to the islands will leave an hour earlier from "
+           "next month, the operator said on Friday."),
+          ("School roof repaired", "The roof of the primary school, damaged in the winter "
+           "storms, has been repaired in time for the new term.")]
+add("page-repeated-blurbs", "\n\n".join(
+    ["The Harbour Gazette", "\n".join(MENU_FLAT), "Sign in", "Harbour pier to be rebuilt"] + PIER +
+    ["More stories"] + [b for h, b in BLURBS] + ["Top stories"] +
+    [p for h, b in BLURBS for p in (h, b)] + ["\n".join(MENU_FLAT)]) + "\n",
+    [art(PIER, "Harbour pier to be rebuilt")],
+    note="story blurbs printed twice (a row of them, then a list with headlines): neither copy "
+         "is the article's text")
 POST = [HARBOUR[0], "“We have waited long enough,” said the mayor after the vote, and she "
         "thanked the fishermen for their patience.",
         "Work is due to start in the spring and should take two years, the council said, if "
