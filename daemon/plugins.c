@@ -242,11 +242,8 @@ plugins_load_named(struct plugin_set *set, const char *dir, const char *name)
 	    (n = snprintf(path, sizeof(path), "%s/%s.so", dir, name)) > 0 &&
 	    (size_t)n < sizeof(path) && check_mode(dir, err, sizeof(err)) == 0 &&
 	    plugin_load(path, &pl, err, sizeof(err)) == 0) {
-		if (strcmp(pl.p->name, name) == 0) {
-			set->v = xreallocarray(set->v, set->n + 1, sizeof(*set->v));
-			set->v[set->n++] = pl;
-			return 1;
-		}
+		if (strcmp(pl.p->name, name) == 0)
+			return add_loaded(set, &pl);
 		plugin_unload(&pl);
 	}
 	return plugins_load_dir(set, dir);
