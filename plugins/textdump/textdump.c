@@ -53,7 +53,10 @@
  *     run whose weights sum highest (one pass); it is the page's article if they sum to 30 or more,
  *     unless a run before it sums to 30 and half as much (the article comes before a
  *     disclaimer or an "about us" that outweighs it), and it grows over the complete
- *     paragraphs right after it, and back over prose of 10 words or more before it when only
+ *     paragraphs right after it; what follows its last stretch of two or more paragraphs of
+ *     negative weight is cut off when it weighs under a tenth of the run before that stretch
+ *     (a story's headline and blurb, a house blurb past the share buttons); the run grows
+ *     back over prose of 10 words or more before it when only
  *     furniture, short unfinished lines, credits, bylines and datelines lie between (fewer than
  *     50 of them: a lead over a table of contents or a row of share buttons).
  * 11. On a page, furniture is dropped and never makes an entry or a paragraph: paragraphs that
@@ -1709,6 +1712,36 @@ densest_run(const struct doc *d, size_t end, size_t *first, size_t *last)
 	return best;
 }
 
+/* Rule 10: the run's tail: what follows its last stretch of two or more paragraphs that weigh
+ * against it (furniture, labels, short lines) is not the article's when it weighs under a
+ * tenth of the run before that stretch (teasers under a "related" label, a house blurb past
+ * the share buttons).  Returns the run's new last paragraph. */
+static size_t
+trim_tail(const struct doc *d, size_t first, size_t last)
+{
+	size_t i, cut = 0, stretch = 0, neg = 0;
+	long head = 0, tail = 0;
+
+	for (i = first; i <= last; i++) {
+		if (d->paras[i].weight < 0) {
+			neg++;
+			continue;
+		}
+		if (neg >= 2) {
+			cut = i;
+			stretch = neg;
+		}
+		neg = 0;
+	}
+	if (cut == 0)
+		return last;
+	for (i = first; i < cut; i++)
+		head += d->paras[i].weight;
+	for (i = cut; i <= last; i++)
+		tail += d->paras[i].weight > 0 ? d->paras[i].weight : 0;
+	return tail * 10 < head ? cut - stretch - 1 : last;
+}
+
 /* Rule 12: a subheading inside the run: a headline (rule 5), or a short unfinished line before
  * unfinished prose (a section whose last sentence lost its full stop to a link or a note). */
 static int
@@ -1773,6 +1806,7 @@ page_article(const struct feedd_host *h, const struct opts *o, struct scratch *s
 	while (last + 1 < d->n_paras && d->paras[last + 1].kind == P_COMPLETE &&
 	    !d->paras[last + 1].drop)
 		last++; /* a short last paragraph */
+	last = trim_tail(d, first, last);
 	for (i = last; i > first && last - i <= 4; i--) {
 		const struct para *p = &d->paras[i];
 

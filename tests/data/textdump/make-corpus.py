@@ -298,6 +298,13 @@ add("page-repeated-blurbs", "\n\n".join(
     [art(PIER, "Harbour pier to be rebuilt")],
     note="story blurbs printed twice (a row of them, then a list with headlines): neither copy "
          "is the article's text")
+add("page-tail-teaser", "\n\n".join(
+    ["The Harbour Gazette", "\n".join(MENU_FLAT), "Sign in", "Harbour pier to be rebuilt"] + PIER +
+    HARBOUR[1:4] + ["Elsewhere in the town", "Lighthouse keeper retires",
+                    "The lighthouse keeper retires after forty years.", "\n".join(MENU_FLAT)]) +
+    "\n", [art(PIER + HARBOUR[1:4], "Harbour pier to be rebuilt")],
+    note="a story's headline and blurb after two short lines at the article's end, weighing "
+         "under a tenth of it: not the article's (no subheading, no last paragraph)")
 POST = [HARBOUR[0], "“We have waited long enough,” said the mayor after the vote, and she "
         "thanked the fishermen for their patience.",
         "Work is due to start in the spring and should take two years, the council said, if "
