@@ -56,7 +56,8 @@
  *     paragraphs right after it; what follows its last stretch of two or more paragraphs of
  *     negative weight is cut off when it weighs under a tenth of the run before that stretch
  *     (a story's headline and blurb, a house blurb past the share buttons); the run grows
- *     back over prose of 10 words or more before it when only
+ *     back over prose that weighs 5 or more before it (complete prose of 5 words or more, or
+ *     unfinished prose of 20: a lead whose full stop was lost to a link) when only
  *     furniture, short unfinished lines, credits, bylines and datelines lie between (fewer than
  *     50 of them: a lead over a table of contents or a row of share buttons).
  * 11. On a page, furniture is dropped and never makes an entry or a paragraph: paragraphs that
@@ -1656,8 +1657,9 @@ find_headline(const struct doc *d, const struct opts *o, size_t start)
 	return two;
 }
 
-/* Rule 10: the run's lead: prose before it with only furniture, short unfinished lines,
- * credits, bylines and datelines between (an introduction over a table of contents or a row of
+/* Rule 10: the run's lead: prose before it (weighing 5 or more: complete of 5 words, or
+ * unfinished of 20) with only furniture, short unfinished lines, credits, bylines and
+ * datelines between (an introduction over a table of contents or a row of
  * share buttons); returns the run's new first paragraph. */
 static size_t
 lead_before(const struct doc *d, size_t first)
@@ -1669,7 +1671,7 @@ lead_before(const struct doc *d, size_t first)
 
 		if (p->weight == BARRIER)
 			break;
-		if (p->kind == P_COMPLETE && p->weight >= 10 && !p->drop) {
+		if (p->weight >= 5 && !p->drop) {
 			first = j;
 			gap = 0;
 		} else if (p->drop || p->weight == 0 || (p->kind == P_INCOMPLETE && p->weight == -1)) {

@@ -305,6 +305,22 @@ add("page-tail-teaser", "\n\n".join(
     "\n", [art(PIER + HARBOUR[1:4], "Harbour pier to be rebuilt")],
     note="a story's headline and blurb after two short lines at the article's end, weighing "
          "under a tenth of it: not the article's (no subheading, no last paragraph)")
+SHORT_LEAD = "The old stone pier will be rebuilt."
+add("page-short-lead", "\n\n".join(
+    ["The Harbour Gazette", "\n".join(MENU_FLAT), "Sign in", "Harbour pier to be rebuilt",
+     SHORT_LEAD, "\n".join(SHARE_BAR[:4])] + PIER + HARBOUR[1:4] + ["\n".join(MENU_FLAT)]) + "\n",
+    [art([SHORT_LEAD] + PIER + HARBOUR[1:4], "Harbour pier to be rebuilt")],
+    note="a short complete lead (7 words) over a row of share buttons is the article's first "
+         "paragraph")
+ASKED = "Fishermen had asked the town for a new pier for years."
+UNFINISHED_LEAD = ("The harbour council voted on Monday to rebuild the old stone pier, ending a "
+                   "dispute that has divided the town for more than a decade, as the mayor")
+add("page-unfinished-lead", "\n\n".join(
+    ["Gazette", "\n".join(MENU_FLAT), "Sign in", ASKED, UNFINISHED_LEAD,
+     "\n".join(SHARE_BAR[:4])] + PIER + HARBOUR[1:4] + ["\n".join(MENU_FLAT)]) + "\n",
+    [art([ASKED, UNFINISHED_LEAD] + PIER + HARBOUR[1:4])],
+    note="an unfinished lead of 20 words or more (its full stop lost to a link) and the prose "
+         "before it, over a row of share buttons and with no headline, are the article's")
 POST = [HARBOUR[0], "“We have waited long enough,” said the mayor after the vote, and she "
         "thanked the fishermen for their patience.",
         "Work is due to start in the spring and should take two years, the council said, if "
