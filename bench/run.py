@@ -383,9 +383,19 @@ def bench_scale(n=10000):
         "%s: %s" % (label, fmt_rounds("all served after", res[label])) for label in res))
 
 
+def jobbench_figures(jb, plugins, path, rounds):
+    """bench/jobbench's medians (ms) as a dict: inprocess, worker, pool, convert, entries."""
+    r = subprocess.run([jb, plugins, "textdump", path, str(rounds)], capture_output=True,
+                       text=True, check=True).stdout.split()
+    return {r[i]: float(r[i + 1]) for i in range(0, len(r) - 1, 2)}
+
+
 def bench_roundtrip():
     """A job through a worker (sent, converted, every entry read back and checked, as the
-    daemon does) beside the same plugin call in-process, by bench/jobbench."""
+    daemon does) beside the same plugin call in-process and the whole conversion the daemon
+    makes of the input (the call, the merge, Atom, RSS and JSON Feed written), by
+    bench/jobbench; BENCH_BEFORE_JOBBENCH (the same bench built on an older tree) alternated
+    with it, BENCH_ROUNDTRIP_RUNS runs each (medians of the runs' medians)."""
     jb = os.path.join(BUILD, "bench", "jobbench")
     if subprocess.run(["make", "-C", BUILD, "bench/jobbench"], capture_output=True).returncode:
         return "roundtrip: skipped (bench/jobbench does not build)"
@@ -395,18 +405,34 @@ def bench_roundtrip():
     if not os.path.exists(sample):
         sample = SAMPLE
     plugins = os.environ.get("FEEDD_PLUGIN_DIR", os.path.join(BUILD, "plugins", ".libs"))
+    before = os.environ.get("BENCH_BEFORE_JOBBENCH")
+    bplugins = os.environ.get("BENCH_BEFORE_PLUGINS", plugins)
+    runs = int(os.environ.get("BENCH_ROUNDTRIP_RUNS", "3"))
     out = []
     news = os.path.join(TMP, "news15.txt")
     gen("news", news, 15 * 1000 * 1000)
-    for what, path, rounds in (("the sample dump", sample, 201), ("15 MB of teasers", big, 7),
+    for what, path, rounds in (("the sample dump", sample, 2001), ("15 MB of teasers", big, 7),
                                ("15 MB of news articles", news, 7)):
-        r = subprocess.run([jb, plugins, "textdump", path, str(rounds)], capture_output=True,
-                           text=True, check=True).stdout.split()
-        inproc, worker = float(r[1]), float(r[3])
-        out.append("%s (%d bytes, %s entries): in-process %.3f ms, through a worker %.3f ms, "
-                   "round trip +%.3f ms (%.0f%% of the plugin call)"
-                   % (what, os.path.getsize(path), r[5], inproc, worker, worker - inproc,
-                      (worker - inproc) / inproc * 100))
+        res = {"after": []}
+        if before:
+            res["before"] = []
+        for _ in range(runs):
+            res["after"].append(jobbench_figures(jb, plugins, path, rounds))
+            if before:
+                res["before"].append(jobbench_figures(before, bplugins, path, rounds))
+        for label, rs in res.items():
+            m = {k: statistics.median(r[k] for r in rs) for k in rs[0]}
+            ip, cv = m["inprocess"], m["convert"]
+            out.append("%s, %s (%d bytes, %d entries, %d runs): plugin call in-process %.4f ms, "
+                       "whole conversion in-process (call, merge, Atom+RSS+JSON) %.4f ms; "
+                       "through a worker: blocking (convert -w) %.4f ms, the pool (the "
+                       "daemon's way) %.4f ms; round trip of the pool +%.4f ms = %.0f%% of the "
+                       "plugin call, %.0f%% of the whole conversion%s"
+                       % (what, label, os.path.getsize(path), m["entries"], len(rs), ip, cv,
+                          m["worker"], m["pool"], m["pool"] - ip, (m["pool"] - ip) / ip * 100,
+                          (m["pool"] - ip) / cv * 100,
+                          "; a bare socketpair round trip of the input's size each way "
+                          "%.4f ms" % m["floor"] if m.get("floor") else ""))
     conv = measure([FEEDD, "convert", "-p", "textdump", sample], rounds=11)
     os.unlink(big)
     os.unlink(news)
@@ -414,10 +440,11 @@ def bench_roundtrip():
             "%.1f ms" % (conv.elapsed * 1000))
 
 
-def latency_run(feeds, port, seconds, change=None):
+def latency_run(feeds, port, seconds, change=None, exe=None, env=None):
     """Latencies (ms, sorted) of GET /feeds/small.atom one after another for seconds; with
-    change=(path, offset), six digits at that offset of the file change every second."""
-    d = start_feedd(feeds, port)
+    change=(path, offset), six digits at that offset of the file change every second.  Also
+    the daemon process's CPU (ms a second), peak RSS (MiB) and page faults, its own."""
+    d = start_feedd(feeds, port, exe=exe, env=env)
     lat = []
     try:
         wait_http("http://127.0.0.1:%d/feeds/small.atom" % port)
@@ -439,10 +466,16 @@ def latency_run(feeds, port, seconds, change=None):
             lat.append((time.perf_counter() - t) * 1000)
             time.sleep(0.005)
         cpu = (own_cpu(d.pid) - cpu0) / (time.time() - t0) * 1000
+        with open("/proc/%d/status" % d.pid) as f:
+            hwm = int(re.search(r"VmHWM:\s+(\d+)", f.read()).group(1)) / 1024
+        with open("/proc/%d/stat" % d.pid) as f:
+            st = f.read()
+        fields = st[st.rindex(")") + 2:].split()
+        faults = int(fields[7]) + int(fields[9])
     finally:
         d.send_signal(signal.SIGTERM)
         d.wait()
-    return sorted(lat), cpu
+    return sorted(lat), cpu, hwm, faults
 
 
 def own_cpu(pid):
@@ -463,17 +496,22 @@ def bench_latency(seconds=15):
     with open(big, "rb") as f:  # an ASCII word in the first article, edited in place
         at = re.compile(rb"[a-z]{6}").search(f.read(4096), 200).start()
     out = []
+    rounds = int(os.environ.get("BENCH_LATENCY_ROUNDS", "1"))
     for what, feeds, change in (
             ("idle", small, None),
             ("while the 15 MB source converts every second", busy, None),
             ("while it also changes every second, every entry kept (max_entries 100000: 14,566 "
              "entries, a 20 MB Atom feed and an 18 MB state written, gzipped and saved at each "
              "change)", busy + "max_entries = 100000\n", (big, at))):
-        lat, cpu = latency_run(feeds, free_port(), seconds, change)
-        out.append("%s: %d requests, p50 %.1f ms, p99 %.1f ms, worst %.1f ms, the daemon "
-                   "process busy %.0f ms a second"
-                   % (what, len(lat), lat[len(lat) // 2], lat[len(lat) * 99 // 100], lat[-1],
-                      cpu))
+        for r in range(rounds):  # the builds alternate within each round
+            for label, exe, env in builds():
+                lat, cpu, hwm, faults = latency_run(feeds, free_port(), seconds, change, exe,
+                                                    env)
+                out.append("%s, %s, round %d: %d requests, p50 %.1f ms, p99 %.1f ms, worst "
+                           "%.1f ms, the daemon process busy %.0f ms a second, peak RSS %.1f "
+                           "MiB, %d page faults (load %s)"
+                           % (what, label, r + 1, len(lat), lat[len(lat) // 2],
+                              lat[len(lat) * 99 // 100], lat[-1], cpu, hwm, faults, loadavg()))
     os.unlink(big)
     return "latency (small feed): " + "; ".join(out)
 

@@ -15,6 +15,7 @@
 #include <event2/event.h>
 
 #include "log.h"
+#include "offload.h"
 #include "pool.h"
 #include "wproc.h"
 #include "xmalloc.h"
@@ -35,11 +36,16 @@ enum cause { C_OK, C_ERROR, C_SIGNAL, C_SYSCALL, C_MEMORY, C_EXIT, C_TIMEOUT, C_
 static const char *const cause_names[C_N] = {"ok", "error", "signal", "syscall", "memory",
     "exit", "timeout", "malformed"};
 
+struct spool;
+
 struct job {
 	uint64_t id;
 	struct job *next;       /* in the queue */
 	const struct plugin *pl;
-	struct buf head, data;  /* the J frame: head, then the input's bytes (freed once sent) */
+	struct buf head, data;  /* the J frame: head, then the input's bytes (freed once sent);
+	                           or the F frame's head and the bytes for the memfd */
+	int fd;                 /* an F frame's memfd once made, until sent; else -1 */
+	struct spool *spool;    /* while a thread writes data into the memfd */
 	size_t total, sent;
 	char *url;              /* what the harvest's links resolve against */
 	struct harvest h;
@@ -84,6 +90,8 @@ struct pool {
 	uint64_t next_id;
 	struct event *sigchld;
 	struct wproc checker;  /* for pool_check_open, or fd -1 */
+	struct offload *spooler; /* writes large inputs into memfds, off the loop */
+	int closing;
 	uint64_t *results; /* jobs by plugin (index in plugins) and cause */
 	uint64_t starts, deaths;
 };
@@ -115,9 +123,22 @@ backoff_next(int ms)
 	return ms == 0 ? BACKOFF_MIN_MS : ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : ms * 2;
 }
 
+/* A large input on its way into a memfd, on the spooler's thread: it owns the bytes there,
+ * and outlives its job if the job goes first (a worker that died, pool_free). */
+struct spool {
+	struct slot *s;  /* NULL once the job is gone */
+	struct job *j;
+	struct buf data;
+	int fd, err;
+};
+
 static void
 job_free(struct job *j)
 {
+	if (j->spool)
+		j->spool->j = NULL, j->spool->s = NULL;
+	if (j->fd != -1)
+		close(j->fd);
 	buf_free(&j->head);
 	buf_free(&j->data);
 	harvest_free(&j->h);
@@ -279,7 +300,11 @@ send_more(struct slot *s)
 
 			iov[n++] = (struct iovec){j->data.data + off, len};
 		}
-		if ((w = writev(s->w.fd, iov, n)) > 0) {
+		if (j->fd != -1) /* an F frame, all head: its memfd goes with the first byte */
+			w = wproc_send(s->w.fd, iov[0].iov_base, iov[0].iov_len, j->sent ? -1 : j->fd);
+		else
+			w = writev(s->w.fd, iov, n);
+		if (w > 0) {
 			j->sent += (size_t)w;
 			budget -= (size_t)w;
 			continue;
@@ -296,6 +321,9 @@ send_more(struct slot *s)
 	event_del(s->wr);
 	buf_free(&j->head);
 	buf_free(&j->data);
+	if (j->fd != -1) /* the worker has it now, and the last reference to its pages */
+		close(j->fd);
+	j->fd = -1;
 }
 
 static void
@@ -311,16 +339,78 @@ on_write(evutil_socket_t fd, short what, void *arg)
 		event_del(s->wr);
 }
 
+/* On the spooler's thread: the bytes into a memfd, and freed there (15 MB given back to the
+ * heap took milliseconds on the loop). */
+static void
+spool_work(void *arg)
+{
+	struct spool *sp = arg;
+
+	errno = 0;
+	if ((sp->fd = wproc_input_memfd(sp->data.data, sp->data.len)) == -1)
+		sp->err = errno ? errno : EIO;
+	else
+		buf_free(&sp->data);
+}
+
+/* On the loop: the memfd made, the job is sent with it; without one, inline as a J frame. */
+static void
+spool_done(void *arg)
+{
+	struct spool *sp = arg;
+	struct job *j = sp->j;
+
+	if (j == NULL || sp->s == NULL || sp->s->pool->closing || sp->s->job != j ||
+	    sp->s->state != BUSY) { /* the job is gone, or fails once its worker is reaped */
+		if (j)
+			j->spool = NULL;
+		if (sp->fd != -1)
+			close(sp->fd);
+		buf_free(&sp->data);
+		free(sp);
+		return;
+	}
+	j->spool = NULL;
+	if (sp->fd == -1) {
+		log_warnx("pool: no memfd for a %zu-byte input (%s): sent through the channel",
+		    sp->data.len, strerror(sp->err));
+		j->data = sp->data;
+		j->head.data[0] = WIRE_JOB;
+		wire_end_plus(&j->head, 0, j->data.len);
+		j->total = j->head.len + j->data.len;
+	} else {
+		j->fd = sp->fd;
+	}
+	send_more(sp->s);
+	free(sp);
+}
+
 static void
 start_job(struct slot *s, struct job *j)
 {
+	struct pool *p = s->pool;
+	struct spool *sp;
+
 	s->job = j;
 	s->state = BUSY;
 	answer_init(&j->a, j->pl, &j->h, s->memory);
 	harvest_set_base(&j->h, j->url);
-	j->timeout = s->pool->lim.timeout;
+	j->timeout = p->lim.timeout;
 	timer_in(s, j->timeout * 1000);
-	send_more(s);
+	if (j->head.data[0] != WIRE_JOB_FD || j->fd != -1) {
+		send_more(s);
+		return;
+	}
+	sp = xcalloc(1, sizeof(*sp));
+	sp->s = s;
+	sp->j = j;
+	sp->data = j->data;
+	sp->fd = -1;
+	j->data = (struct buf)BUF_INIT;
+	j->spool = sp;
+	if (p->spooler == NULL)
+		p->spooler = offload_new(p->base, 1, "input");
+	offload_submit(p->spooler, spool_work, spool_done, sp);
 }
 
 static void
@@ -604,7 +694,10 @@ pool_submit(struct pool *p, const struct plugin *pl, const struct optlist *opts,
 	/* entries the filter drops take no room, so the worker cannot know when to stop */
 	job_encode_head(&j->head, pl->p->name, filter_is_set(filter) ? WPROC_ENTRIES_MAX :
 	    max_entries, opts, &meta);
-	j->total = j->head.len + j->data.len;
+	j->fd = -1;
+	if (j->data.len > WPROC_INLINE_MAX) /* the bytes go in a memfd, made when it is sent */
+		job_head_to_fd(&j->head);
+	j->total = j->head.len + (j->data.len > WPROC_INLINE_MAX ? 0 : j->data.len);
 	j->url = xstrdup(in->url ? in->url : "");
 	j->done = done;
 	j->arg = arg;
@@ -722,6 +815,10 @@ pool_free(struct pool *p)
 
 	if (p == NULL)
 		return;
+	p->closing = 1;
+	if (p->spooler) /* its jobs' done callbacks see closing and drop what they made */
+		offload_free(p->spooler);
+	p->spooler = NULL;
 	for (i = 0; i < p->n; i++) /* every worker sees end of file at once */
 		disarm(p->v[i]);
 	for (i = 0; i < p->n; i++) {

@@ -17,6 +17,8 @@ enum wire_type {
 	WIRE_READY = 'R',  /* the sandbox is on; jobs may come (empty) */
 	/* daemon -> worker */
 	WIRE_JOB = 'J',    /* plugin, u32 max, u32 n, n (key, value), url, type, charset, input */
+	WIRE_JOB_FD = 'F', /* as J, but its last field is the input's u32 length alone: the bytes
+	                      are in a memfd that comes with the frame (SCM_RIGHTS) */
 	WIRE_OPEN = 'O',   /* plugin, u32 n, n (key, value): open and close only (answer W?, D) */
 	WIRE_STOP = 'X',   /* during a J: enough entries, emit says no from now on (empty) */
 	/* worker -> daemon, per job */

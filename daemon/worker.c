@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "entry.h"
@@ -21,6 +23,7 @@
 #define FLUSH_AT (256 * 1024) /* answers go out in pieces this large */
 
 static struct buf out = BUF_INIT;
+static int input_fd = -1; /* the memfd that came with the next F frame, or -1 */
 
 /* Writes what is pending; the channel is the daemon's, so a failure ends the worker. */
 static void
@@ -239,12 +242,40 @@ read_options(struct wire_rd *r, struct optlist *opts)
 	return 0;
 }
 
-/* Reads a job's fields into opts and in; -1 if malformed. */
-static int
-read_job(struct wire_rd *r, char **plugin, uint32_t *max, struct optlist *opts,
-    struct input *in)
+/* The input of an F frame, len bytes: the memfd that came with it, mapped with the NUL the
+ * daemon put after the bytes.  NULL if there is none, or it is not that long. */
+static char *
+map_input(size_t len)
 {
-	size_t len;
+	struct stat st;
+	char *p;
+	int fd = input_fd;
+
+	input_fd = -1;
+	if (fd == -1 || fstat(fd, &st) == -1 || st.st_size < 0 ||
+	    (unsigned long long)st.st_size < (unsigned long long)len + 1) {
+		if (fd != -1)
+			close(fd);
+		return NULL;
+	}
+	p = mmap(NULL, len + 1, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd); /* its pages go with the mapping: the daemon closed its own */
+	if (p == MAP_FAILED)
+		return NULL;
+	if (p[len] != '\0') {
+		munmap(p, len + 1);
+		return NULL;
+	}
+	return p;
+}
+
+/* Reads a job's fields into opts and in; -1 if malformed.  The input of an F frame is mapped
+ * (*mapped set), a J frame's is its last field. */
+static int
+read_job(struct wire_rd *r, int type, char **plugin, uint32_t *max, struct optlist *opts,
+    struct input *in, int *mapped)
+{
+	size_t len = 0;
 
 	*plugin = wire_get_str(r, 256);
 	*max = wire_get_u32(r);
@@ -253,7 +284,15 @@ read_job(struct wire_rd *r, char **plugin, uint32_t *max, struct optlist *opts,
 	in->url = wire_get_str(r, 64 * 1024);
 	in->content_type = wire_get_str(r, 1024);
 	in->charset = wire_get_str(r, 1024);
-	in->data = wire_get_bytes(r, &len);
+	if (type == WIRE_JOB_FD) {
+		len = wire_get_u32(r);
+		in->data = NULL;
+		if (wire_rd_done(r) && (in->data = map_input(len)) == NULL)
+			return -1;
+	} else {
+		in->data = wire_get_bytes(r, &len);
+	}
+	*mapped = type == WIRE_JOB_FD && in->data != NULL;
 	in->len = len;
 	if (in->url == NULL)
 		in->url = "";
@@ -285,21 +324,25 @@ open_named(const struct plugin_set *set, const char *plugin, const struct optlis
 }
 
 static void
-run_job(const struct plugin_set *set, struct wire_rd *r)
+run_job(const struct plugin_set *set, int type, struct wire_rd *r)
 {
 	struct optlist opts = {0};
 	struct job j = {NULL, &opts, 0, 0, 0, 0, ""};
 	struct feedd_host host = {&j, job_option, job_emit, job_feed_info, job_error};
 	struct source src;
 	struct input in;
-	char *plugin, saved;
+	char *plugin, saved = '\0';
+	int mapped;
 
-	if (read_job(r, &plugin, &j.max, &opts, &in) == -1)
+	if (read_job(r, type, &plugin, &j.max, &opts, &in, &mapped) == -1)
 		_exit(1); /* the daemon speaks another protocol */
 	j.plugin = plugin;
-	/* the input is the payload's last field: what follows it is borrowed for the NUL */
-	saved = ((char *)in.data)[in.len];
-	((char *)in.data)[in.len] = '\0';
+	/* a J frame's input is the payload's last field: what follows it is borrowed for the NUL
+	 * (a mapped one has its own) */
+	if (!mapped) {
+		saved = ((char *)in.data)[in.len];
+		((char *)in.data)[in.len] = '\0';
+	}
 	if (open_named(set, plugin, &opts, &src) == 0) {
 		int rc = source_segment(&src, &in, &host);
 
@@ -310,7 +353,10 @@ run_job(const struct plugin_set *set, struct wire_rd *r)
 		source_close(&src);
 		send_done(rc != 0);
 	}
-	((char *)in.data)[in.len] = saved;
+	if (mapped)
+		munmap((void *)in.data, in.len + 1);
+	else
+		((char *)in.data)[in.len] = saved;
 	optlist_free(&opts);
 }
 
@@ -333,6 +379,44 @@ run_open(const struct plugin_set *set, struct wire_rd *r)
 	optlist_free(&opts);
 }
 
+/*
+ * As read() on the channel, keeping a descriptor that comes with the bytes (the kernel hands
+ * it over with the first byte it came with, and stops reading there) for the F frame it goes
+ * with.  A second one before that frame, or more than one at once, is a daemon out of step.
+ */
+static ssize_t
+channel_read(char *p, size_t len)
+{
+	union {
+		struct cmsghdr h;
+		char space[CMSG_SPACE(2 * sizeof(int))];
+	} u;
+	struct iovec iov = {p, len};
+	struct msghdr m = {0};
+	struct cmsghdr *c;
+	ssize_t n;
+	int fds[2], k;
+
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	m.msg_control = u.space;
+	m.msg_controllen = sizeof(u.space);
+	if ((n = recvmsg(WORKER_CHANNEL_FD, &m, MSG_CMSG_CLOEXEC)) == -1)
+		return -1;
+	for (c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		k = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+		memcpy(fds, CMSG_DATA(c), (size_t)(k > 2 ? 2 : k) * sizeof(int));
+		if (k != 1 || input_fd != -1)
+			_exit(1);
+		input_fd = fds[0];
+	}
+	if (m.msg_flags & MSG_CTRUNC)
+		_exit(1);
+	return n;
+}
+
 /* Reads frames until the channel closes. */
 static void
 serve(const struct plugin_set *set)
@@ -344,14 +428,14 @@ serve(const struct plugin_set *set)
 
 	for (;;) {
 		while ((rc = wire_next(&in, UINT32_MAX, &type, &r)) == 1) {
-			if (type == WIRE_JOB)
-				run_job(set, &r);
+			if (type == WIRE_JOB || type == WIRE_JOB_FD)
+				run_job(set, type, &r);
 			else if (type == WIRE_OPEN)
 				run_open(set, &r);
 			else if (type != WIRE_STOP) /* an X that came as the job ended: nothing to do */
 				_exit(1);
 		}
-		n = read(WORKER_CHANNEL_FD, wire_in_space(&in, 256 * 1024), 256 * 1024);
+		n = channel_read(wire_in_space(&in, 256 * 1024), 256 * 1024);
 		if (n == 0)
 			_exit(0); /* without atexit handlers: the sanitizers' would need clone */
 		if (n == -1 && errno != EINTR)

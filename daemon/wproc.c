@@ -10,9 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -239,6 +241,67 @@ job_encode_head(struct buf *b, const char *plugin, size_t max, const struct optl
 	wire_end_plus(b, at, in->len);
 }
 
+int
+wproc_input_memfd(const char *data, size_t len)
+{
+	size_t off = 0;
+	ssize_t n;
+	int fd, e;
+
+	if ((fd = memfd_create("feedd-input", MFD_CLOEXEC | MFD_ALLOW_SEALING)) == -1)
+		return -1;
+	while (off < len) {
+		if ((n = write(fd, data + off, len - off)) == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			goto fail;
+		off += (size_t)n;
+	}
+	/* the NUL after the bytes that a plugin's input has (a hole reads as zeroes) */
+	if (ftruncate(fd, (off_t)len + 1) == -1 ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) == -1)
+		goto fail;
+	return fd;
+fail:
+	e = errno ? errno : EIO;
+	close(fd);
+	errno = e;
+	return -1;
+}
+
+void
+job_head_to_fd(struct buf *b)
+{
+	b->data[0] = WIRE_JOB_FD;
+	wire_end(b, 0);
+}
+
+ssize_t
+wproc_send(int sock, const void *p, size_t n, int fd)
+{
+	union {
+		struct cmsghdr h;
+		char space[CMSG_SPACE(sizeof(int))];
+	} u;
+	struct iovec iov = {(void *)p, n};
+	struct msghdr m = {0};
+	struct cmsghdr *c;
+
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	if (fd != -1) {
+		memset(&u, 0, sizeof(u));
+		m.msg_control = u.space;
+		m.msg_controllen = sizeof(u.space);
+		c = CMSG_FIRSTHDR(&m);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	}
+	return sendmsg(sock, &m, MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
 void
 job_encode(struct buf *b, const char *plugin, size_t max, const struct optlist *opts,
     const struct input *in)
@@ -418,7 +481,7 @@ ms_left(const struct timespec *deadline)
 /* Sends job and reads until the answer is complete (1), broken (-1), the worker is gone
  * (-2) or time is up (-3). */
 static int
-exchange(struct wproc *w, struct answer *a, const struct buf *job, long timeout)
+exchange(struct wproc *w, struct answer *a, const struct buf *job, int fd, long timeout)
 {
 	struct timespec deadline;
 	size_t sent = 0;
@@ -427,6 +490,9 @@ exchange(struct wproc *w, struct answer *a, const struct buf *job, long timeout)
 
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	deadline.tv_sec += timeout;
+	/* the channel is empty at a job's start: the first piece goes before any poll */
+	if ((n = wproc_send(w->fd, job->data, job->len, fd)) > 0)
+		sent = (size_t)n;
 	for (;;) {
 		struct pollfd p = {w->fd, POLLIN | (sent < job->len ? POLLOUT : 0), 0};
 		long left = ms_left(&deadline);
@@ -435,8 +501,8 @@ exchange(struct wproc *w, struct answer *a, const struct buf *job, long timeout)
 			return -3;
 		if (poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left) == -1 && errno != EINTR)
 			return -2;
-		if ((p.revents & POLLOUT) &&
-		    (n = write(w->fd, job->data + sent, job->len - sent)) > 0)
+		if ((p.revents & POLLOUT) && (n = wproc_send(w->fd, job->data + sent,
+		                                  job->len - sent, sent ? -1 : fd)) > 0)
 			sent += (size_t)n;
 		if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
 			int got = wproc_read(w);
@@ -457,13 +523,21 @@ wproc_run(struct wproc *w, const struct plugin *pl, const struct optlist *opts,
 {
 	struct buf job = BUF_INIT;
 	struct answer a;
-	int rc, status;
+	int rc, status, fd = -1;
 
 	answer_init(&a, pl, h, memory);
 	harvest_set_base(h, in->url);
-	job_encode(&job, pl->p->name, a.asked, opts, in);
-	rc = exchange(w, &a, &job, timeout);
+	/* a large input in a memfd, as the pool sends it; inline if none can be made */
+	if (in->len > WPROC_INLINE_MAX && (fd = wproc_input_memfd(in->data, in->len)) != -1) {
+		job_encode_head(&job, pl->p->name, a.asked, opts, in);
+		job_head_to_fd(&job);
+	} else {
+		job_encode(&job, pl->p->name, a.asked, opts, in);
+	}
+	rc = exchange(w, &a, &job, fd, timeout);
 	buf_free(&job);
+	if (fd != -1)
+		close(fd);
 	if (rc == -3) {
 		wproc_kill(w, NULL);
 		answer_fail(&a, "no answer in %ld s", timeout);
@@ -500,7 +574,7 @@ wproc_check_open(struct wproc *w, const struct plugin *pl, const struct optlist 
 	}
 	wire_end(&frame, at);
 	answer_init(&a, pl, &h, 0);
-	rc = exchange(w, &a, &frame, timeout);
+	rc = exchange(w, &a, &frame, -1, timeout);
 	buf_free(&frame);
 	if (rc == 1 && !a.failed) {
 		rc = 0;

@@ -48,6 +48,25 @@ void wproc_kill(struct wproc *, int *status);
 /* Closes the channel (a worker exits then) and reaps it, killing it if it lingers. */
 void wproc_close(struct wproc *);
 
+/*
+ * An input larger than this goes to the worker in a memfd (an F frame) rather than in the J
+ * frame: no loop pass copies megabytes into the channel, and the worker maps the bytes where
+ * they are.  A small one is cheaper inline (a memfd costs 6 system calls more a job).
+ */
+#define WPROC_INLINE_MAX (64u * 1024)
+/*
+ * A memfd holding data[0..len) and a NUL after them (len + 1 bytes), sealed against every
+ * change (the worker maps it; nobody can shrink it under the mapping).  Returns it, or -1
+ * with errno.  Touches only its arguments: the pool calls it on a thread.
+ */
+int wproc_input_memfd(const char *data, size_t len);
+/* Turns the J frame head (job_encode_head) at the start of b into an F frame: the same
+ * fields, the input's bytes to come in a memfd. */
+void job_head_to_fd(struct buf *b);
+/* As write() on the channel sock, non-blocking, but with fd (if not -1) passed along with the
+ * first byte (SCM_RIGHTS). */
+ssize_t wproc_send(int sock, const void *p, size_t n, int fd);
+
 /* A job for plugin, in the format of feedd-worker(5). */
 void job_encode(struct buf *, const char *plugin, size_t max, const struct optlist *,
     const struct input *);

@@ -2,7 +2,8 @@
  * "good", "segv", "loop", "memory", "exit", "fork", "connect PORT", "file PATH", "garbage",
  * "flood", "many N" (N entries of 4 KiB of text each, and the first once more: a
  * plugin that stops when asked, with more than any host should hold at once), "late SECONDS"
- * (answers only after spinning that long).  Built without sanitizers, so that its faults are
+ * (answers only after spinning that long), "where" (one entry whose title names the mapping
+ * its input lies in, from /proc/self/maps: "anonymous" for the heap).  Built without sanitizers, so that its faults are
  * the kernel's to report. */
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -111,6 +112,30 @@ many(const struct feedd_host *h, long n)
 	return 0;
 }
 
+/* The name of the mapping p lies in ("/memfd:feedd-input (deleted)"), "anonymous" if it has
+ * none, "unknown" if it is not found. */
+static void
+mapping_of(const void *p, char *name, size_t len)
+{
+	char line[512];
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	snprintf(name, len, "unknown");
+	while (f && fgets(line, sizeof(line), f)) {
+		unsigned long lo, hi;
+		int at = 0;
+
+		if (sscanf(line, "%lx-%lx %*s %*s %*s %*s %n", &lo, &hi, &at) < 2 ||
+		    (unsigned long)p < lo || (unsigned long)p >= hi)
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		snprintf(name, len, "%s", at && line[at] ? line + at : "anonymous");
+		break;
+	}
+	if (f)
+		fclose(f);
+}
+
 static int
 segment(void *state, const struct feedd_host *h, const struct feedd_input *in)
 {
@@ -154,6 +179,11 @@ segment(void *state, const struct feedd_host *h, const struct feedd_input *in)
 			emit_one(h, key);
 		}
 		return 0;
+	} else if (strcmp(mode, "where") == 0) {
+		char name[256];
+
+		mapping_of(in->data, name, sizeof(name));
+		return emit_one(h, name);
 	} else if (strcmp(mode, "flood") == 0) {
 		char key[32];
 
