@@ -67,7 +67,9 @@
  *     unfinished lines made of a UI label ("Share", "Sign in", "Advertisement", "Related",
  *     "Impressum"...), legal and cookie text (up to 80 words with
  *     "cookie", "©", "all rights reserved"...), paragraphs of lynx's [n] link references
- *     (one per three words), and unfinished lines that point to another story ("Read also:",
+ *     (one per three words), photos' captions (unfinished lines of up to 40 words that hold
+ *     a credit: "... (Foto: dpa)", "/ Źródło: Pixabay", "Getty Images"; they weigh nothing),
+ *     and unfinished lines that point to another story ("Read also:",
  *     "Lesen Sie auch", "Lea también": these weigh -1 only, being inside articles as often as
  *     around them).  A short unfinished line that opens the comments ("Comments",
  *     "Leave a reply", "Kommentare", but not "0 Comments", "Noch keine Kommentare", nor a
@@ -1572,6 +1574,12 @@ count_stops(struct doc *d)
 	d->stop_words = stop * 20 >= words;
 }
 
+/* Rule 11: a caption's credit, anywhere at a word's start ("... (Foto: dpa)",
+ * "/ Źródło: Pixabay") */
+static const char *const caption_credits[] = {"foto:", "fotos:", "photo:", "photos:", "bild:",
+    "bildquelle:", "quelle:", "source:", "credit:", "image:", "fuente:", "fonte:", "kuva:",
+    "\xc5\xb9r\xc3\xb3" "d\xc5\x82o:", "getty images", "shutterstock", "istock", NULL};
+
 /* Rules 10 and 11: a paragraph's weight toward the page's article; furniture is dropped. */
 static long
 para_weight(struct doc *d, const struct opts *o, size_t i, int repeated)
@@ -1592,6 +1600,10 @@ para_weight(struct doc *d, const struct opts *o, size_t i, int repeated)
 	}
 	if (repeated)
 		return 0; /* a teaser or a blurb printed twice is no article's text, but stays */
+	if (p->kind == P_INCOMPLETE && w <= 40 && has_word_phrase(p->s, p->len, caption_credits)) {
+		p->drop = 1; /* a photo's caption, weighing nothing as a credit does */
+		return 0;
+	}
 	if (is_item(p->s, p->len) && w < 10 && p->kind != P_COMPLETE) {
 		const struct para *q = i > 0 ? &d->paras[i - 1] : NULL;
 

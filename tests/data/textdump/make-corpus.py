@@ -321,6 +321,13 @@ add("page-unfinished-lead", "\n\n".join(
     [art([ASKED, UNFINISHED_LEAD] + PIER + HARBOUR[1:4])],
     note="an unfinished lead of 20 words or more (its full stop lost to a link) and the prose "
          "before it, over a row of share buttons and with no headline, are the article's")
+CAPTION = "The old pier at low tide, seen from the harbour wall (Foto: Ana Ruiz)"
+add("page-caption-credit", "\n\n".join(
+    ["The Harbour Gazette", "\n".join(MENU_FLAT), "Sign in", "Harbour pier to be rebuilt"] + PIER +
+    [CAPTION] + HARBOUR[1:4] + ["\n".join(MENU_FLAT)]) + "\n",
+    [art(PIER + HARBOUR[1:4], "Harbour pier to be rebuilt")],
+    note="a photo's caption that holds its credit ('(Foto: ...)') inside the article is no "
+         "subheading and no paragraph of it")
 POST = [HARBOUR[0], "“We have waited long enough,” said the mayor after the vote, and she "
         "thanked the fishermen for their patience.",
         "Work is due to start in the spring and should take two years, the council said, if "
