@@ -11,9 +11,9 @@ from testlib import DATA, SRCDIR, done, ok, skip
 sys.path.insert(0, os.path.join(SRCDIR, "bench"))
 import pages  # noqa: E402
 
-# The 40-page sample scored 0.863 when this was set (0.855 at 0.85, 0.850 at 0.84, 0.852 at
-# 0.83, 0.838 at 0.80, 0.221 before the page rules 10-12; the whole set 0.871).
-FLOOR = 0.86
+# The 40-page sample scored 0.874 when this was set (0.863 at 0.86, 0.855 at 0.85, 0.850 at
+# 0.84, 0.852 at 0.83, 0.838 at 0.80, 0.221 before the page rules 10-12; the whole set 0.882).
+FLOOR = 0.87
 
 SAMPLE = os.path.join(DATA, "pages")
 if not os.path.exists(os.path.join(SAMPLE, "evaldata.json")):

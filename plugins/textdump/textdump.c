@@ -67,7 +67,9 @@
  *     unfinished lines made of a UI label ("Share", "Sign in", "Advertisement", "Related",
  *     "Impressum"...), legal and cookie text (up to 80 words with
  *     "cookie", "©", "all rights reserved"...), paragraphs of lynx's [n] link references
- *     (one per three words), photos' captions (unfinished lines of up to 40 words that hold
+ *     (one per three words), appeals to the reader of under 40 words anywhere (H10's list:
+ *     "Did you like this article?", "Support our newsroom"; they weigh as a short line does),
+ *     photos' captions (unfinished lines of up to 40 words that hold
  *     a credit: "... (Foto: dpa)", "/ Źródło: Pixabay", "Getty Images"; they weigh nothing),
  *     and unfinished lines that point to another story ("Read also:",
  *     "Lesen Sie auch", "Lea también": these weigh -1 only, being inside articles as often as
@@ -1617,6 +1619,10 @@ para_weight(struct doc *d, const struct opts *o, size_t i, int repeated)
 	if (p->kind != P_COMPLETE && is_related_pointer(p->s, p->len)) {
 		p->drop = 1; /* "Read also: ...", inside the article as often as around it */
 		return -1;
+	}
+	if (w < 40 && has_phrase(p->s, p->len, appeal_phrases)) {
+		p->drop = 1; /* "Did you like this article?", "Support our newsroom" */
+		return p->kind == P_COMPLETE ? -2 : -1;
 	}
 	if (p->kind == P_COMPLETE)
 		return is_prose(d, p, 4) ? (long)w : -2;

@@ -328,6 +328,13 @@ add("page-caption-credit", "\n\n".join(
     [art(PIER + HARBOUR[1:4], "Harbour pier to be rebuilt")],
     note="a photo's caption that holds its credit ('(Foto: ...)') inside the article is no "
          "subheading and no paragraph of it")
+add("page-appeal-inside", "\n\n".join(
+    ["The Harbour Gazette", "\n".join(MENU_FLAT), "Sign in", "Harbour pier to be rebuilt"] + PIER +
+    ["Do you enjoy our reporting? Support our newsroom with a small donation today."] +
+    HARBOUR[1:4] + ["\n".join(MENU_FLAT)]) + "\n",
+    [art(PIER + HARBOUR[1:4], "Harbour pier to be rebuilt")],
+    note="an appeal to the reader (H10's list: 'support our') inside the article, not only at "
+         "its end, is no paragraph of it")
 POST = [HARBOUR[0], "“We have waited long enough,” said the mayor after the vote, and she "
         "thanked the fishermen for their patience.",
         "Work is due to start in the spring and should take two years, the council said, if "
