@@ -1357,22 +1357,54 @@ count_stop(const char *s, size_t n)
 	return stop;
 }
 
-/* Does s[0..n) hold one of the lower-case phrases, in any case (at_word: at a word's start)? */
+/* strncasecmp(a, lower, l) == 0 as the C locale has it (ASCII letters folded), inline: most
+ * calls differ at the second byte. */
+static inline int
+same_folded(const char *a, const char *lower, size_t l)
+{
+	size_t i;
+
+	for (i = 0; i < l; i++) {
+		unsigned char x = (unsigned char)a[i], y = (unsigned char)lower[i];
+
+		if (x >= 'A' && x <= 'Z')
+			x |= 0x20;
+		if (y >= 'A' && y <= 'Z')
+			y |= 0x20;
+		if (x != y)
+			return 0;
+	}
+	return 1;
+}
+
+/* Does s[0..n) hold one of the lower-case phrases, in any case (at_word: at a word's start)?
+ * Each phrase's first byte is looked for with memchr, in both cases when it is a letter. */
 static int
 find_phrase(const char *s, size_t n, const char *const *phrases, int at_word)
 {
-	size_t i, k;
+	size_t k;
 
 	for (k = 0; phrases[k]; k++) {
-		size_t l = strlen(phrases[k]);
-		unsigned char c = (unsigned char)phrases[k][0] | 0x20;
+		size_t l = strlen(phrases[k]), i;
+		unsigned char c = (unsigned char)phrases[k][0], u;
+		const char *at, *end;
+		int pass;
 
-		for (i = 0; i + l <= n; i++) /* the first byte, case folded, before the compare */
-			if (((unsigned char)s[i] | 0x20) == c &&
-			    (!at_word || i == 0 ||
-			        !(isalnum((unsigned char)s[i - 1]) || ((unsigned char)s[i - 1] & 0x80))) &&
-			    strncasecmp(s + i, phrases[k], l) == 0)
-				return 1;
+		if (l == 0 || l > n)
+			continue;
+		if (c >= 'A' && c <= 'Z')
+			c |= 0x20;
+		u = c >= 'a' && c <= 'z' ? c & ~0x20 : c;
+		for (pass = 0; pass < (u != c) + 1; pass++)
+			for (at = s, end = s + n - l + 1;
+			     at < end && (at = memchr(at, pass ? u : c, (size_t)(end - at))) != NULL;
+			     at++) {
+				i = (size_t)(at - s);
+				if ((!at_word || i == 0 ||
+				        !(isalnum((unsigned char)s[i - 1]) || ((unsigned char)s[i - 1] & 0x80))) &&
+				    same_folded(at + 1, phrases[k] + 1, l - 1))
+					return 1;
+			}
 	}
 	return 0;
 }
