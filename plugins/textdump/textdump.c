@@ -55,7 +55,8 @@
  *     disclaimer or an "about us" that outweighs it), and it grows over the complete
  *     paragraphs right after it; what follows its last stretch of two or more paragraphs of
  *     negative weight is cut off when it weighs under a tenth of the run before that stretch
- *     (a story's headline and blurb, a house blurb past the share buttons); the run grows
+ *     (a story's headline and blurb, a house blurb past the share buttons), and so on back
+ *     while a tail is cut (a list of such stories); the run grows
  *     back over prose that weighs 5 or more before it (complete prose of 5 words or more, or
  *     unfinished prose of 20: a lead whose full stop was lost to a link) when only
  *     furniture, short unfinished lines, credits, bylines and datelines lie between (fewer than
@@ -1767,31 +1768,35 @@ densest_run(const struct doc *d, size_t end, size_t *first, size_t *last)
 /* Rule 10: the run's tail: what follows its last stretch of two or more paragraphs that weigh
  * against it (furniture, labels, short lines) is not the article's when it weighs under a
  * tenth of the run before that stretch (teasers under a "related" label, a house blurb past
- * the share buttons).  Returns the run's new last paragraph. */
+ * the share buttons); then the stretch before is looked at in turn.  One pass from the end.
+ * Returns the run's new last paragraph. */
 static size_t
 trim_tail(const struct doc *d, size_t first, size_t last)
 {
-	size_t i, cut = 0, stretch = 0, neg = 0;
-	long head = 0, tail = 0;
+	size_t i, j, k, end = last;
+	long head = 0, tail = 0, w;
 
-	for (i = first; i <= last; i++) {
-		if (d->paras[i].weight < 0) {
-			neg++;
+	for (i = first; i <= last; i++)
+		head += d->paras[i].weight;
+	for (j = last + 1; j-- > first;) { /* head: the weights of first..j */
+		if ((w = d->paras[j].weight) >= 0) {
+			tail += w;
+			head -= w;
 			continue;
 		}
-		if (neg >= 2) {
-			cut = i;
-			stretch = neg;
+		for (i = j; i > first && d->paras[i - 1].weight < 0; i--)
+			;
+		if (j > i && j < end && i > first) { /* a stretch i..j, the tail after it */
+			if (tail * 10 >= head)
+				break;
+			end = i - 1;
+			tail = 0;
 		}
-		neg = 0;
+		for (k = i; k <= j; k++)
+			head -= d->paras[k].weight;
+		j = i;
 	}
-	if (cut == 0)
-		return last;
-	for (i = first; i < cut; i++)
-		head += d->paras[i].weight;
-	for (i = cut; i <= last; i++)
-		tail += d->paras[i].weight > 0 ? d->paras[i].weight : 0;
-	return tail * 10 < head ? cut - stretch - 1 : last;
+	return end;
 }
 
 /* Rule 12: a subheading inside the run: a headline (rule 5), or a short unfinished line before

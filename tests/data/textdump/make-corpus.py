@@ -305,6 +305,15 @@ add("page-tail-teaser", "\n\n".join(
     "\n", [art(PIER + HARBOUR[1:4], "Harbour pier to be rebuilt")],
     note="a story's headline and blurb after two short lines at the article's end, weighing "
          "under a tenth of it: not the article's (no subheading, no last paragraph)")
+add("page-tail-teasers", "\n\n".join(
+    ["The Harbour Gazette", "\n".join(MENU_FLAT), "Sign in", "Harbour pier to be rebuilt"] + PIER +
+    HARBOUR[1:4] + ["Elsewhere in the town", "Lighthouse keeper retires",
+                    "The lighthouse keeper retires after forty years.", "Along the coast",
+                    "Ferry timetable changes", "The island ferry leaves an hour earlier.",
+                    "\n".join(MENU_FLAT)]) + "\n",
+    [art(PIER + HARBOUR[1:4], "Harbour pier to be rebuilt")],
+    note="two stories' headlines and blurbs, each after two short lines, at the article's end: "
+         "the last is cut off, then the one before it")
 SHORT_LEAD = "The old stone pier will be rebuilt."
 add("page-short-lead", "\n\n".join(
     ["The Harbour Gazette", "\n".join(MENU_FLAT), "Sign in", "Harbour pier to be rebuilt",
