@@ -242,31 +242,37 @@ job_encode_head(struct buf *b, const char *plugin, size_t max, const struct optl
 }
 
 int
-wproc_input_memfd(const char *data, size_t len)
+wproc_input_write(int fd, const char *data, size_t len)
 {
 	size_t off = 0;
 	ssize_t n;
+
+	/* data[len] is the NUL after the bytes that a plugin's input has: written with them */
+	while (off < len + 1) {
+		if ((n = pwrite(fd, data + off, len + 1 - off, (off_t)off)) == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return errno ? -1 : (errno = EIO, -1);
+		off += (size_t)n;
+	}
+	return ftruncate(fd, (off_t)len + 1); /* what a longer input before left goes */
+}
+
+int
+wproc_input_memfd(const char *data, size_t len)
+{
 	int fd, e;
 
 	if ((fd = memfd_create("feedd-input", MFD_CLOEXEC | MFD_ALLOW_SEALING)) == -1)
 		return -1;
-	while (off < len) {
-		if ((n = write(fd, data + off, len - off)) == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			goto fail;
-		off += (size_t)n;
+	if (wproc_input_write(fd, data, len) == -1 ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) == -1) {
+		e = errno ? errno : EIO;
+		close(fd);
+		errno = e;
+		return -1;
 	}
-	/* the NUL after the bytes that a plugin's input has (a hole reads as zeroes) */
-	if (ftruncate(fd, (off_t)len + 1) == -1 ||
-	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) == -1)
-		goto fail;
 	return fd;
-fail:
-	e = errno ? errno : EIO;
-	close(fd);
-	errno = e;
-	return -1;
 }
 
 void

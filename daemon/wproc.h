@@ -55,10 +55,13 @@ void wproc_close(struct wproc *);
  */
 #define WPROC_INLINE_MAX (64u * 1024)
 /*
- * A memfd holding data[0..len) and a NUL after them (len + 1 bytes), sealed against every
- * change (the worker maps it; nobody can shrink it under the mapping).  Returns it, or -1
- * with errno.  Touches only its arguments: the pool calls it on a thread.
+ * Makes the memfd fd hold data[0..len] (the bytes and the NUL after them, len + 1 bytes),
+ * writing over what it held.  Returns 0, or -1 with errno.  Touches only its arguments: the
+ * pool calls it on a thread, on a memfd it keeps for each worker, whose pages are reused.
  */
+int wproc_input_write(int fd, const char *data, size_t len);
+/* A new memfd holding data[0..len] as wproc_input_write makes it, then sealed against every
+ * change (for one job: `feedd convert -w`).  Returns it, or -1 with errno. */
 int wproc_input_memfd(const char *data, size_t len);
 /* Turns the J frame head (job_encode_head) at the start of b into an F frame: the same
  * fields, the input's bytes to come in a memfd. */
