@@ -1653,7 +1653,10 @@ para_weight(struct doc *d, const struct opts *o, size_t i, int repeated)
 		p->drop = 1; /* "Read also: ...", inside the article as often as around it */
 		return -1;
 	}
-	if (w < 40 && has_phrase(p->s, p->len, appeal_phrases)) {
+	/* a short unfinished one weighs -1 as it is: it is looked at where it could be kept, as a
+	 * headline or a subheading (is_short_appeal), which spares the phrase list most lines */
+	if (w < 40 && (p->kind == P_COMPLETE || w > (size_t)o->headline_max_words) &&
+	    has_phrase(p->s, p->len, appeal_phrases)) {
 		p->drop = 1; /* "Did you like this article?", "Support our newsroom" */
 		return p->kind == P_COMPLETE ? -2 : -1;
 	}
@@ -1681,6 +1684,15 @@ is_page(const struct doc *d, const struct opts *o)
 	return n >= 5;
 }
 
+/* Rule 11: a short unfinished line that appeals to the reader ("Jetzt spenden!"), furniture
+ * that para_weight leaves to be told apart where it could be kept. */
+static int
+is_short_appeal(const struct para *p)
+{
+	return p->kind == P_INCOMPLETE && p->weight == -1 && !p->drop && !p->item &&
+	       has_phrase(p->s, p->len, appeal_phrases);
+}
+
 /* Rule 12: the headline before the run at `start`: the nearest short unfinished line, past
  * credits, bylines, datelines and furniture, within a screen of it; or -1. */
 static long
@@ -1695,7 +1707,7 @@ find_headline(const struct doc *d, const struct opts *o, size_t start)
 		if (p->weight == BARRIER)
 			break;
 		if (p->drop || p->kind == P_CREDIT || p->kind == P_BYLINE || p->kind == P_DATE ||
-		    (p->words <= 6 && has_phrase(p->s, p->len, comment_phrases)))
+		    (p->words <= 6 && has_phrase(p->s, p->len, comment_phrases)) || is_short_appeal(p))
 			continue; /* and a "0 Comments" counter */
 		if (p->kind == P_INCOMPLETE && p->size >= 2 &&
 		    p->words <= (size_t)o->headline_max_words && !is_item(p->s, p->len)) {
@@ -1887,7 +1899,9 @@ page_article(const struct feedd_host *h, const struct opts *o, struct scratch *s
 
 		if (p->kind != P_COMPLETE && i < first && a.dateline < 0 && dateline_time(p->s, p->len))
 			a.dateline = (long)i; /* the date near the headline */
-		if (p->kind == P_CREDIT)
+		if (is_short_appeal(p))
+			p->drop = 1;
+		else if (p->kind == P_CREDIT)
 			add_caption(&a, p);
 		else if (p->kind == P_BYLINE && a.byline < 0)
 			a.byline = (long)i;
