@@ -143,12 +143,44 @@ def builds():
     return [("after", FEEDD, None)] + ([("before", BEFORE, BEFORE_ENV)] if BEFORE else [])
 
 
-def start_feedd(feeds, port, state=None, exe=None, env=None):
+# serve pins the client (wrk) to one CPU and the server it measures (feedd, or nginx's one
+# worker) to another, where there are two or more: on a 2-core VM, left to the scheduler, the
+# two shared a core in some rounds and not in others, and a build's figures moved by 2x between
+# rounds (session 8).  BENCH_PIN=0 leaves them unpinned.
+PIN = os.environ.get("BENCH_PIN", "1") != "0" and len(os.sched_getaffinity(0)) >= 2
+CLIENT_CPU, SERVER_CPU = sorted(os.sched_getaffinity(0))[:2] if PIN else (None, None)
+
+
+def on_cpu(cpu):
+    """A preexec_fn that pins the child to cpu (None: nothing)."""
+    if cpu is None:
+        return None
+    return lambda: os.sched_setaffinity(0, {cpu})
+
+
+def start_feedd(feeds, port, state=None, exe=None, env=None, cpu=None):
     state = state or tempfile.mkdtemp(dir=TMP)
     conf = os.path.join(state, "feedd.conf")
     with open(conf, "w") as f:
         f.write("[server]\nlisten = 127.0.0.1:%d\nstate_dir = %s\n%s" % (port, state, feeds))
-    return subprocess.Popen([exe or FEEDD, "-c", conf], stderr=subprocess.DEVNULL, env=env)
+    return subprocess.Popen([exe or FEEDD, "-c", conf], stderr=subprocess.DEVNULL, env=env,
+                            preexec_fn=on_cpu(cpu))
+
+
+def children(pid):
+    """A process's children's pids."""
+    out = []
+    for t in os.listdir("/proc/%d/task" % pid):
+        with open("/proc/%d/task/%s/children" % (pid, t)) as f:
+            out += [int(x) for x in f.read().split()]
+    return out
+
+
+def rss_mib(pid):
+    """A running process's resident set now and at its peak (VmRSS, VmHWM), in MiB."""
+    with open("/proc/%d/status" % pid) as f:
+        v = dict(line.split(":", 1) for line in f if line.startswith(("VmRSS", "VmHWM")))
+    return int(v["VmRSS"].split()[0]) / 1024, int(v["VmHWM"].split()[0]) / 1024
 
 
 def wait_http(url, timeout=60):
@@ -162,13 +194,32 @@ def wait_http(url, timeout=60):
     raise RuntimeError("no answer from " + url)
 
 
-def wrk(url, headers=()):
+def cpu_seconds(pid):
+    """CPU time (user + system) of a running process and its children now."""
+    total = 0
+    for p in [pid] + children(pid):
+        with open("/proc/%d/stat" % p) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(url, headers=(), pid=None):
+    """Requests per second; with pid, also (requests/s, that server's CPU microseconds a
+    request): on a shared VM the rate moves with what else runs, the CPU a request costs
+    less."""
     cmd = ["wrk", "-t1", "-c64", "-d5s"]
     for h in headers:
         cmd += ["-H", h]
-    out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
+    c0 = cpu_seconds(pid) if pid else 0
+    out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True,
+                         preexec_fn=on_cpu(CLIENT_CPU)).stdout
     m = re.search(r"Requests/sec:\s+([0-9.]+)", out)
-    return float(m.group(1)) if m else 0.0
+    rps = float(m.group(1)) if m else 0.0
+    if pid is None:
+        return rps
+    n = re.search(r"(\d+) requests in", out)
+    return rps, (cpu_seconds(pid) - c0) * 1e6 / max(1, int(n.group(1)) if n else 1)
 
 
 def bench_serve():
@@ -178,12 +229,12 @@ def bench_serve():
     gen("page", page, SAMPLE, 50)
     port, nport = free_port(), free_port()
     feed = "[feed bench]\nplugin = textdump\nsource = %s\ninterval = 1h\n" % page
-    d = start_feedd(feed, port)
+    d = start_feedd(feed, port, cpu=SERVER_CPU)
     furl = "http://127.0.0.1:%d/feeds/bench.atom" % port
     body, fh = wait_http(furl)
     if BEFORE:
         bport = free_port()
-        bd = start_feedd(feed, bport, exe=BEFORE, env=BEFORE_ENV)
+        bd = start_feedd(feed, bport, exe=BEFORE, env=BEFORE_ENV, cpu=SERVER_CPU)
         burl = "http://127.0.0.1:%d/feeds/bench.atom" % bport
         _, bh = wait_http(burl)
     root = os.path.join(TMP, "www")
@@ -191,28 +242,29 @@ def bench_serve():
     with open(os.path.join(root, "bench.atom"), "wb") as f:
         f.write(body)
     os.chmod(os.path.join(root, "bench.atom"), 0o644)
-    nconf = os.path.join(TMP, "nginx.conf")
-    with open(nconf, "w") as f:
-        f.write("worker_processes 1; daemon off; pid %s/nginx.pid; error_log %s/nginx.err;\n"
-                "events { worker_connections 4096; }\nhttp { access_log off; sendfile on;\n"
-                "tcp_nopush on; keepalive_requests 1000000;\n"
-                "types { application/atom+xml atom; }\n"
-                "server { listen 127.0.0.1:%d; root %s; } }\n" % (TMP, TMP, nport, root))
-    n = start_nginx(root, nport, "application/atom+xml atom;")
+    n = start_nginx(root, nport, "application/atom+xml atom;", cpu=SERVER_CPU)
     nurl = "http://127.0.0.1:%d/bench.atom" % nport
     res = {"feedd 200": [], "nginx 200": [], "feedd 304": [], "nginx 304": [],
            "before 200": [], "before 304": []}
+    loads = []
+    cpu = {k: [] for k in res}
     try:
         _, nh = wait_http(nurl)
+        runs = [("feedd", furl, (), d.pid), ("nginx", nurl, (), n.pid),
+                ("feedd", furl, ("If-None-Match: " + fh["ETag"],), d.pid),
+                ("nginx", nurl, ("If-None-Match: " + nh["ETag"],), n.pid)]
+        if BEFORE:
+            runs.insert(1, ("before", burl, (), bd.pid))
+            runs.insert(4, ("before", burl, ("If-None-Match: " + bh["ETag"],), bd.pid))
         for _ in range(ROUNDS):
-            res["feedd 200"].append(wrk(furl))
-            if BEFORE:
-                res["before 200"].append(wrk(burl))
-            res["nginx 200"].append(wrk(nurl))
-            res["feedd 304"].append(wrk(furl, ["If-None-Match: " + fh["ETag"]]))
-            if BEFORE:
-                res["before 304"].append(wrk(burl, ["If-None-Match: " + bh["ETag"]]))
-            res["nginx 304"].append(wrk(nurl, ["If-None-Match: " + nh["ETag"]]))
+            loads.append(os.getloadavg()[0])
+            for who, url, hdrs, pid in runs:
+                key = "%s %s" % (who, "304" if hdrs else "200")
+                rps, us = wrk(url, hdrs, pid)
+                res[key].append(rps)
+                cpu[key].append(us)
+        rss = [("feedd", rss_mib(d.pid))] + ([("before", rss_mib(bd.pid))] if BEFORE else [])
+        rss += [("nginx worker", rss_mib(w)) for w in children(n.pid)]
     finally:
         d.send_signal(signal.SIGTERM)
         n.send_signal(signal.SIGQUIT)
@@ -223,6 +275,16 @@ def bench_serve():
             bd.wait()
     print("#   serve, each round (req/s): %s" % "; ".join(
         "%s %s" % (k, " ".join("%.0f" % x for x in v)) for k, v in res.items() if v), flush=True)
+    print("#   serve: load average (1 min) at each round: %s; %s; RSS now, peak (MiB): %s"
+          % (" ".join("%.2f" % x for x in loads),
+             "wrk on CPU %d, the servers on CPU %d" % (CLIENT_CPU, SERVER_CPU) if PIN
+             else "unpinned", "; ".join("%s %.1f, %.1f" % (k, v[0], v[1]) for k, v in rss)),
+          flush=True)
+    print("#   serve, the server's CPU a request (us), each round: %s" % "; ".join(
+        "%s %s" % (k, " ".join("%.1f" % x for x in v)) for k, v in cpu.items() if v), flush=True)
+    mc = {k: statistics.median(v) for k, v in cpu.items() if v}
+    print("#   serve, CPU a request, medians (us): %s" % ", ".join(
+        "%s %.2f" % (k, v) for k, v in mc.items()), flush=True)
     m = {k: statistics.median(v) for k, v in res.items() if v}
     out = ("serve (%d-byte feed, wrk -t1 -c64 -d5s, median of %d): 200: feedd %.0f req/s, "
            "nginx %.0f, ratio %.2f; 304: feedd %.0f, nginx %.0f, ratio %.2f"
@@ -516,7 +578,7 @@ def bench_latency(seconds=15):
     return "latency (small feed): " + "; ".join(out)
 
 
-def start_nginx(root, port, types="application/rss+xml xml;"):
+def start_nginx(root, port, types="application/rss+xml xml;", cpu=None):
     nconf = os.path.join(TMP, "nginx-%d.conf" % port)
     with open(nconf, "w") as f:
         f.write("worker_processes 1; daemon off; pid %s/nginx-%d.pid; error_log %s/nginx.err;\n"
@@ -525,7 +587,8 @@ def start_nginx(root, port, types="application/rss+xml xml;"):
                 "types { %s }\n"
                 "server { listen 127.0.0.1:%d; root %s; } }\n" % (TMP, port, TMP, types, port,
                                                                 root))
-    n = subprocess.Popen(["nginx", "-c", nconf, "-p", TMP], stderr=subprocess.DEVNULL)
+    n = subprocess.Popen(["nginx", "-c", nconf, "-p", TMP], stderr=subprocess.DEVNULL,
+                         preexec_fn=on_cpu(cpu))
     end = time.time() + 10
     while time.time() < end:
         try:
