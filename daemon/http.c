@@ -9,7 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/queue.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include <time.h>
 
@@ -134,7 +137,222 @@ serve_not_ready(struct evhttp_request *req, const struct feed *f)
 	buf_free(&b);
 }
 
+/* ---- a feed's 200 and 304, written by feedd itself ---- */
+
+/* Room for a reply's head: the status line and at most eight short headers. */
+#define HEAD_MAX 640
+
+struct head {
+	char b[HEAD_MAX];
+	size_t n;
+	int over; /* did not fit: the reply goes the evhttp way */
+};
+
 static void
+head_add(struct head *hd, const char *name, const char *value)
+{
+	size_t kn = strlen(name), vn = strlen(value);
+
+	if (hd->n + kn + vn + 4 > sizeof(hd->b)) {
+		hd->over = 1;
+		return;
+	}
+	memcpy(hd->b + hd->n, name, kn);
+	hd->b[hd->n + kn] = ':';
+	hd->b[hd->n + kn + 1] = ' ';
+	memcpy(hd->b + hd->n + kn + 2, value, vn);
+	memcpy(hd->b + hd->n + kn + 2 + vn, "\r\n", 2);
+	hd->n += kn + vn + 4;
+}
+
+/* The Date header's value, formatted once a second, not at every reply as evhttp does. */
+static const char *
+date_now(void)
+{
+	static time_t made = -1;
+	static char date[40];
+	time_t now = time(NULL);
+
+	if (now != made) {
+		hdr_date(now, date);
+		made = now;
+	}
+	return date;
+}
+
+/*
+ * What evhttp would write for this reply, byte for byte: the status line, the headers
+ * serve_feed gives evhttp in its order, then the Date and the Content-Length evhttp adds to
+ * an HTTP/1.1 reply (only where the request's head leaves evhttp nothing else to add: see
+ * direct_ok).
+ */
+static void
+feed_head(struct head *hd, const struct response *r, int gz, int code, int head_only)
+{
+	const char *etag = gz ? r->gzetag : r->etag;
+
+	hd->n = 0;
+	hd->over = 0;
+	if (code == 304) {
+		memcpy(hd->b, "HTTP/1.1 304 Not Modified\r\n", 27);
+		hd->n = 27;
+	} else {
+		memcpy(hd->b, "HTTP/1.1 200 OK\r\n", 17);
+		hd->n = 17;
+	}
+	head_add(hd, "ETag", etag);
+	head_add(hd, "Last-Modified", r->last_modified);
+	head_add(hd, "Cache-Control", r->cache_control);
+	head_add(hd, "Vary", "Accept-Encoding");
+	if (code == 200) {
+		head_add(hd, "Content-Type", r->content_type);
+		if (gz)
+			head_add(hd, "Content-Encoding", "gzip");
+		if (head_only)
+			head_add(hd, "Content-Length", gz ? r->gzlen_text : r->len_text);
+	}
+	head_add(hd, "Date", date_now());
+	if (code == 200 && !head_only)
+		head_add(hd, "Content-Length", gz ? r->gzlen_text : r->len_text);
+	if (hd->n + 2 > sizeof(hd->b)) {
+		hd->over = 1;
+		return;
+	}
+	memcpy(hd->b + hd->n, "\r\n", 2);
+	hd->n += 2;
+}
+
+/*
+ * Whether feedd may write this request's reply itself: an HTTP/1.1 request with no
+ * Connection header, not a proxy's (an absolute URI evhttp does not take as its own), nothing
+ * queued before it.  evhttp would add nothing to such a reply but Date and Content-Length,
+ * and keeps the connection open after it.  Anything else goes the evhttp way.
+ */
+static struct bufferevent *
+direct_ok(struct evhttp_request *req)
+{
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+	struct bufferevent *bev = evcon ? evhttp_connection_get_bufferevent(evcon) : NULL;
+
+	if (bev == NULL || bufferevent_getfd(bev) < 0 || req->major != 1 || req->minor != 1 ||
+	    (req->flags & EVHTTP_PROXY_REQUEST) ||
+	    evhttp_find_header(evhttp_request_get_input_headers(req), "Connection") != NULL ||
+	    TAILQ_FIRST(evhttp_request_get_output_headers(req)) != NULL ||
+	    evbuffer_get_length(bufferevent_get_output(bev)) != 0)
+		return NULL;
+	return bev;
+}
+
+/* What of the head and then the body the socket took at once (sendmsg, then sendfile for a
+ * body in the response file); the head goes with MSG_MORE before a file body, so that the
+ * two leave in full segments, as nginx's TCP_CORK has them, not the head in a packet of its
+ * own. */
+static size_t
+write_direct(int fd, const struct head *hd, const struct response *r, int gz, int body,
+    size_t *body_done)
+{
+	size_t len = gz ? r->gzlen : r->len;
+	const char *mem = gz ? r->gz : r->body;
+	struct iovec iov[2] = {{(void *)hd->b, hd->n}, {(void *)(uintptr_t)mem, len}};
+	struct msghdr msg = {0};
+	int file_fd;
+	int64_t at;
+	ssize_t n;
+
+	*body_done = 0;
+	msg.msg_iov = iov;
+	msg.msg_iovlen = body && mem != NULL ? 2 : 1;
+	n = sendmsg(fd, &msg, MSG_NOSIGNAL | (body && mem == NULL ? MSG_MORE : 0));
+	if (n <= 0) /* EAGAIN, or an error the bufferevent meets again and reports */
+		return 0;
+	if ((size_t)n > hd->n) {
+		*body_done = (size_t)n - hd->n;
+		return hd->n;
+	}
+	if ((size_t)n < hd->n || !body || mem != NULL ||
+	    response_file_at(r, gz, &file_fd, &at) != 0)
+		return (size_t)n;
+	{
+		off_t off = (off_t)at;
+
+		n = sendfile(fd, file_fd, &off, len);
+		*body_done = n > 0 ? (size_t)n : 0;
+	}
+	return hd->n;
+}
+
+/*
+ * Queues what write_direct left for the bufferevent, then ends the request as evhttp's own
+ * writing does: at once if everything went, else once the bufferevent has written the rest
+ * (evhttp_send_reply_end sets that callback; the bufferevent's are then set as evhttp sets
+ * them for a reply: no read callback until the reply is out).  The request, and the
+ * connection if it closes, may be freed on return.
+ */
+static void
+finish_direct(struct bufferevent *bev, struct evhttp_request *req, const struct head *hd,
+    size_t head_done, struct response *r, int gz, int body, size_t body_done)
+{
+	struct evbuffer *out = bufferevent_get_output(bev);
+	size_t len = gz ? r->gzlen : r->len;
+	struct evbuffer_file_segment *seg = gz ? r->gzseg : r->seg;
+	const char *mem = gz ? r->gz : r->body;
+	bufferevent_data_cb wr = NULL;
+	bufferevent_event_cb ev = NULL;
+	void *arg = NULL;
+
+	if (head_done < hd->n)
+		evbuffer_add(out, hd->b + head_done, hd->n - head_done);
+	if (body && body_done < len) {
+		struct evbuffer *b = evbuffer_new();
+
+		/* lets the segment stay a sendfile chain instead of being read into memory */
+		evbuffer_set_flags(b, EVBUFFER_FLAG_DRAINS_TO_FD);
+		if (seg != NULL) {
+			evbuffer_add_file_segment(b, seg, (ev_off_t)body_done,
+			    (ev_off_t)(len - body_done));
+		} else {
+			response_ref(r);
+			evbuffer_add_reference(b, mem + body_done, len - body_done, unref_cb, r);
+		}
+		evbuffer_add_buffer(out, b);
+		evbuffer_free(b);
+	}
+	if (evbuffer_get_length(out) == 0) {
+		evhttp_send_reply_end(req);
+		return;
+	}
+	bufferevent_getcb(bev, NULL, &wr, &ev, &arg);
+	evhttp_send_reply_end(req);
+	bufferevent_setcb(bev, NULL, wr, ev, arg);
+	bufferevent_enable(bev, EV_READ | EV_WRITE);
+}
+
+/* A feed's 200 or 304 written by feedd: one sendmsg (and a sendfile) in this loop pass, for
+ * what evhttp formats with a printf a header, three allocations each, and sends at the next
+ * pass.  0 if the reply is not one for this way (nothing done, nothing sent). */
+static int
+send_direct(struct http *h, struct evhttp_request *req, struct response *r, int gz, int code)
+{
+	struct bufferevent *bev = direct_ok(req);
+	int head_only = evhttp_request_get_command(req) == EVHTTP_REQ_HEAD;
+	int body = code == 200 && !head_only;
+	struct head hd;
+	size_t head_done, body_done;
+
+	if (bev == NULL)
+		return 0;
+	feed_head(&hd, r, gz, code, head_only);
+	if (hd.over)
+		return 0;
+	head_done = write_direct(bufferevent_getfd(bev), &hd, r, gz, body, &body_done);
+	req->response_code = code;
+	h->responses[code == 200 ? RC_200 : RC_304]++;
+	finish_direct(bev, req, &hd, head_done, r, gz, body, body_done);
+	return 1;
+}
+
+/* 1 if the reply was sent by send_direct: counted, and the request perhaps freed. */
+static int
 serve_feed(struct http *h, struct evhttp_request *req, struct feed *f, int format)
 {
 	struct evkeyvalq *in = evhttp_request_get_input_headers(req);
@@ -144,33 +362,35 @@ serve_feed(struct http *h, struct evhttp_request *req, struct feed *f, int forma
 	struct evbuffer_file_segment *seg;
 	struct evbuffer *b;
 	size_t len;
-	int gz;
+	int gz, fresh;
 
-	(void)h;
 	if (r == NULL && f->resp[FORMAT_ATOM]) {
 		/* a format first asked for while a change awaits its save: built with that commit */
 		evhttp_add_header(out, "Retry-After", "1");
 		send_status(req, 503, "Feed Being Updated");
-		return;
+		return 0;
 	}
 	if (r == NULL) {
 		serve_not_ready(req, f);
-		return;
+		return 0;
 	}
 	ae = evhttp_find_header(in, "Accept-Encoding");
 	gz = r->gzlen > 0 && hdr_accepts_gzip(ae);
 	etag = gz ? r->gzetag : r->etag;
+	inm = evhttp_find_header(in, "If-None-Match");
+	ims = evhttp_find_header(in, "If-Modified-Since");
+	fresh = (inm && hdr_etag_match(inm, etag)) ||
+	        (!inm && ims && strcmp(ims, r->last_modified) == 0);
+	if (send_direct(h, req, r, gz, fresh ? 304 : 200))
+		return 1;
 	/* everything here was formatted when the response was built, not per request */
 	evhttp_add_header(out, "ETag", etag);
 	evhttp_add_header(out, "Last-Modified", r->last_modified);
 	evhttp_add_header(out, "Cache-Control", r->cache_control);
 	evhttp_add_header(out, "Vary", "Accept-Encoding");
-	inm = evhttp_find_header(in, "If-None-Match");
-	ims = evhttp_find_header(in, "If-Modified-Since");
-	if ((inm && hdr_etag_match(inm, etag)) ||
-	    (!inm && ims && strcmp(ims, r->last_modified) == 0)) {
+	if (fresh) {
 		evhttp_send_reply(req, 304, "Not Modified", NULL);
-		return;
+		return 0;
 	}
 	evhttp_add_header(out, "Content-Type", r->content_type);
 	if (gz)
@@ -178,7 +398,7 @@ serve_feed(struct http *h, struct evhttp_request *req, struct feed *f, int forma
 	if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD) {
 		evhttp_add_header(out, "Content-Length", gz ? r->gzlen_text : r->len_text);
 		evhttp_send_reply(req, 200, "OK", NULL);
-		return;
+		return 0;
 	}
 	seg = gz ? r->gzseg : r->seg;
 	body = gz ? r->gz : r->body;
@@ -194,6 +414,7 @@ serve_feed(struct http *h, struct evhttp_request *req, struct feed *f, int forma
 	}
 	evhttp_send_reply(req, 200, "OK", b);
 	evbuffer_free(b);
+	return 0;
 }
 
 /* The origin for links on dynamic pages: base_url, else the request's Host if it is plain. */
@@ -443,21 +664,18 @@ refused(struct evhttp_request *req)
 	return 1;
 }
 
-static void
-route(struct evhttp_request *req, void *arg)
+/* 1 if the reply was sent and counted by send_direct (the request perhaps freed). */
+static int
+answer(struct http *h, struct evhttp_request *req)
 {
-	struct http *h = arg;
 	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
 	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
 	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
 	size_t n;
 	int k;
 
-	head_complete(h, req);
-	if (refused(req)) {
-		count_response(h, req);
-		return;
-	}
+	if (refused(req))
+		return 0;
 	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD) {
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", "GET, HEAD");
 		if (cmd == EVHTTP_REQ_CONNECT) {
@@ -467,8 +685,7 @@ route(struct evhttp_request *req, void *arg)
 			evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
 		}
 		send_status(req, 405, "Method Not Allowed");
-		count_response(h, req);
-		return;
+		return 0;
 	}
 	if (path == NULL) {
 		send_status(req, 400, "Bad Request");
@@ -485,13 +702,58 @@ route(struct evhttp_request *req, void *arg)
 		struct feed *f = h->feeds->find(h->feeds->arg, path + 7, n);
 
 		if (f)
-			serve_feed(h, req, f, k);
+			return serve_feed(h, req, f, k);
 		else
 			send_status(req, 404, "Not Found");
 	} else {
 		send_status(req, 404, "Not Found");
 	}
+	return 0;
+}
+
+/* At most this much of a reply is written by write_now, as by the bufferevent's write cap. */
+#define WRITE_NOW_MAX (1 << 20)
+
+/*
+ * The reply evhttp has queued, written at once instead of at the loop's next pass: evhttp
+ * enables the write event, and the reply left when epoll said the socket was writable, two
+ * epoll_ctl and a pass per request (strace of bench/run.py serve).  Once everything is
+ * written, evhttp is told through its write callback, as the bufferevent would tell it; it
+ * then disables the write event it had enabled, which in the epoll change list cancels out,
+ * and awaits the next request.  What does not fit is left to the write event.  The
+ * connection may be freed by then (a reply that closes it): nothing is used after.
+ */
+static void
+write_now(struct evhttp_connection *evcon)
+{
+	struct bufferevent *bev = evcon ? evhttp_connection_get_bufferevent(evcon) : NULL;
+	evutil_socket_t fd = bev ? bufferevent_getfd(bev) : -1;
+	struct evbuffer *out;
+	ev_ssize_t left = WRITE_NOW_MAX, n;
+
+	if (fd < 0 || !(bufferevent_get_enabled(bev) & EV_WRITE))
+		return;
+	out = bufferevent_get_output(bev);
+	evbuffer_unfreeze(out, 1); /* a socket bufferevent's output is drained by it alone */
+	while (left > 0 && evbuffer_get_length(out) > 0 &&
+	       (n = evbuffer_write_atmost(out, fd, left)) > 0)
+		left -= n;
+	evbuffer_freeze(out, 1);
+	if (evbuffer_get_length(out) == 0)
+		bufferevent_trigger(bev, EV_WRITE, 0);
+}
+
+static void
+route(struct evhttp_request *req, void *arg)
+{
+	struct http *h = arg;
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+
+	head_complete(h, req);
+	if (answer(h, req))
+		return; /* sent, counted, and req perhaps freed */
 	count_response(h, req);
+	write_now(evcon); /* req may be freed from here on */
 }
 
 /* One per-feed sample: FAMILY{feed="NAME"EXTRA} VALUE.  /metrics has 8 of them a feed, and

@@ -323,6 +323,18 @@ response_new(struct buf *body, int64_t mtime, long max_age)
 }
 
 int
+response_file_at(const struct response *r, int gz, int *fd, int64_t *off)
+{
+	const struct span *s = gz ? r->gzspan : r->span;
+
+	if (s == NULL)
+		return -1;
+	*fd = s->f->fd;
+	*off = s->off;
+	return 0;
+}
+
+int
 response_bytes(const struct response *r, int gz, struct buf *out)
 {
 	const struct span *s = gz ? r->gzspan : r->span;

@@ -49,6 +49,9 @@ struct response *response_new(struct buf *body, int64_t mtime, long max_age);
 /* Appends the body (gz 0) or its gzip (gz 1) to out, from the heap or the file; 0, or -1
  * with errno. */
 int response_bytes(const struct response *, int gz, struct buf *out);
+/* Where the body (gz 0) or its gzip (gz 1) is in the response file, for a sendfile(2) of
+ * its own; -1 if it is in the heap.  Valid while the response (or a segment) is held. */
+int response_file_at(const struct response *, int gz, int *fd, int64_t *off);
 /* The process is ending: bodies freed from now on leave their pages to the file's close. */
 void response_files_closing(void);
 /* Bytes the response files hold for bodies not yet given back (page-rounded), for tests. */
