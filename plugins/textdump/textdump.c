@@ -85,8 +85,9 @@
  *     an author's name); between them a paragraph of 10 words or more (a
  *     standfirst) is text, a byline the author, a line naming a day its published date and
  *     a credit the caption; inside the run, furniture and unfinished lines are dropped but
- *     subheadings (short lines before prose: a complete paragraph, or a long unfinished one
- *     whose last sentence lost its full stop) stay.  Social and subscription prompts and
+ *     subheadings (short lines before prose that stays: a complete paragraph, or a long
+ *     unfinished one whose last sentence lost its full stop, weighing more than 0 and not
+ *     dropped) stay.  Social and subscription prompts and
  *     appeals to the reader (under 40 words: "Follow us on Twitter", "Subscribe to read on",
  *     "Download our app", "Did you like this article?": H10's list) at its end are dropped,
  *     and so is a short label over an author's box or an "about us" among its last five
@@ -1812,18 +1813,18 @@ trim_tail(const struct doc *d, size_t first, size_t last)
 }
 
 /* Rule 12: a subheading inside the run: a headline (rule 5), or a short unfinished line before
- * unfinished prose (a section whose last sentence lost its full stop to a link or a note). */
+ * unfinished prose (a section whose last sentence lost its full stop to a link or a note);
+ * either way before text that stays: the next paragraph that weighs anything weighs more
+ * than 0 and is not dropped (a label over an appeal or a row of buttons goes with it). */
 static int
 heads_prose(const struct doc *d, const struct opts *o, size_t i)
 {
 	size_t j;
 
-	if (is_headline(d, o, i))
-		return 1;
 	for (j = i + 1; j < d->n_paras && d->paras[j].weight == 0; j++)
 		;
-	return j < d->n_paras && d->paras[j].kind == P_INCOMPLETE && d->paras[j].weight > 0 &&
-	       !d->paras[j].drop;
+	return j < d->n_paras && d->paras[j].weight > 0 && !d->paras[j].drop &&
+	       (d->paras[j].kind == P_INCOMPLETE || is_headline(d, o, i));
 }
 
 /*
