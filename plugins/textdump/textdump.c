@@ -69,7 +69,8 @@
  *     "Impressum"...), legal and cookie text (up to 80 words with
  *     "cookie", "©", "all rights reserved"...), paragraphs of lynx's [n] link references
  *     (one per three words), appeals to the reader of under 40 words anywhere (H10's list:
- *     "Did you like this article?", "Support our newsroom"; they weigh as a short line does),
+ *     "Did you like this article?", "Support our newsroom"; and subscription prompts:
+ *     "subscribe", "newsletter", "Abonnement"; they weigh as a short line does),
  *     photos' captions (unfinished lines of up to 40 words that hold
  *     a credit: "... (Foto: dpa)", "/ Źródło: Pixabay", "Getty Images"; they weigh nothing),
  *     and unfinished lines that point to another story ("Read also:",
@@ -1616,6 +1617,11 @@ static const char *const caption_credits[] = {"foto:", "fotos:", "photo:", "phot
     "bildquelle:", "quelle:", "source:", "credit:", "image:", "fuente:", "fonte:", "kuva:",
     "\xc5\xb9r\xc3\xb3" "d\xc5\x82o:", "getty images", "shutterstock", "istock", NULL};
 
+/* Rule 11: a paywall's or a newsletter's prompt, anywhere (the social networks of
+ * prompt_phrases are named in articles' text too) */
+static const char *const wall_phrases[] = {"subscribe", "subscription", "newsletter",
+    "abonnieren", "abonnement", NULL};
+
 /* Rules 10 and 11: a paragraph's weight toward the page's article; furniture is dropped. */
 static long
 para_weight(struct doc *d, const struct opts *o, size_t i, int repeated)
@@ -1657,8 +1663,8 @@ para_weight(struct doc *d, const struct opts *o, size_t i, int repeated)
 	/* a short unfinished one weighs -1 as it is: it is looked at where it could be kept, as a
 	 * headline or a subheading (is_short_appeal), which spares the phrase list most lines */
 	if (w < 40 && (p->kind == P_COMPLETE || w > (size_t)o->headline_max_words) &&
-	    has_phrase(p->s, p->len, appeal_phrases)) {
-		p->drop = 1; /* "Did you like this article?", "Support our newsroom" */
+	    (has_phrase(p->s, p->len, appeal_phrases) || has_phrase(p->s, p->len, wall_phrases))) {
+		p->drop = 1; /* "Did you like this article?", "Subscribe to read on" */
 		return p->kind == P_COMPLETE ? -2 : -1;
 	}
 	if (p->kind == P_COMPLETE)

@@ -351,6 +351,12 @@ add("page-label-over-appeal", "\n\n".join(
     [art(PIER + HARBOUR[1:4], "Harbour pier to be rebuilt")],
     note="a short line over an appeal inside the article is no subheading: the text under it "
          "does not stay")
+add("page-subscribe-inside", "\n\n".join(
+    ["The Harbour Gazette", "\n".join(MENU_FLAT), "Sign in", "Harbour pier to be rebuilt"] + PIER +
+    ["Subscribe to the Gazette's morning newsletter and get the harbour news first."] +
+    HARBOUR[1:4] + ["\n".join(MENU_FLAT)]) + "\n",
+    [art(PIER + HARBOUR[1:4], "Harbour pier to be rebuilt")],
+    note="a subscription prompt inside the article, not only at its end, is no paragraph of it")
 POST = [HARBOUR[0], "“We have waited long enough,” said the mayor after the vote, and she "
         "thanked the fishermen for their patience.",
         "Work is due to start in the spring and should take two years, the council said, if "
