@@ -394,6 +394,7 @@ spool_done(void *arg)
 		return;
 	}
 	j->spool = NULL;
+	timer_in(sp->s, j->timeout * 1000); /* the plugin's time starts with its input sent */
 	if (sp->err) {
 		close(sp->fd);
 		j->data = sp->data;
@@ -417,17 +418,20 @@ start_job(struct slot *s, struct job *j)
 	answer_init(&j->a, j->pl, &j->h, s->memory);
 	harvest_set_base(&j->h, j->url);
 	j->timeout = p->lim.timeout;
-	timer_in(s, j->timeout * 1000);
 	if (j->head.data[0] != WIRE_JOB_FD || j->fd != -1) {
+		timer_in(s, j->timeout * 1000);
 		send_more(s);
 		return;
 	}
 	if (s->infd == -1)
 		s->infd = memfd_create("feedd-input", MFD_CLOEXEC);
 	if (s->infd == -1 || (fd = fcntl(s->infd, F_DUPFD_CLOEXEC, 0)) == -1) {
+		timer_in(s, j->timeout * 1000);
 		send_inline(s, j, errno);
 		return;
 	}
+	/* no clock while the input waits for the spooler, behind other slots' inputs: that
+	 * time is not the plugin's (spool_done starts it) */
 	sp = xcalloc(1, sizeof(*sp));
 	sp->s = s;
 	sp->j = j;

@@ -652,7 +652,8 @@ apply_config(struct feedd *d, struct config *cfg)
 }
 
 /* max_connections, less what the descriptor limit cannot give: the rest is kept for transfers,
- * state saves, the response files, the workers' channels and logs, and ACCEPT_BURST for the
+ * state saves, the response files, the workers' channels and input memfds (a slot's own, its
+ * copy while the spooler writes it, the spooler's eventfd), logs, and ACCEPT_BURST for the
  * clients accepted past the cap in one pass before the oldest idle ones give way (the 256
  * response memfds of before left that slack; tests/conncap.py runs out of descriptors with
  * 400 open files without it). */
@@ -662,7 +663,7 @@ connection_cap(const struct config *c)
 {
 	struct rlimit rl;
 	long n = c->max_connections, reserve = 2 * c->max_parallel + RESPONSE_FILES_MAX +
-	    ACCEPT_BURST + 64 + c->workers + 1 + 2 * FETCH_FILE_HANDLES;
+	    ACCEPT_BURST + 64 + 3 * c->workers + 2 + 2 * FETCH_FILE_HANDLES;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
 	    (long)rl.rlim_cur - reserve < n) {

@@ -23,6 +23,9 @@ with open(big, "w") as f:  # "where": the evil plugin names the mapping its inpu
     f.write("where\n" + "lorem ipsum dolor sit amet\n" * 5000)  # 135 KB
 with open(small, "w") as f:
     f.write("where\n" + "lorem ipsum dolor sit amet\n" * 10)
+bigloop = os.path.join(work, "bigloop.txt")
+with open(bigloop, "w") as f:  # a plugin that never answers, on an input sent in a memfd
+    f.write("loop\n" + "lorem ipsum dolor sit amet\n" * 5000)
 
 
 def title_of(feed):
@@ -53,10 +56,12 @@ d = Daemon()
 shutil.copy(big, os.path.join(d.dir, "big.txt"))
 shutil.copy(small, os.path.join(d.dir, "small.txt"))
 shutil.copy(dump, os.path.join(d.dir, "dump.txt"))
+shutil.copy(bigloop, os.path.join(d.dir, "bigloop.txt"))
 d.write_config("[feed big]\nplugin = evil\nsource = big.txt\ninterval = 1h\n"
                "[feed small]\nplugin = evil\nsource = small.txt\ninterval = 1h\n"
-               "[feed dump]\nplugin = textdump\nsource = dump.txt\ninterval = 1s\n",
-               "plugin_dir = %s\nworkers = 2\n" % plugins)
+               "[feed dump]\nplugin = textdump\nsource = dump.txt\ninterval = 1s\n"
+               "[feed bigloop]\nplugin = evil\nsource = bigloop.txt\ninterval = 1h\n",
+               "plugin_dir = %s\nworkers = 2\nplugin_timeout = 2s\n" % plugins)
 ok(d.start(), "the daemon starts")
 for name in ("big", "small", "dump"):
     ok(d.wait_for(lambda: d.feed(name)[0] == 200, 20), "feed %s is served" % name)
@@ -66,6 +71,10 @@ t = title_of(d.feed("small")[2])
 ok(MEMFD not in t, "daemon: the 300-byte input comes inside its frame (%r)" % t)
 ok(d.feed("dump")[2].count(b"<entry>") == a.stdout.count(b"<entry>") > 0,
    "daemon: the 143 KB dump's entries, as in-process")
+# the plugin's clock runs once its input is on its way in the memfd
+ok(d.wait_for(lambda: "plugin evil: no answer in 2 s" in d.logtext(), 20),
+   "daemon: a plugin that loops on a 135 KB input is stopped after plugin_timeout")
+ok(d.feed("small")[0] == 200, "daemon: the other feeds are still served")
 log = d.logtext()
 ok("no memfd" not in log, "daemon: no input fell back to the channel")
 eq(d.stop(), 0, "the daemon exits 0")
