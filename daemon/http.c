@@ -139,6 +139,8 @@ serve_not_ready(struct evhttp_request *req, const struct feed *f)
 
 /* ---- a feed's 200 and 304, written by feedd itself ---- */
 
+static void count_response(struct http *, struct evhttp_request *);
+
 /* Room for a reply's head: the status line and at most eight short headers. */
 #define HEAD_MAX 640
 
@@ -346,7 +348,7 @@ send_direct(struct http *h, struct evhttp_request *req, struct response *r, int 
 		return 0;
 	head_done = write_direct(bufferevent_getfd(bev), &hd, r, gz, body, &body_done);
 	req->response_code = code;
-	h->responses[code == 200 ? RC_200 : RC_304]++;
+	count_response(h, req);
 	finish_direct(bev, req, &hd, head_done, r, gz, body, body_done);
 	return 1;
 }
