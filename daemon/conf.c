@@ -48,6 +48,7 @@ struct parse {
 	 * without comparing each with every one before it (10,000 feeds: 50 M strcmp) */
 	size_t *names, names_cap;
 	size_t feeds_cap; /* room in cfg->feeds */
+	size_t re_budget; /* the regex states its filters may still take (filter.h) */
 	char err[1024];
 };
 
@@ -396,7 +397,7 @@ feed_key(struct parse *p, const char *k, const char *v)
 	} else if (strcmp(k, "include") == 0 || strcmp(k, "exclude") == 0) {
 		char why[256];
 
-		if (filter_add(&f->filter, k[0] == 'e', v, why, sizeof(why)) == -1) {
+		if (filter_add(&f->filter, k[0] == 'e', v, &p->re_budget, why, sizeof(why)) == -1) {
 			perr(p, "%s '%s': %s", k, v, why);
 			return 0;
 		}
@@ -627,6 +628,7 @@ config_load(const char *path, struct config *cfg, char *err, size_t errlen)
 	memset(cfg, 0, sizeof(*cfg));
 	p.cfg = cfg;
 	p.path = path;
+	p.re_budget = FILTER_BUDGET;
 	if ((p.fp = fopen(path, "re")) == NULL) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;

@@ -67,6 +67,7 @@ static void
 parse_args(int argc, char **argv, struct convert_args *a)
 {
 	char *eq, why[256];
+	size_t budget = FILTER_BUDGET;
 	int ch;
 
 	optind = 1;
@@ -77,7 +78,7 @@ parse_args(int argc, char **argv, struct convert_args *a)
 		switch (ch) {
 		case 'i':
 		case 'x':
-			if (filter_add(&a->filter, ch == 'x', optarg, why, sizeof(why)) == -1) {
+			if (filter_add(&a->filter, ch == 'x', optarg, &budget, why, sizeof(why)) == -1) {
 				fprintf(stderr, "feedd convert: -%c '%s': %s\n", ch, optarg, why);
 				exit(2);
 			}

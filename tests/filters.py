@@ -126,6 +126,34 @@ for key, bad in (("include", "(unclosed"), ("exclude", "a{2,1}"), ("include", "[
     ok(p.returncode != 0 and err.startswith("%s:%d: " % (d.conf, line)) and key in err and
        bad in err and len(err) > len("%s:%d: %s '%s': " % (d.conf, line, key, bad)),
        "-n refuses %s = %s at its line with the reason (%r)" % (key, bad, err))
+# a regex that regcomp would spell out into a huge tree is refused before regcomp is asked:
+# stacked or nested repetitions multiply (a followed by 22 + took 13 s and 3 GB), nullable
+# copies cost their square ((a?){10000}: 800 MB); real filters are accepted
+for big in ("a" + "+" * 16, "(a?){10000}", "((a{100}){100}){100}", "(x|y?){400}"):
+    d.write_config("[feed a]\nplugin = feed\nsource = news.xml\ninclude = %s\n" % big)
+    line = 1 + open(d.conf).read().splitlines().index("include = %s" % big)
+    p = run(["-n", "-c", d.conf], timeout=20)
+    err = p.stderr.decode().strip()
+    ok(p.returncode != 0 and err.startswith("%s:%d: include '%s': " % (d.conf, line, big)) and
+       "states" in err, "-n refuses include = %s as too large, at its line (%r)" % (big, err[:200]))
+    p = convert(["-p", "feed", "-x", big, src])
+    err = p.stderr.decode().strip()
+    ok(p.returncode == 2 and "states" in err and not p.stdout,
+       "convert refuses -x %s as too large (%r)" % (big, err[:200]))
+for fine in ("^(live|update|breaking)s?:", "[0-9]{1,3}(\\.[0-9]{1,3}){3}", "[[:alpha:]]+ []a]{2,}x",
+             "|".join("word%d" % i for i in range(60)), "a{900}"):
+    d.write_config("[feed a]\nplugin = feed\nsource = news.xml\ninclude = %s\n" % fine)
+    p = run(["-n", "-c", d.conf])
+    ok(p.returncode == 0, "-n accepts include = %s (%r)" % (fine[:40], p.stderr.decode().strip()))
+# and the configuration's regexes together are held to a budget: 50 of 1000 states each fit,
+# the 51st is refused at its line
+d.write_config("".join("[feed f%d]\nplugin = feed\nsource = news.xml\ninclude = a{998}\n" % i
+                       for i in range(51)))
+line = [i + 1 for i, t in enumerate(open(d.conf).read().splitlines()) if t.startswith("include")]
+p = run(["-n", "-c", d.conf], timeout=30)
+err = p.stderr.decode().strip()
+ok(p.returncode != 0 and err.startswith("%s:%d: include" % (d.conf, line[50])) and "states" in err,
+   "-n refuses the regex that takes the configuration over its budget, at its line (%r)" % err)
 d.write_config("[feed a]\nplugin = feed\nsource = news.xml\ninclude = a\ninclude = b\n")
 p = run(["-n", "-c", d.conf])
 ok(p.returncode != 0 and p.stderr.decode().startswith("%s:%d: 'include'" % (
