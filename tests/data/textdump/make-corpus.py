@@ -330,32 +330,32 @@ add("page-unfinished-lead", "\n\n".join(
     [art([ASKED, UNFINISHED_LEAD] + PIER + HARBOUR[1:4])],
     note="an unfinished lead of 20 words or more (its full stop lost to a link) and the prose "
          "before it, over a row of share buttons and with no headline, are the article's")
+
+
+def pier_page(*inside):
+    """The pier story between menus, with the given paragraphs inside its text, and what
+    textdump must make of it: the story alone, the paragraphs gone."""
+    text = "\n\n".join(
+        ["The Harbour Gazette", "\n".join(MENU_FLAT), "Sign in", "Harbour pier to be rebuilt"] +
+        PIER + list(inside) + HARBOUR[1:4] + ["\n".join(MENU_FLAT)]) + "\n"
+    return text, [art(PIER + HARBOUR[1:4], "Harbour pier to be rebuilt")]
+
+
 CAPTION = "The old pier at low tide, seen from the harbour wall (Foto: Ana Ruiz)"
-add("page-caption-credit", "\n\n".join(
-    ["The Harbour Gazette", "\n".join(MENU_FLAT), "Sign in", "Harbour pier to be rebuilt"] + PIER +
-    [CAPTION] + HARBOUR[1:4] + ["\n".join(MENU_FLAT)]) + "\n",
-    [art(PIER + HARBOUR[1:4], "Harbour pier to be rebuilt")],
+add("page-caption-credit", *pier_page(CAPTION),
     note="a photo's caption that holds its credit ('(Foto: ...)') inside the article is no "
          "subheading and no paragraph of it")
-add("page-appeal-inside", "\n\n".join(
-    ["The Harbour Gazette", "\n".join(MENU_FLAT), "Sign in", "Harbour pier to be rebuilt"] + PIER +
-    ["Do you enjoy our reporting? Support our newsroom with a small donation today."] +
-    HARBOUR[1:4] + ["\n".join(MENU_FLAT)]) + "\n",
-    [art(PIER + HARBOUR[1:4], "Harbour pier to be rebuilt")],
+add("page-appeal-inside", *pier_page(
+    "Do you enjoy our reporting? Support our newsroom with a small donation today."),
     note="an appeal to the reader (H10's list: 'support our') inside the article, not only at "
          "its end, is no paragraph of it")
-add("page-label-over-appeal", "\n\n".join(
-    ["The Harbour Gazette", "\n".join(MENU_FLAT), "Sign in", "Harbour pier to be rebuilt"] + PIER +
-    ["Help the Gazette", "Do you enjoy our reporting? Support our newsroom with a small "
-     "donation today."] + HARBOUR[1:4] + ["\n".join(MENU_FLAT)]) + "\n",
-    [art(PIER + HARBOUR[1:4], "Harbour pier to be rebuilt")],
+add("page-label-over-appeal", *pier_page(
+    "Help the Gazette", "Do you enjoy our reporting? Support our newsroom with a small "
+    "donation today."),
     note="a short line over an appeal inside the article is no subheading: the text under it "
          "does not stay")
-add("page-subscribe-inside", "\n\n".join(
-    ["The Harbour Gazette", "\n".join(MENU_FLAT), "Sign in", "Harbour pier to be rebuilt"] + PIER +
-    ["Subscribe to the Gazette's morning newsletter and get the harbour news first."] +
-    HARBOUR[1:4] + ["\n".join(MENU_FLAT)]) + "\n",
-    [art(PIER + HARBOUR[1:4], "Harbour pier to be rebuilt")],
+add("page-subscribe-inside", *pier_page(
+    "Subscribe to the Gazette's morning newsletter and get the harbour news first."),
     note="a subscription prompt inside the article, not only at its end, is no paragraph of it")
 POST = [HARBOUR[0], "“We have waited long enough,” said the mayor after the vote, and she "
         "thanked the fishermen for their patience.",
