@@ -21,7 +21,8 @@ struct filter_re {
  * repetitions nested or stacked multiply (a followed by twenty-two +: 13 s and 3 GB), and
  * the closures of its nullable copies grow with their square ((a?){10000}: 800 MB).  The count
  * is an upper bound of its tree's nodes, parsed as regcomp will (groups, bracket expressions,
- * escapes, the four repetition operators), saturating just past FILTER_STATES_MAX.
+ * escapes, the four repetition operators), saturating just past FILTER_STATES_MAX; the
+ * recursion goes no deeper than that many groups.
  */
 struct cost {
 	const char *s;
@@ -66,7 +67,7 @@ cost_atom(struct cost *c)
 	switch (*c->s) {
 	case '(':
 		c->s++;
-		if (++c->depth > FILTER_DEPTH_MAX)
+		if (++c->depth > FILTER_STATES_MAX) /* each group a state: over the limit anyway */
 			return FILTER_STATES_MAX + 1;
 		n = cost_alt(c);
 		c->depth--;
@@ -143,7 +144,8 @@ cost_alt(struct cost *c)
 	return sat(n);
 }
 
-size_t
+/* The upper bound of src's states (FILTER_STATES_MAX + 1 for any count above). */
+static size_t
 filter_states(const char *src)
 {
 	struct cost c = {src, 0};

@@ -22,21 +22,18 @@ struct filter {
 
 /*
  * What regcomp's memory and time are held to.  A regex may compile to FILTER_STATES_MAX states
- * at most (an upper bound counted from its text: filter_states), and the regexes of one
+ * at most (an upper bound counted from its text before regcomp is called), and the regexes of one
  * configuration (or of one convert) to FILTER_BUDGET together; real filters are far below
  * (^(live|update|breaking)s?: is 25), while stacked or nested repetitions grow without limit.
  */
 #define FILTER_STATES_MAX 1000
 #define FILTER_BUDGET 50000
-#define FILTER_DEPTH_MAX 200 /* nested groups */
 
 /* Compiles src and adds it as an include (exclude = 0) or an exclude, taking its states from
  * *budget.  Returns 0, or -1 with the reason in why: regerror's, a regex too large or over
  * the budget, or an empty regex (it would match everything). */
 int filter_add(struct filter *, int exclude, const char *src, size_t *budget, char *why,
     size_t whylen);
-/* The upper bound of src's states (FILTER_STATES_MAX + 1 for any count above). */
-size_t filter_states(const char *src);
 /* Non-zero if the filter holds a regex. */
 int filter_is_set(const struct filter *);
 /* Non-zero if e passes the filter (NULL or zeroed keeps everything). */
